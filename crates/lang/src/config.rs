@@ -1,0 +1,271 @@
+//! The configuration model: what one folder of stack files declares.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use hcl_edit::Span as _;
+use iac_value::{Type, Value};
+
+use crate::source::{FileId, Span};
+
+/// An expression together with the file it was written in.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub file: FileId,
+    pub expr: Arc<hcl_edit::expr::Expression>,
+}
+
+impl Expr {
+    /// The expression's span in its file.
+    pub fn span(&self) -> Span {
+        span_of(self.file, self.expr.span())
+    }
+
+    /// The expression as written, when it is a plain identifier (`string`, `aws_s3_bucket.x`
+    /// is not one).
+    pub fn as_ident(&self) -> Option<&str> {
+        self.expr.as_variable().map(|i| i.as_str())
+    }
+}
+
+pub(crate) fn span_of(file: FileId, range: Option<std::ops::Range<usize>>) -> Span {
+    Span { file, range: range.unwrap_or(0..0) }
+}
+
+/// An attribute `name = expr` in a body.
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub name: String,
+    pub name_span: Span,
+    pub expr: Expr,
+}
+
+/// A nested block `kind "label" { ... }`.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: String,
+    pub labels: Vec<String>,
+    /// The span of the block's header (type and labels).
+    pub span: Span,
+    pub body: Body,
+}
+
+/// The attributes and blocks of a block body, in source order.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub attrs: Vec<Attr>,
+    pub blocks: Vec<Block>,
+}
+
+impl Body {
+    /// The attribute named `name`.
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    /// The blocks of kind `kind`.
+    pub fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks.iter().filter(move |b| b.kind == kind)
+    }
+}
+
+/// A `variable` block.
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub name: String,
+    pub span: Span,
+    pub ty: Type,
+    pub default: Option<Expr>,
+    pub description: Option<String>,
+    pub sensitive: bool,
+    pub nullable: bool,
+    pub validations: Vec<Validation>,
+}
+
+/// A `validation` block of a variable.
+#[derive(Debug, Clone)]
+pub struct Validation {
+    pub condition: Expr,
+    pub error_message: Expr,
+}
+
+/// A `locals` entry.
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub span: Span,
+    pub expr: Expr,
+}
+
+/// An `output` block.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    pub span: Span,
+    pub value: Expr,
+    pub description: Option<String>,
+    pub sensitive: bool,
+    pub depends_on: Vec<Expr>,
+}
+
+/// Whether a resource block is managed (`resource`) or read-only (`data`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// The `lifecycle` block of a resource.
+#[derive(Debug, Clone, Default)]
+pub struct Lifecycle {
+    pub create_before_destroy: bool,
+    pub prevent_destroy: bool,
+    pub ignore_changes: IgnoreChanges,
+    pub replace_triggered_by: Vec<Expr>,
+}
+
+/// What `ignore_changes` names.
+#[derive(Debug, Clone, Default)]
+pub enum IgnoreChanges {
+    #[default]
+    None,
+    /// `ignore_changes = all`.
+    All,
+    /// Attribute paths such as `tags["Owner"]`, as written.
+    Paths(Vec<Expr>),
+}
+
+/// A `resource` or `data` block.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub mode: Mode,
+    pub ty: String,
+    pub name: String,
+    /// The span of the block header.
+    pub span: Span,
+    pub type_span: Span,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+    pub depends_on: Vec<Expr>,
+    /// `provider = aws.west`, as the provider's local name and alias.
+    pub provider: Option<(String, Option<String>, Span)>,
+    pub lifecycle: Lifecycle,
+    pub body: Body,
+}
+
+impl Resource {
+    /// The provider local name this resource uses: its explicit `provider`, else its
+    /// type's prefix (`aws` for `aws_s3_bucket`).
+    pub fn provider_name(&self) -> &str {
+        match &self.provider {
+            Some((name, _, _)) => name,
+            None => self.ty.split('_').next().unwrap_or(&self.ty),
+        }
+    }
+
+    /// The provider alias, if any.
+    pub fn provider_alias(&self) -> Option<&str> {
+        self.provider.as_ref().and_then(|(_, alias, _)| alias.as_deref())
+    }
+}
+
+/// A `provider` block.
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    pub name: String,
+    pub alias: Option<String>,
+    pub span: Span,
+    pub body: Body,
+}
+
+/// A `module` block calling a local module.
+#[derive(Debug, Clone)]
+pub struct ModuleCall {
+    pub name: String,
+    pub span: Span,
+    pub source: String,
+    pub source_span: Span,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+    pub depends_on: Vec<Expr>,
+    /// Input variables passed to the module.
+    pub inputs: Vec<Attr>,
+}
+
+/// A `moved` block.
+#[derive(Debug, Clone)]
+pub struct Moved {
+    pub span: Span,
+    pub from: Expr,
+    pub to: Expr,
+}
+
+/// A `removed` block.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    pub span: Span,
+    pub from: Expr,
+    /// `lifecycle { destroy = false }` makes this `false`: forget without destroying.
+    pub destroy: bool,
+}
+
+/// The `terraform` block's backend setting.
+#[derive(Debug, Clone)]
+pub struct Backend {
+    pub kind: String,
+    pub span: Span,
+    pub config: BTreeMap<String, Value>,
+}
+
+/// Everything one folder declares.
+#[derive(Debug, Clone, Default)]
+pub struct Module {
+    pub dir: PathBuf,
+    pub files: Vec<FileId>,
+    pub backend: Option<Backend>,
+    pub providers: Vec<ProviderConfig>,
+    pub variables: BTreeMap<String, Variable>,
+    pub locals: BTreeMap<String, Local>,
+    pub outputs: BTreeMap<String, Output>,
+    pub resources: Vec<Resource>,
+    pub module_calls: BTreeMap<String, ModuleCall>,
+    pub moved: Vec<Moved>,
+    pub removed: Vec<Removed>,
+}
+
+impl Module {
+    /// The resource or data block with this mode, type and name.
+    pub fn resource(&self, mode: Mode, ty: &str, name: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.mode == mode && r.ty == ty && r.name == name)
+    }
+}
+
+/// A stack's root module and, recursively, the local modules it calls.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleTree {
+    pub module: Module,
+    pub children: BTreeMap<String, ModuleTree>,
+}
+
+impl ModuleTree {
+    /// The module at a static path of call names (empty for the root).
+    pub fn at(&self, path: &[String]) -> Option<&ModuleTree> {
+        match path.split_first() {
+            None => Some(self),
+            Some((first, rest)) => self.children.get(first)?.at(rest),
+        }
+    }
+
+    /// Every module in the tree with its static path, root first.
+    pub fn walk(&self) -> Vec<(Vec<String>, &Module)> {
+        let mut out = vec![(Vec::new(), &self.module)];
+        for (name, child) in &self.children {
+            for (mut path, m) in child.walk() {
+                path.insert(0, name.clone());
+                out.push((path, m));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,28 @@
+//! The stack language: Terraform's HCL dialect.
+//!
+//! Files are parsed with `hcl-edit` (which keeps a byte span on every node) into a
+//! [`config::Module`] per folder, and a [`config::ModuleTree`] for a stack and the local
+//! modules it calls. Expressions are evaluated by this crate's own evaluator
+//! ([`eval`]), which carries the unknown and sensitive marks of [`iac_value::Value`].
+//! Everything that goes wrong is a [`Diagnostic`] pointing into the [`Sources`].
+//!
+//! The language knows nothing of providers: resource bodies are kept as [`config::Body`]
+//! for the engine to decode against a provider's schema.
+
+pub mod config;
+mod diag;
+pub mod eval;
+mod functions;
+mod load;
+mod references;
+mod source;
+mod suggest;
+mod typeexpr;
+pub mod vars;
+
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use load::{load_module, load_tree};
+pub use references::{Reference, references};
+pub use source::{FileId, Sources, Span};
+pub use suggest::did_you_mean;
+pub use typeexpr::parse_type;

@@ -1,0 +1,146 @@
+//! Finding what an expression refers to, for the dependency graph.
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::template::{Directive, Element, Template};
+
+use crate::config::{Expr, span_of};
+use crate::source::{FileId, Span};
+
+/// A reference such as `aws_s3_bucket.logs.arn`: its root name and the attribute names
+/// that follow it directly (stopping at the first index or splat).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub root: String,
+    pub attrs: Vec<String>,
+    pub span: Span,
+}
+
+/// Every reference in `expr`, in source order. Names bound by `for` expressions inside
+/// it are not references and are left out.
+pub fn references(expr: &Expr) -> Vec<Reference> {
+    let mut out = Vec::new();
+    collect(expr.file, &expr.expr, &mut Vec::new(), &mut out);
+    out
+}
+
+/// The expression as a dotted path (`aws.west`), if it is only names and attributes.
+pub(crate) fn static_path(expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::Variable(v) => Some(v.as_str().to_string()),
+        Expression::Traversal(t) => {
+            let mut s = static_path(&t.expr)?;
+            for op in &t.operators {
+                match op.value() {
+                    TraversalOperator::GetAttr(name) => {
+                        s.push('.');
+                        s.push_str(name.as_str());
+                    }
+                    _ => return None,
+                }
+            }
+            Some(s)
+        }
+        _ => None,
+    }
+}
+
+fn collect(file: FileId, expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<Reference>) {
+    match expr {
+        Expression::Variable(v) => {
+            if !bound.iter().any(|b| b == v.as_str()) {
+                out.push(Reference { root: v.as_str().to_string(), attrs: Vec::new(), span: span_of(file, v.span()) });
+            }
+        }
+        Expression::Traversal(t) => {
+            if let Expression::Variable(v) = &t.expr {
+                if !bound.iter().any(|b| b == v.as_str()) {
+                    let attrs: Vec<String> = t
+                        .operators
+                        .iter()
+                        .map_while(|op| match op.value() {
+                            TraversalOperator::GetAttr(name) => Some(name.as_str().to_string()),
+                            _ => None,
+                        })
+                        .collect();
+                    out.push(Reference { root: v.as_str().to_string(), attrs, span: span_of(file, t.span()) });
+                }
+            } else {
+                collect(file, &t.expr, bound, out);
+            }
+            for op in &t.operators {
+                if let TraversalOperator::Index(e) = op.value() {
+                    collect(file, e, bound, out);
+                }
+            }
+        }
+        Expression::Array(a) => a.iter().for_each(|e| collect(file, e, bound, out)),
+        Expression::Object(o) => {
+            for (k, v) in o.iter() {
+                if let hcl_edit::expr::ObjectKey::Expression(k) = k {
+                    collect(file, k, bound, out);
+                }
+                collect(file, v.expr(), bound, out);
+            }
+        }
+        Expression::StringTemplate(t) => collect_template(file, t, bound, out),
+        Expression::HeredocTemplate(h) => collect_template(file, &h.template, bound, out),
+        Expression::Parenthesis(p) => collect(file, p.inner(), bound, out),
+        Expression::Conditional(c) => {
+            collect(file, &c.cond_expr, bound, out);
+            collect(file, &c.true_expr, bound, out);
+            collect(file, &c.false_expr, bound, out);
+        }
+        Expression::FuncCall(f) => f.args.iter().for_each(|e| collect(file, e, bound, out)),
+        Expression::UnaryOp(u) => collect(file, &u.expr, bound, out),
+        Expression::BinaryOp(b) => {
+            collect(file, &b.lhs_expr, bound, out);
+            collect(file, &b.rhs_expr, bound, out);
+        }
+        Expression::ForExpr(f) => {
+            collect(file, &f.intro.collection_expr, bound, out);
+            let before = bound.len();
+            bound.push(f.intro.value_var.as_str().to_string());
+            if let Some(k) = &f.intro.key_var {
+                bound.push(k.as_str().to_string());
+            }
+            if let Some(k) = &f.key_expr {
+                collect(file, k, bound, out);
+            }
+            collect(file, &f.value_expr, bound, out);
+            if let Some(c) = &f.cond {
+                collect(file, &c.expr, bound, out);
+            }
+            bound.truncate(before);
+        }
+        Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
+    }
+}
+
+fn collect_template(file: FileId, t: &Template, bound: &mut Vec<String>, out: &mut Vec<Reference>) {
+    for element in t.iter() {
+        match element {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => collect(file, &i.expr, bound, out),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(i) => {
+                    collect(file, &i.if_expr.cond_expr, bound, out);
+                    collect_template(file, &i.if_expr.template, bound, out);
+                    if let Some(e) = &i.else_expr {
+                        collect_template(file, &e.template, bound, out);
+                    }
+                }
+                Directive::For(f) => {
+                    collect(file, &f.for_expr.collection_expr, bound, out);
+                    let before = bound.len();
+                    bound.push(f.for_expr.value_var.as_str().to_string());
+                    if let Some(k) = &f.for_expr.key_var {
+                        bound.push(k.as_str().to_string());
+                    }
+                    collect_template(file, &f.for_expr.template, bound, out);
+                    bound.truncate(before);
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Root input variables: from `-var`, `-var-file`, `terraform.tfvars`, `*.auto.tfvars`
+//! and `IAC_VAR_<name>` environment variables, with Terraform's precedence.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use iac_value::{Type, Value, convert};
+
+use crate::config::{Expr, Module, Variable};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::eval::{EvalContext, NoScope, Scope, evaluate};
+use crate::source::{Sources, Span};
+
+/// The prefix of environment variables that set input variables.
+pub const ENV_PREFIX: &str = "IAC_VAR_";
+
+/// One command-line variable setting, in the order given.
+#[derive(Debug, Clone)]
+pub enum VarArg {
+    /// `-var 'name=value'`.
+    Pair(String),
+    /// `-var-file=FILE`.
+    File(PathBuf),
+}
+
+/// A variable's value before it is checked against its declaration.
+#[derive(Debug, Clone)]
+enum Raw {
+    /// From the command line or environment: a string, read as an expression when the
+    /// variable's type is not a primitive.
+    Text(String),
+    /// From a variables file.
+    Expr(Expr),
+}
+
+/// Gathers the variables for the root module in `dir`, lowest precedence first, and
+/// checks them against the declarations: types, `nullable`, required values and
+/// `validation` blocks.
+pub fn root_variables(
+    dir: &Path,
+    module: &Module,
+    args: &[VarArg],
+    env: impl IntoIterator<Item = (String, String)>,
+    sources: &mut Sources,
+) -> (BTreeMap<String, Value>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let mut raw: BTreeMap<String, (Raw, Option<Span>)> = BTreeMap::new();
+    for (k, v) in env {
+        if let Some(name) = k.strip_prefix(ENV_PREFIX) {
+            if module.variables.contains_key(name) {
+                raw.insert(name.to_string(), (Raw::Text(v), None));
+            }
+        }
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    if dir.join("terraform.tfvars").is_file() {
+        files.push(dir.join("terraform.tfvars"));
+    }
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(".auto.tfvars")).collect())
+        .unwrap_or_default();
+    auto.sort();
+    files.extend(auto);
+    for file in files {
+        read_file(&file, module, &mut raw, sources, &mut diags, false);
+    }
+    for arg in args {
+        match arg {
+            VarArg::File(f) => read_file(f, module, &mut raw, sources, &mut diags, true),
+            VarArg::Pair(pair) => match pair.split_once('=') {
+                Some((name, value)) if !name.trim().is_empty() => {
+                    let name = name.trim();
+                    if !module.variables.contains_key(name) {
+                        diags.push(Diagnostic::error(format!("Value for undeclared variable \"{name}\""), None).with_detail(format!(
+                            "A variable named \"{name}\" was assigned on the command line, but the stack does not declare it.{}",
+                            crate::did_you_mean(name, module.variables.keys().map(String::as_str))
+                        )));
+                        continue;
+                    }
+                    raw.insert(name.to_string(), (Raw::Text(value.to_string()), None));
+                }
+                _ => diags.push(Diagnostic::error(format!("Invalid -var option \"{pair}\""), None).with_detail("The given -var option must be a variable name and value separated by an equals sign, like -var=\"key=value\".")),
+            },
+        }
+    }
+    let mut values = BTreeMap::new();
+    for (name, var) in &module.variables {
+        let given = raw.remove(name);
+        if let Some(v) = diags.take(finalize(var, given, sources)) {
+            values.insert(name.clone(), v);
+        }
+    }
+    for (name, value) in &values {
+        diags.extend(validate(&module.variables[name], value, dir));
+    }
+    (values, diags)
+}
+
+fn read_file(
+    path: &Path,
+    module: &Module,
+    raw: &mut BTreeMap<String, (Raw, Option<Span>)>,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+    explicit: bool,
+) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(format!("Cannot read variables file {}: {e}", path.display()), None));
+            return;
+        }
+    };
+    let file = sources.add(path, text);
+    let body = match hcl_edit::parser::parse_body(sources.text(file)) {
+        Ok(b) => crate::load::convert_body(file, &b),
+        Err(e) => {
+            let loc = e.location();
+            let start = sources.offset_of(file, loc.line(), loc.column());
+            diags.push(Diagnostic::error("Syntax error", Some(Span { file, range: start..start + 1 })).with_detail(e.message().to_string()));
+            return;
+        }
+    };
+    for b in &body.blocks {
+        diags.push(Diagnostic::error("Blocks are not allowed in a variables file", Some(b.span.clone())));
+    }
+    for attr in body.attrs {
+        if !module.variables.contains_key(&attr.name) {
+            let d = if explicit { Diagnostic::error } else { Diagnostic::warning };
+            diags.push(d(format!("Value for undeclared variable \"{}\"", attr.name), Some(attr.name_span.clone())).with_detail(format!(
+                "The stack does not declare a variable named \"{}\".{}",
+                attr.name,
+                crate::did_you_mean(&attr.name, module.variables.keys().map(String::as_str))
+            )));
+            continue;
+        }
+        raw.insert(attr.name.clone(), (Raw::Expr(attr.expr), Some(attr.name_span)));
+    }
+}
+
+fn finalize(var: &Variable, given: Option<(Raw, Option<Span>)>, sources: &mut Sources) -> Result<Value, Diagnostic> {
+    let ctx = EvalContext::new(&NoScope, Path::new("."));
+    let (value, span) = match given {
+        Some((Raw::Expr(e), span)) => (evaluate(&e, &ctx)?, span),
+        Some((Raw::Text(t), _)) if matches!(var.ty, Type::String | Type::Number | Type::Bool | Type::Any) => (Value::String(t), None),
+        Some((Raw::Text(t), _)) => {
+            let file = sources.add(Path::new(&format!("<value for var.{}>", var.name)), t);
+            let expr = hcl_edit::parser::parse_expr(sources.text(file)).map_err(|e| {
+                Diagnostic::error(format!("Invalid value for variable \"{}\"", var.name), None).with_detail(e.message().to_string())
+            })?;
+            let expr = Expr { file, expr: std::sync::Arc::new(expr) };
+            (evaluate(&expr, &ctx)?, Some(expr.span()))
+        }
+        None => match &var.default {
+            Some(d) => (evaluate(d, &ctx)?, Some(d.span())),
+            None => {
+                return Err(Diagnostic::error(format!("No value for required variable \"{}\"", var.name), Some(var.span.clone())).with_detail(format!(
+                    "The root module input variable \"{0}\" is not set, and has no default value. Use -var \"{0}=...\", a variables file, or the {ENV_PREFIX}{0} environment variable to provide a value.",
+                    var.name
+                )));
+            }
+        },
+    };
+    let span = span.unwrap_or_else(|| var.span.clone());
+    if value.is_null() && !var.nullable {
+        return Err(Diagnostic::error(format!("Required variable \"{}\" is null", var.name), Some(span))
+            .with_detail("The variable is declared with nullable = false."));
+    }
+    let value = convert(value, &var.ty)
+        .map_err(|m| Diagnostic::error(format!("Invalid value for variable \"{}\"", var.name), Some(span)).with_detail(m))?;
+    Ok(value.mark_if(var.sensitive))
+}
+
+/// Checks a variable's `validation` blocks against its value.
+pub fn validate(var: &Variable, value: &Value, base_dir: &Path) -> Vec<Diagnostic> {
+    struct SelfScope<'a>(&'a str, &'a Value);
+    impl Scope for SelfScope<'_> {
+        fn resolve(&self, root: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
+            match (root, attrs.first()) {
+                ("var", Some(name)) if *name == self.0 => Ok((self.1.clone(), 1)),
+                _ => Err(Diagnostic::error("Invalid reference in variable validation", Some(span.clone()))
+                    .with_detail(format!("The condition for variable \"{}\" can only refer to the variable itself, using var.{}.", self.0, self.0))),
+            }
+        }
+    }
+    let scope = SelfScope(&var.name, value);
+    let ctx = EvalContext::new(&scope, base_dir);
+    let mut out = Vec::new();
+    for v in &var.validations {
+        match evaluate(&v.condition, &ctx).map(|c| convert(c.into_unmarked().0, &Type::Bool)) {
+            Ok(Ok(Value::Bool(true) | Value::Unknown)) => {}
+            Ok(Ok(Value::Bool(false))) => {
+                let message = evaluate(&v.error_message, &ctx)
+                    .ok()
+                    .and_then(|m| m.as_str().map(str::to_string))
+                    .unwrap_or_else(|| "The value failed validation.".to_string());
+                out.push(Diagnostic::error("Invalid value for variable", Some(v.condition.span())).with_detail(format!(
+                    "{message}\n\nThis was checked by the validation rule for var.{}.",
+                    var.name
+                )));
+            }
+            Ok(_) => out.push(Diagnostic::error("Invalid validation condition", Some(v.condition.span())).with_detail("The condition must be true or false.")),
+            Err(d) => out.push(d),
+        }
+    }
+    out
+}
