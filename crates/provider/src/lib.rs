@@ -1,1 +1,77 @@
-//! placeholder
+//! The provider interface.
+//!
+//! A provider declares a [`ProviderSchema`] (its own configuration, and one [`Schema`]
+//! per resource and data source type), and, once configured, a [`ProviderClient`] that
+//! reads, plans, creates, updates, deletes and imports objects. Providers are compiled in.
+//! They see values, never the graph or the configuration files.
+
+mod error;
+mod schema;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use iac_value::Value;
+
+pub use error::{ApplyError, Error, ValidationError};
+pub use schema::{Attribute, NestedBlock, Nesting, ProviderSchema, Schema};
+
+/// A provider, before configuration.
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// The provider's local name (`aws`), the prefix of its resource type names.
+    fn name(&self) -> &'static str;
+
+    /// What the provider accepts.
+    fn schema(&self) -> &ProviderSchema;
+
+    /// A client for one `provider` block's configuration (already evaluated; sensitive
+    /// marks removed).
+    async fn configure(&self, config: Value) -> Result<Arc<dyn ProviderClient>, Error>;
+}
+
+/// What the planner proposes and the provider settles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedState {
+    /// The planned new state, with [`Value::Unknown`] where only the apply will tell.
+    pub planned: Value,
+    /// Attribute paths whose change forces replacing the object, beyond those the schema
+    /// marks `force_new`.
+    pub requires_replace: Vec<iac_value::Path>,
+}
+
+/// A configured provider.
+#[async_trait]
+pub trait ProviderClient: Send + Sync {
+    /// Checks a resource's or data source's configuration (which may hold unknowns)
+    /// beyond what the schema says. The default accepts everything.
+    fn validate(&self, _type_name: &str, _config: &Value) -> Vec<ValidationError> {
+        Vec::new()
+    }
+
+    /// Settles the planned state of a resource from the proposal the engine made (config
+    /// values, prior values for unset computed attributes, unknown for new ones). The
+    /// default returns the proposal unchanged.
+    fn plan(&self, _type_name: &str, _prior: Option<&Value>, proposed: Value) -> Result<PlannedState, Error> {
+        Ok(PlannedState { planned: proposed, requires_replace: Vec::new() })
+    }
+
+    /// Reads the current state of an object, given its last known state. `None` means it
+    /// no longer exists.
+    async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Error>;
+
+    /// Creates an object; returns its full state.
+    async fn create(&self, type_name: &str, planned: &Value) -> Result<Value, ApplyError>;
+
+    /// Changes an object in place; returns its full new state.
+    async fn update(&self, type_name: &str, prior: &Value, planned: &Value) -> Result<Value, ApplyError>;
+
+    /// Deletes an object.
+    async fn delete(&self, type_name: &str, prior: &Value) -> Result<(), Error>;
+
+    /// Reads an existing object by its import id into a full state.
+    async fn import(&self, type_name: &str, id: &str) -> Result<Value, Error>;
+
+    /// Reads a data source.
+    async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Error>;
+}

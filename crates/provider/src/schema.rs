@@ -1,0 +1,181 @@
+use std::collections::BTreeMap;
+
+use iac_value::{Type, Value};
+
+/// The attributes and nested blocks a resource, data source or provider block accepts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Schema {
+    pub attributes: BTreeMap<String, Attribute>,
+    pub blocks: BTreeMap<String, NestedBlock>,
+}
+
+/// One attribute of a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub ty: Type,
+    pub required: bool,
+    pub optional: bool,
+    /// Set by the provider when the configuration leaves it unset.
+    pub computed: bool,
+    /// A change replaces the object.
+    pub force_new: bool,
+    /// Never shown in plans or outputs.
+    pub sensitive: bool,
+    /// The value when the configuration leaves it unset.
+    pub default: Option<Value>,
+}
+
+impl Attribute {
+    fn new(ty: Type) -> Attribute {
+        Attribute { ty, required: false, optional: false, computed: false, force_new: false, sensitive: false, default: None }
+    }
+
+    /// An attribute the configuration must set.
+    pub fn required(ty: Type) -> Attribute {
+        Attribute { required: true, ..Attribute::new(ty) }
+    }
+
+    /// An attribute the configuration may set.
+    pub fn optional(ty: Type) -> Attribute {
+        Attribute { optional: true, ..Attribute::new(ty) }
+    }
+
+    /// An attribute only the provider sets.
+    pub fn computed(ty: Type) -> Attribute {
+        Attribute { computed: true, ..Attribute::new(ty) }
+    }
+
+    /// An attribute the configuration may set, else the provider does.
+    pub fn optional_computed(ty: Type) -> Attribute {
+        Attribute { optional: true, computed: true, ..Attribute::new(ty) }
+    }
+
+    /// Marks a change of this attribute as forcing replacement.
+    pub fn force_new(mut self) -> Attribute {
+        self.force_new = true;
+        self
+    }
+
+    /// Marks the attribute sensitive.
+    pub fn sensitive(mut self) -> Attribute {
+        self.sensitive = true;
+        self
+    }
+
+    /// Gives the attribute a default.
+    pub fn default(mut self, v: impl Into<Value>) -> Attribute {
+        self.default = Some(v.into());
+        self
+    }
+}
+
+/// How a nested block repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    /// At most one; its value is an object (or null).
+    Single,
+    /// Any number, in order; its value is a list of objects.
+    List,
+    /// Any number, unordered; its value is a set of objects.
+    Set,
+}
+
+/// A nested block type of a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NestedBlock {
+    pub nesting: Nesting,
+    pub schema: Schema,
+    pub min_items: usize,
+    pub max_items: Option<usize>,
+    pub force_new: bool,
+}
+
+impl NestedBlock {
+    /// A repeated block.
+    pub fn list(schema: Schema) -> NestedBlock {
+        NestedBlock { nesting: Nesting::List, schema, min_items: 0, max_items: None, force_new: false }
+    }
+
+    /// A block given at most once.
+    pub fn single(schema: Schema) -> NestedBlock {
+        NestedBlock { nesting: Nesting::Single, schema, min_items: 0, max_items: Some(1), force_new: false }
+    }
+
+    /// Requires at least `n` blocks.
+    pub fn min(mut self, n: usize) -> NestedBlock {
+        self.min_items = n;
+        self
+    }
+}
+
+impl Schema {
+    /// A schema from attribute and block lists.
+    pub fn new<const A: usize, const B: usize>(
+        attributes: [(&str, Attribute); A],
+        blocks: [(&str, NestedBlock); B],
+    ) -> Schema {
+        Schema {
+            attributes: attributes.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            blocks: blocks.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        }
+    }
+
+    /// The object type a value of this schema has.
+    pub fn value_type(&self) -> Type {
+        let mut attrs = BTreeMap::new();
+        for (name, a) in &self.attributes {
+            attrs.insert(name.clone(), iac_value::ObjectAttr { ty: a.ty.clone(), optional: true, default: None });
+        }
+        for (name, b) in &self.blocks {
+            let inner = b.schema.value_type();
+            let ty = match b.nesting {
+                Nesting::Single => inner,
+                Nesting::List => Type::list(inner),
+                Nesting::Set => Type::set(inner),
+            };
+            attrs.insert(name.clone(), iac_value::ObjectAttr { ty, optional: true, default: None });
+        }
+        Type::Object(attrs)
+    }
+
+    /// Paths of every sensitive attribute present in `value`.
+    pub fn sensitive_paths(&self, value: &Value) -> Vec<iac_value::Path> {
+        let mut out = Vec::new();
+        self.collect_sensitive(value, &mut Vec::new(), &mut out);
+        out
+    }
+
+    fn collect_sensitive(&self, value: &Value, at: &mut iac_value::Path, out: &mut Vec<iac_value::Path>) {
+        use iac_value::PathStep;
+        for (name, a) in &self.attributes {
+            if a.sensitive && !value.get(name).is_null() {
+                let mut p = at.clone();
+                p.push(PathStep::Key(name.clone()));
+                out.push(p);
+            }
+        }
+        for (name, b) in &self.blocks {
+            at.push(PathStep::Key(name.clone()));
+            match value.get(name) {
+                Value::Map(_) => b.schema.collect_sensitive(value.get(name), at, out),
+                v => {
+                    for (i, item) in v.as_items().unwrap_or(&[]).iter().enumerate() {
+                        at.push(PathStep::Index(i));
+                        b.schema.collect_sensitive(item, at, out);
+                        at.pop();
+                    }
+                }
+            }
+            at.pop();
+        }
+    }
+}
+
+/// Everything a provider accepts.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderSchema {
+    /// The `provider` block's own settings.
+    pub provider: Schema,
+    pub resources: BTreeMap<String, Schema>,
+    pub data_sources: BTreeMap<String, Schema>,
+}
