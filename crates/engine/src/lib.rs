@@ -1,1 +1,201 @@
-//! placeholder
+//! The engine: addresses, the dependency graph, the planner and the applier.
+//!
+//! Data flows one way: a [`Stack`] (files -> configuration -> graph) is planned against
+//! a state into a [`plan::Plan`], which the applier carries out through providers,
+//! saving the state as it goes.
+
+pub mod addr;
+pub mod applier;
+mod decode;
+mod exprs;
+pub mod graph;
+pub mod plan;
+pub mod plan_json;
+pub mod planner;
+mod proposal;
+mod sched;
+mod stateval;
+mod values;
+mod walk;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use iac_lang::config::{Mode, ModuleTree, Resource};
+use iac_lang::eval::{EvalContext, Scope};
+use iac_lang::{Diagnostic, Diagnostics, Sources, Span, did_you_mean};
+use iac_value::Value;
+use petgraph::graph::NodeIndex;
+use sha2::Digest as _;
+
+pub use proposal::path_string;
+pub use stateval::{state_value, to_state_parts};
+pub use walk::{Providers, parse_provider_address, provider_address};
+
+use crate::addr::InstanceAddr;
+use crate::graph::{Graph, NodeKind};
+
+/// A stack loaded and checked: its module tree, its graph, and a digest of its files.
+pub struct Stack {
+    pub tree: ModuleTree,
+    pub graph: Graph,
+    pub root_dir: PathBuf,
+    /// SHA-256 over every file of every module, to tell whether a saved plan is stale.
+    pub digest: String,
+}
+
+impl Stack {
+    /// Loads the stack in `dir` and builds its graph; every problem found is reported.
+    pub fn load(dir: &Path, sources: &mut Sources, providers: &Providers) -> Result<Stack, Diagnostics> {
+        let (tree, mut diags) = iac_lang::load_tree(dir, sources);
+        for (_, module) in tree.walk() {
+            for res in &module.resources {
+                if !providers.contains_key(res.provider_name()) || provider_schema(providers, res).is_none() {
+                    diags.push(unknown_type(res, providers));
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let graph = match Graph::build(&tree) {
+            Ok(g) => g,
+            Err(ds) => {
+                diags.extend(ds.0);
+                return Err(diags);
+            }
+        };
+        let mut hasher = sha2::Sha256::new();
+        for (_, module) in tree.walk() {
+            for &f in &module.files {
+                hasher.update(sources.path(f).to_string_lossy().as_bytes());
+                hasher.update([0]);
+                hasher.update(sources.text(f).as_bytes());
+                hasher.update([0]);
+            }
+        }
+        let digest = format!("{:x}", hasher.finalize());
+        Ok(Stack { tree, graph, root_dir: dir.to_path_buf(), digest })
+    }
+
+    /// Checks every resource, data source and provider block against its schema, with
+    /// every reference standing for a value not known yet (no provider is called).
+    pub fn validate(&self, providers: &Providers) -> Diagnostics {
+        struct Unknowns;
+        impl Scope for Unknowns {
+            fn resolve(&self, _: &str, attrs: &[&str], _: &Span) -> Result<(Value, usize), Diagnostic> {
+                Ok((Value::Unknown, attrs.len()))
+            }
+        }
+        let mut diags = Diagnostics::default();
+        for (_, module) in self.tree.walk() {
+            let ctx = EvalContext::new(&Unknowns, &module.dir);
+            for res in &module.resources {
+                if let Some(schema) = provider_schema(providers, res) {
+                    if let Err(ds) = decode::decode_body(&res.body, schema, &ctx, &res.span) {
+                        diags.extend(ds);
+                    }
+                }
+                for e in res.count.iter().chain(&res.for_each) {
+                    if let Err(d) = iac_lang::eval::evaluate(e, &ctx) {
+                        diags.push(d);
+                    }
+                }
+            }
+            for p in &module.providers {
+                if let Some(provider) = providers.get(&p.name) {
+                    if let Err(ds) = decode::decode_body(&p.body, &provider.schema().provider, &ctx, &p.span) {
+                        diags.extend(ds);
+                    }
+                }
+            }
+            for v in module.variables.values() {
+                if let Some(d) = &v.default {
+                    if let Err(d) = iac_lang::eval::evaluate_as(d, &v.ty, &ctx) {
+                        diags.push(d);
+                    }
+                }
+            }
+            for o in module.outputs.values() {
+                if let Err(d) = iac_lang::eval::evaluate(&o.value, &ctx) {
+                    diags.push(d);
+                }
+            }
+        }
+        diags
+    }
+}
+
+fn provider_schema<'a>(providers: &'a Providers, res: &Resource) -> Option<&'a iac_provider::Schema> {
+    let p = providers.get(res.provider_name())?;
+    match res.mode {
+        Mode::Managed => p.schema().resources.get(&res.ty),
+        Mode::Data => p.schema().data_sources.get(&res.ty),
+    }
+}
+
+/// The diagnostic for a resource type no provider has.
+pub(crate) fn unknown_type(res: &Resource, providers: &Providers) -> Diagnostic {
+    let kind = if res.mode == Mode::Data { "data source" } else { "resource" };
+    let Some(p) = providers.get(res.provider_name()) else {
+        return Diagnostic::error(format!("Unknown provider \"{}\"", res.provider_name()), Some(res.type_span.clone())).with_detail(format!(
+            "The {kind} type \"{}\" belongs to a provider iac does not have. Available providers: {}.",
+            res.ty,
+            providers.keys().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    };
+    let names: Vec<&str> = match res.mode {
+        Mode::Managed => p.schema().resources.keys().map(String::as_str).collect(),
+        Mode::Data => p.schema().data_sources.keys().map(String::as_str).collect(),
+    };
+    Diagnostic::error(format!("Invalid {kind} type"), Some(res.type_span.clone())).with_detail(format!(
+        "The provider {} does not support {kind} type \"{}\".{}",
+        p.name(),
+        res.ty,
+        did_you_mean(&res.ty, names)
+    ))
+}
+
+/// For every resource node, the managed resources it depends on (looking through
+/// variables, locals, outputs, module calls and data sources), as static addresses.
+pub(crate) fn resource_dependencies(graph: &Graph) -> HashMap<NodeIndex, Vec<String>> {
+    let mut out = HashMap::new();
+    for idx in graph.graph.node_indices() {
+        if !matches!(graph.graph[idx].kind, NodeKind::Resource(..)) {
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut seen = HashSet::new();
+        let mut todo: Vec<NodeIndex> = graph.dependencies(idx).collect();
+        while let Some(n) = todo.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            match &graph.graph[n].kind {
+                NodeKind::Resource(Mode::Managed, ..) => found.push(graph.graph[n].to_string()),
+                NodeKind::Provider(..) => {}
+                _ => todo.extend(graph.dependencies(n)),
+            }
+        }
+        found.sort();
+        out.insert(idx, found);
+    }
+    out
+}
+
+/// An instance's resource address without any instance keys, as dependencies are recorded.
+pub(crate) fn static_address(addr: &InstanceAddr) -> String {
+    let mut s = String::new();
+    for (m, _) in &addr.resource.module.0 {
+        s.push_str("module.");
+        s.push_str(m);
+        s.push('.');
+    }
+    if addr.resource.mode == Mode::Data {
+        s.push_str("data.");
+    }
+    s.push_str(&addr.resource.ty);
+    s.push('.');
+    s.push_str(&addr.resource.name);
+    s
+}

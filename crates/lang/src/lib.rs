@@ -22,7 +22,7 @@ pub mod vars;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use load::{load_module, load_tree};
-pub use references::{Reference, references};
+pub use references::{Reference, Step, references, static_traversal};
 pub use source::{FileId, Sources, Span};
 pub use suggest::did_you_mean;
 pub use typeexpr::parse_type;

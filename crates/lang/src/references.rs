@@ -144,3 +144,37 @@ fn collect_template(file: FileId, t: &Template, bound: &mut Vec<String>, out: &m
         }
     }
 }
+
+/// One step of a static traversal such as `module.web.aws_s3_bucket.logs["a"]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// A name: the root, or an attribute.
+    Name(String),
+    /// A literal numeric index.
+    Index(u64),
+    /// A literal string key.
+    Key(String),
+}
+
+/// The expression as names and literal indices, if it is only that (no calls, no
+/// variables in brackets, no splats).
+pub fn static_traversal(expr: &Expr) -> Option<Vec<Step>> {
+    match expr.expr.as_ref() {
+        Expression::Variable(v) => Some(vec![Step::Name(v.as_str().to_string())]),
+        Expression::Traversal(t) => {
+            let Expression::Variable(root) = &t.expr else { return None };
+            let mut steps = vec![Step::Name(root.as_str().to_string())];
+            for op in &t.operators {
+                steps.push(match op.value() {
+                    TraversalOperator::GetAttr(n) => Step::Name(n.as_str().to_string()),
+                    TraversalOperator::Index(Expression::String(s)) => Step::Key(s.value().clone()),
+                    TraversalOperator::Index(Expression::Number(n)) => Step::Index(n.value().as_u64()?),
+                    TraversalOperator::LegacyIndex(n) => Step::Index(*n.value()),
+                    _ => return None,
+                });
+            }
+            Some(steps)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,454 @@
+//! Applying a plan: walk the graph, starting each operation as soon as its own
+//! dependencies are done, and save the state after every completed operation.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use iac_lang::config::{IgnoreChanges, Mode, Resource};
+use iac_lang::{Diagnostic, Diagnostics};
+use iac_provider::{ProviderClient, Schema};
+use iac_state::{Backend, InstanceStatus, ResourceState, State};
+use iac_value::Value;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::addr::{InstanceAddr, ModuleInstance};
+use crate::decode::decode_body;
+use crate::exprs::expr_path;
+use crate::graph::NodeKind;
+use crate::plan::{Action, Plan, PlanMode, ResourceChange};
+use crate::planner::{outputs_for_state, provider_error};
+use crate::proposal::{ignore_changes, inconsistency, path_string, propose};
+use crate::sched::{self, Outcome};
+use crate::stateval::{state_value, to_state_parts};
+use crate::values::Repetition;
+use crate::walk::{Providers, Walk, parse_provider_address};
+use crate::{Stack, static_address};
+
+/// What the applier tells the user as it goes.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// An operation started.
+    Started { addr: String, action: Action },
+    /// An operation is still running.
+    Still { addr: String, action: Action, elapsed: Duration },
+    /// An operation finished; `id` is the object's id, when it has one.
+    Finished { addr: String, action: Action, elapsed: Duration, id: Option<String> },
+    /// An operation failed.
+    Failed { addr: String, action: Action },
+}
+
+/// Receives apply progress.
+pub trait Progress: Send + Sync {
+    fn event(&self, event: Event);
+}
+
+/// How often a running operation reports that it still runs.
+const STILL_EVERY: Duration = Duration::from_secs(10);
+
+/// The result of an apply.
+pub struct ApplyOutcome {
+    pub state: State,
+    pub diags: Diagnostics,
+    /// Whether the run was stopped by an interrupt.
+    pub interrupted: bool,
+}
+
+enum ApplyNode {
+    Config(NodeIndex),
+    /// Deleting (or forgetting) the object of one change.
+    Destroy(usize),
+}
+
+struct Applier<'a> {
+    walk: Walk<'a>,
+    plan: &'a Plan,
+    state: Mutex<State>,
+    backend: &'a dyn Backend,
+    progress: &'a dyn Progress,
+}
+
+/// Applies `plan` to `stack`, saving state through `backend` after each operation.
+pub async fn apply(stack: &Stack, providers: &Providers, plan: &Plan, backend: &dyn Backend, parallelism: usize, stop: &AtomicBool, progress: &dyn Progress) -> ApplyOutcome {
+    let applier = Applier {
+        walk: Walk::new(stack, providers, &plan.variables, parallelism),
+        plan,
+        state: Mutex::new(plan.prior_state.clone()),
+        backend,
+        progress,
+    };
+    let (graph, subset) = applier.build_graph();
+    if let Err(e) = applier.persist() {
+        applier.walk.report(e);
+    }
+    let outcomes = sched::run(&graph, &subset, stop, |idx| applier.run_node(&graph[idx])).await;
+    let interrupted = stop.load(Ordering::SeqCst);
+    let failed = outcomes.values().any(|o| *o == Outcome::Failed);
+    if !failed && !interrupted && outcomes.values().all(|o| *o == Outcome::Succeeded) {
+        let outputs: BTreeMap<String, Value> = match plan.mode {
+            PlanMode::Destroy => BTreeMap::new(),
+            _ => {
+                let values = applier.walk.values.lock().expect("values lock");
+                stack.tree.module.outputs.keys().filter_map(|k| values.outputs.get(&(ModuleInstance::root(), k.clone())).map(|v| (k.clone(), v.clone()))).collect()
+            }
+        };
+        let mut state = applier.state.lock().expect("state lock");
+        if plan.targets.is_empty() {
+            state.outputs = outputs_for_state(&outputs);
+        } else {
+            state.outputs.extend(outputs_for_state(&outputs));
+        }
+    }
+    if let Err(e) = applier.persist() {
+        applier.walk.report(e);
+    }
+    let mut diags = applier.walk.diags.into_inner().expect("diagnostics lock");
+    if interrupted {
+        diags.push(Diagnostic::error("Apply interrupted", None).with_detail("iac started nothing new after the interrupt, waited for the operations in flight, and saved the state."));
+    }
+    ApplyOutcome { state: applier.state.into_inner().expect("state lock"), diags, interrupted }
+}
+
+impl Applier<'_> {
+    /// The static graph plus a node per deletion, ordered as Terraform orders them:
+    /// dependents are destroyed before what they depend on; a replacement's old object
+    /// is destroyed before the new one is made, or after it (and after everything that
+    /// refers to it) with `create_before_destroy`.
+    fn build_graph(&self) -> (DiGraph<ApplyNode, ()>, HashSet<NodeIndex>) {
+        let stack = self.walk.stack;
+        let mut g: DiGraph<ApplyNode, ()> = DiGraph::new();
+        let config: HashMap<NodeIndex, NodeIndex> = stack.graph.graph.node_indices().map(|n| (n, g.add_node(ApplyNode::Config(n)))).collect();
+        for e in stack.graph.graph.edge_indices() {
+            let (a, b) = stack.graph.graph.edge_endpoints(e).expect("edge");
+            g.add_edge(config[&a], config[&b], ());
+        }
+        let resource_node = |addr: &InstanceAddr| -> Option<NodeIndex> {
+            let node = crate::graph::Node { module: addr.resource.module.static_path(), kind: NodeKind::Resource(addr.resource.mode, addr.resource.ty.clone(), addr.resource.name.clone()) };
+            stack.graph.index.get(&node).map(|n| config[n])
+        };
+        let mut destroys: Vec<(NodeIndex, &ResourceChange)> = Vec::new();
+        for (i, c) in self.plan.changes.iter().enumerate() {
+            if !(c.action.deletes() || c.action == Action::Forget) {
+                continue;
+            }
+            let d = g.add_node(ApplyNode::Destroy(i));
+            destroys.push((d, c));
+            if let Some(p) = parse_provider_address(&c.provider) {
+                if let Some(pn) = stack.graph.index.get(&crate::graph::Node { module: vec![], kind: NodeKind::Provider(p.0, p.1) }) {
+                    g.add_edge(config[pn], d, ());
+                }
+            }
+            if let Some(rn) = resource_node(&c.addr) {
+                match c.action {
+                    Action::Replace => {
+                        g.add_edge(d, rn, ());
+                    }
+                    Action::CreateThenDelete => {
+                        g.add_edge(rn, d, ());
+                        let dependents: Vec<NodeIndex> = g.neighbors_directed(rn, petgraph::Direction::Outgoing).filter(|n| matches!(g[*n], ApplyNode::Config(_))).collect();
+                        for dep in dependents {
+                            g.add_edge(dep, d, ());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (d, c) in &destroys {
+            for dep in &c.dependencies {
+                for (other, oc) in &destroys {
+                    if other != d && static_address(&oc.addr) == *dep && !g.contains_edge(*d, *other) {
+                        g.add_edge(*d, *other, ());
+                    }
+                }
+            }
+        }
+        let subset: HashSet<NodeIndex> = if self.plan.targets.is_empty() {
+            g.node_indices().collect()
+        } else {
+            let mut keep: HashSet<NodeIndex> = destroys.iter().map(|(d, _)| *d).collect();
+            for c in &self.plan.changes {
+                if let Some(rn) = resource_node(&c.addr) {
+                    keep.insert(rn);
+                }
+            }
+            let mut todo: Vec<NodeIndex> = keep.iter().copied().collect();
+            while let Some(n) = todo.pop() {
+                for dep in g.neighbors_directed(n, petgraph::Direction::Incoming) {
+                    if keep.insert(dep) {
+                        todo.push(dep);
+                    }
+                }
+            }
+            keep
+        };
+        (g, subset)
+    }
+
+    fn persist(&self) -> Result<(), Diagnostic> {
+        let mut state = self.state.lock().expect("state lock");
+        let stored = self.backend.read().map_err(|e| Diagnostic::error("Failed to read the state", None).with_detail(e.to_string()))?;
+        if let Some(stored) = &stored {
+            if stored.same_content(&state) {
+                state.serial = stored.serial;
+                return Ok(());
+            }
+            state.serial = stored.serial + 1;
+        } else {
+            state.serial += 1;
+        }
+        self.backend.write(&state).map_err(|e| {
+            Diagnostic::error("Failed to save the state", None).with_detail(format!("{e}. The state of what was applied is lost unless it can be written; check the disk and permissions of {}.", self.backend.describe()))
+        })
+    }
+
+    async fn run_node(&self, node: &ApplyNode) -> bool {
+        match node {
+            ApplyNode::Destroy(i) => self.destroy(&self.plan.changes[*i]).await,
+            ApplyNode::Config(idx) => {
+                let node = &self.walk.stack.graph.graph[*idx];
+                match &node.kind {
+                    NodeKind::Resource(mode, ty, name) => {
+                        let module = &self.walk.tree().at(&node.module).expect("node module").module;
+                        let res = module.resource(*mode, ty, name).expect("node resource");
+                        self.apply_resource(&node.module, res).await
+                    }
+                    _ => self.walk.eval_node(node).await,
+                }
+            }
+        }
+    }
+
+    async fn apply_resource(&self, path: &[String], res: &Resource) -> bool {
+        if self.plan.mode == PlanMode::Destroy {
+            return true;
+        }
+        let Some(schema) = self.walk.schema(res) else {
+            self.walk.report(crate::unknown_type(res, self.walk.providers));
+            return false;
+        };
+        let Some(instances) = self.walk.expand_resource(path, res) else { return false };
+        let key = (res.provider_name().to_string(), res.provider_alias().map(str::to_string));
+        let client = match self.walk.client(&key).await {
+            Ok(c) => c,
+            Err(d) => {
+                self.walk.report(d);
+                return false;
+            }
+        };
+        let results = futures::future::join_all(instances.into_iter().map(|(addr, rep)| {
+            let client = client.clone();
+            async move { self.apply_instance(res, schema, &*client, addr, rep).await }
+        }))
+        .await;
+        results.into_iter().all(|ok| ok)
+    }
+
+    async fn apply_instance(&self, res: &Resource, schema: &Schema, client: &dyn ProviderClient, addr: InstanceAddr, rep: Repetition) -> bool {
+        let Some(change) = self.plan.change(&addr) else {
+            if self.plan.targets.is_empty() {
+                self.walk.report(Diagnostic::error(format!("{addr} is not in the plan"), Some(res.span.clone())).with_detail(
+                    "The configuration now expands to an instance the saved plan did not include. Make a new plan.",
+                ));
+                return false;
+            }
+            let prior = self.state.lock().expect("state lock").resource(&addr.to_string()).map(|r| state_value(r, Some(schema)));
+            self.walk.set_instance_value(&addr, prior.unwrap_or(Value::Unknown));
+            return true;
+        };
+        match change.action {
+            Action::NoOp => {
+                let value = change.after.clone().or_else(|| change.before.clone()).unwrap_or(Value::Unknown);
+                if res.mode == Mode::Data {
+                    self.record(change, &value, schema, InstanceStatus::Ready);
+                    if let Err(d) = self.persist() {
+                        self.walk.report(d);
+                        return false;
+                    }
+                }
+                self.walk.set_instance_value(&addr, value);
+                true
+            }
+            Action::Delete | Action::Forget => true,
+            Action::Read | Action::Create | Action::Update | Action::Replace | Action::CreateThenDelete => {
+                let config = self.walk.with_scope(&addr.resource.module, rep, |ctx| decode_body(&res.body, schema, ctx, &res.span));
+                let config = match config {
+                    Ok(c) => c,
+                    Err(ds) => {
+                        self.walk.report_all(ds);
+                        return false;
+                    }
+                };
+                if change.action == Action::Read {
+                    return self.read_data(res, schema, client, change, config).await;
+                }
+                self.write(res, schema, client, change, config).await
+            }
+        }
+    }
+
+    async fn read_data(&self, res: &Resource, schema: &Schema, client: &dyn ProviderClient, change: &ResourceChange, config: Value) -> bool {
+        let addr = change.addr.to_string();
+        let started = Instant::now();
+        self.progress.event(Event::Started { addr: addr.clone(), action: Action::Read });
+        let result = {
+            let _permit = self.walk.limit.acquire().await.expect("semaphore open");
+            client.read_data(&res.ty, &config.clone().unmark_deep().0).await
+        };
+        match result {
+            Ok(v) => {
+                let v = v.mark_paths(&config.unmark_deep().1);
+                self.record(change, &v, schema, InstanceStatus::Ready);
+                self.walk.set_instance_value(&change.addr, v);
+                self.progress.event(Event::Finished { addr, action: Action::Read, elapsed: started.elapsed(), id: None });
+                self.persist().map_err(|d| self.walk.report(d)).is_ok()
+            }
+            Err(e) => {
+                self.progress.event(Event::Failed { addr, action: Action::Read });
+                self.walk.report(provider_error(&change.addr, "reading data source", &e));
+                false
+            }
+        }
+    }
+
+    /// Creates or updates one object, after settling its final plan.
+    async fn write(&self, res: &Resource, schema: &Schema, client: &dyn ProviderClient, change: &ResourceChange, config: Value) -> bool {
+        let addr = &change.addr;
+        let replacing = matches!(change.action, Action::Create | Action::Replace | Action::CreateThenDelete);
+        let prior = if replacing { None } else { change.before.as_ref() };
+        let mut proposed = propose(schema, prior, &config);
+        if let (Some(p), IgnoreChanges::Paths(exprs)) = (prior, &res.lifecycle.ignore_changes) {
+            let paths: Vec<_> = exprs.iter().filter_map(|e| expr_path(e).ok()).collect();
+            proposed = ignore_changes(proposed, p, &paths);
+        } else if let (Some(p), IgnoreChanges::All) = (prior, &res.lifecycle.ignore_changes) {
+            let paths: Vec<_> = schema.attributes.keys().map(|k| vec![iac_value::PathStep::Key(k.clone())]).collect();
+            proposed = ignore_changes(proposed, p, &paths);
+        }
+        let (plain, marks) = proposed.unmark_deep();
+        let prior_plain = prior.map(|p| p.clone().unmark_deep().0);
+        let settled = match client.plan(&addr.resource.ty, prior_plain.as_ref(), plain) {
+            Ok(s) => s,
+            Err(e) => {
+                self.walk.report(provider_error(addr, "planning", &e));
+                return false;
+            }
+        };
+        let final_plan = settled.planned.mark_paths(&marks);
+        if let Some(promised) = &change.after {
+            if let Some(path) = inconsistency(promised, &final_plan) {
+                self.walk.report(Diagnostic::error("Provider produced inconsistent final plan", Some(res.span.clone())).with_detail(format!(
+                    "When expanding the plan for {addr} to include new values learned so far during apply, the value of {} changed from what the plan said. Make a new plan.",
+                    if path.is_empty() { "the object".to_string() } else { path_string(&path) }
+                )));
+                return false;
+            }
+        }
+        let action = if replacing { Action::Create } else { Action::Update };
+        let addr_text = addr.to_string();
+        self.progress.event(Event::Started { addr: addr_text.clone(), action });
+        let started = Instant::now();
+        let plain_final = final_plan.clone().unmark_deep().0;
+        let result = {
+            let _permit = self.walk.limit.acquire().await.expect("semaphore open");
+            let op = async {
+                match (action, change.before.as_ref()) {
+                    (Action::Update, Some(before)) => client.update(&addr.resource.ty, &before.clone().unmark_deep().0, &plain_final).await,
+                    _ => client.create(&addr.resource.ty, &plain_final).await,
+                }
+            };
+            self.with_ticker(&addr_text, action, started, op).await
+        };
+        match result {
+            Ok(new) => {
+                let new = new.mark_paths(&marks);
+                self.record(change, &new, schema, InstanceStatus::Ready);
+                self.walk.set_instance_value(addr, new.clone());
+                let id = new.get("id").as_str().map(str::to_string);
+                self.progress.event(Event::Finished { addr: addr_text, action, elapsed: started.elapsed(), id });
+                self.persist().map_err(|d| self.walk.report(d)).is_ok()
+            }
+            Err(err) => {
+                self.progress.event(Event::Failed { addr: addr_text, action });
+                if let Some(partial) = err.partial {
+                    self.record(change, &partial.mark_paths(&marks), schema, InstanceStatus::Tainted);
+                    if let Err(d) = self.persist() {
+                        self.walk.report(d);
+                    }
+                }
+                let doing = if action == Action::Create { "creating" } else { "updating" };
+                self.walk.report(provider_error(addr, doing, &err.error).with_related(res.span.clone(), "declared here"));
+                false
+            }
+        }
+    }
+
+    async fn with_ticker<T>(&self, addr: &str, action: Action, started: Instant, op: impl std::future::Future<Output = T>) -> T {
+        tokio::pin!(op);
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + STILL_EVERY, STILL_EVERY);
+        loop {
+            tokio::select! {
+                result = &mut op => return result,
+                _ = ticker.tick() => self.progress.event(Event::Still { addr: addr.to_string(), action, elapsed: started.elapsed() }),
+            }
+        }
+    }
+
+    /// Writes one instance into the working state.
+    fn record(&self, change: &ResourceChange, value: &Value, schema: &Schema, status: InstanceStatus) {
+        let (attributes, sensitive_attributes) = to_state_parts(value, Some(schema));
+        let mode = if change.is_managed() { "managed" } else { "data" };
+        self.state.lock().expect("state lock").upsert(ResourceState {
+            address: change.addr.to_string(),
+            mode: mode.into(),
+            type_name: change.addr.resource.ty.clone(),
+            provider: change.provider.clone(),
+            attributes,
+            sensitive_attributes,
+            dependencies: change.dependencies.clone(),
+            status,
+            create_before_destroy: change.create_before_destroy,
+        });
+    }
+
+    async fn destroy(&self, change: &ResourceChange) -> bool {
+        let addr = change.addr.to_string();
+        if change.action == Action::Forget {
+            self.state.lock().expect("state lock").remove(&addr);
+            return self.persist().map_err(|d| self.walk.report(d)).is_ok();
+        }
+        let Some(key) = parse_provider_address(&change.provider) else { return false };
+        let client = match self.walk.client(&key).await {
+            Ok(c) => c,
+            Err(d) => {
+                self.walk.report(d);
+                return false;
+            }
+        };
+        let Some(before) = &change.before else { return true };
+        self.progress.event(Event::Started { addr: addr.clone(), action: Action::Delete });
+        let started = Instant::now();
+        let result = {
+            let _permit = self.walk.limit.acquire().await.expect("semaphore open");
+            self.with_ticker(&addr, Action::Delete, started, client.delete(&change.addr.resource.ty, &before.clone().unmark_deep().0)).await
+        };
+        match result {
+            Ok(()) => {
+                {
+                    let mut state = self.state.lock().expect("state lock");
+                    let replaced_already = change.action == Action::CreateThenDelete;
+                    if !replaced_already {
+                        state.remove(&addr);
+                    }
+                }
+                self.progress.event(Event::Finished { addr, action: Action::Delete, elapsed: started.elapsed(), id: None });
+                self.persist().map_err(|d| self.walk.report(d)).is_ok()
+            }
+            Err(e) => {
+                self.progress.event(Event::Failed { addr, action: Action::Delete });
+                self.walk.report(provider_error(&change.addr, "destroying", &e));
+                false
+            }
+        }
+    }
+}

@@ -1,0 +1,669 @@
+//! Planning: refresh what exists, evaluate the configuration, and decide per resource
+//! instance whether to create, update, replace, delete, read or leave it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+
+use iac_lang::config::{IgnoreChanges, Mode, Resource};
+use iac_lang::{Diagnostic, Diagnostics};
+use iac_provider::Schema;
+use iac_state::{InstanceStatus, OutputState, State};
+use iac_value::Value;
+use petgraph::graph::NodeIndex;
+
+use crate::addr::{InstanceAddr, InstanceKey, ModuleInstance, Target, parse_instance};
+use crate::decode::decode_body;
+use crate::exprs::{expr_path, expr_target};
+use crate::graph::{Node, NodeKind};
+use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
+use crate::proposal::{ignore_changes, path_string, propose, replace_paths};
+use crate::sched::{self, Outcome};
+use crate::stateval::{state_value, value_from_json};
+use crate::values::Repetition;
+use crate::walk::{ProviderKey, Providers, Walk, parse_provider_address, provider_address};
+use crate::{Stack, resource_dependencies};
+
+/// How to plan.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    pub mode: PlanMode,
+    /// Read every object's current state from its provider first.
+    pub refresh: bool,
+    /// Plan only these and what they depend on (empty: everything).
+    pub targets: Vec<Target>,
+    /// Instances to replace even if nothing forces it.
+    pub replace: Vec<InstanceAddr>,
+    /// Provider operations in flight at once.
+    pub parallelism: usize,
+}
+
+impl Default for PlanOptions {
+    fn default() -> PlanOptions {
+        PlanOptions { mode: PlanMode::Normal, refresh: true, targets: Vec::new(), replace: Vec::new(), parallelism: 10 }
+    }
+}
+
+struct Planner<'a> {
+    walk: Walk<'a>,
+    opts: &'a PlanOptions,
+    /// The prior state, refreshed as the walk goes.
+    prior: Mutex<State>,
+    changes: Mutex<Vec<ResourceChange>>,
+    drift: Mutex<Vec<ResourceChange>>,
+    seen: Mutex<HashSet<String>>,
+    moved_from: HashMap<String, String>,
+    deps: HashMap<NodeIndex, Vec<String>>,
+    /// Nodes named by `-target` themselves (their instances are filtered by the targets).
+    direct_targets: HashSet<NodeIndex>,
+}
+
+/// Makes a plan for `stack` against `stored` state.
+pub async fn plan(stack: &Stack, providers: &Providers, stored: &State, vars: &BTreeMap<String, Value>, opts: &PlanOptions) -> Result<Plan, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut prior = stored.clone();
+    let moved_from = apply_moves(stack, &mut prior, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let graph = &stack.graph;
+    let (subset, direct_targets) = target_subset(stack, &opts.targets);
+    let planner = Planner {
+        walk: Walk::new(stack, providers, vars, opts.parallelism),
+        opts,
+        prior: Mutex::new(prior),
+        changes: Mutex::new(Vec::new()),
+        drift: Mutex::new(Vec::new()),
+        seen: Mutex::new(HashSet::new()),
+        moved_from,
+        deps: resource_dependencies(graph),
+        direct_targets,
+    };
+    let stop = AtomicBool::new(false);
+    let outcomes = sched::run(&graph.graph, &subset, &stop, |idx| planner.plan_node(idx)).await;
+    let walk_failed = outcomes.values().any(|o| *o != Outcome::Succeeded);
+    if !walk_failed || opts.mode == PlanMode::Destroy {
+        planner.plan_orphans().await;
+    }
+    let mut diags = planner.walk.diags.into_inner().expect("diagnostics lock");
+    if diags.has_errors() || walk_failed {
+        if !diags.has_errors() {
+            diags.push(Diagnostic::error("Planning stopped", None).with_detail("A step failed without a message; see the log."));
+        }
+        return Err(diags);
+    }
+    let values = planner.walk.values.into_inner().expect("values lock");
+    let prior = planner.prior.into_inner().expect("prior lock");
+    let mut changes = planner.changes.into_inner().expect("changes lock");
+    changes.sort_by(|a, b| a.addr.cmp(&b.addr));
+    let mut drift = planner.drift.into_inner().expect("drift lock");
+    drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    let outputs = plan_outputs(stack, &prior, &values, opts.mode);
+    Ok(Plan {
+        mode: opts.mode,
+        changes,
+        drift,
+        outputs,
+        prior_state: prior,
+        state_lineage: stored.lineage.clone(),
+        state_serial: stored.serial,
+        variables: vars.clone(),
+        config_digest: stack.digest.clone(),
+        targets: opts.targets.iter().map(ToString::to_string).collect(),
+    })
+}
+
+fn plan_outputs(stack: &Stack, prior: &State, values: &crate::values::Values, mode: PlanMode) -> BTreeMap<String, OutputChange> {
+    let mut out = BTreeMap::new();
+    for (name, o) in &stack.tree.module.outputs {
+        let before = prior.outputs.get(name).map(|s| Value::from_json(&s.value).mark_if(s.sensitive));
+        let after = match mode {
+            PlanMode::Destroy => None,
+            _ => values.outputs.get(&(ModuleInstance::root(), name.clone())).cloned(),
+        };
+        out.insert(name.clone(), OutputChange { before, after, sensitive: o.sensitive });
+    }
+    for (name, s) in &prior.outputs {
+        out.entry(name.clone()).or_insert_with(|| OutputChange { before: Some(Value::from_json(&s.value).mark_if(s.sensitive)), after: None, sensitive: s.sensitive });
+    }
+    out
+}
+
+/// The outputs as the state records them after an apply.
+pub fn outputs_for_state(values: &BTreeMap<String, Value>) -> BTreeMap<String, OutputState> {
+    values
+        .iter()
+        .filter(|(_, v)| v.is_wholly_known())
+        .map(|(k, v)| (k.clone(), OutputState { value: v.to_json(), sensitive: v.contains_sensitive() }))
+        .collect()
+}
+
+/// Renames state entries as the root module's `moved` blocks say; returns new -> old.
+fn apply_moves(stack: &Stack, state: &mut State, diags: &mut Diagnostics) -> HashMap<String, String> {
+    let mut moved = HashMap::new();
+    for m in &stack.tree.module.moved {
+        let (from, to) = match (expr_target(&m.from), expr_target(&m.to)) {
+            (Ok(f), Ok(t)) => (f, t),
+            (f, t) => {
+                diags.extend(f.err().into_iter().chain(t.err()));
+                continue;
+            }
+        };
+        let compatible = matches!((&from, &to), (Target::Module(_), Target::Module(_)) | (Target::Resource(_), Target::Resource(_)) | (Target::Instance(_), Target::Instance(_)));
+        if !compatible {
+            diags.push(Diagnostic::error("Invalid \"moved\" addresses", Some(m.span.clone())).with_detail("The \"from\" and \"to\" addresses must both be modules, both resources, or both resource instances."));
+            continue;
+        }
+        let destination_taken = state.resources.iter().filter_map(|r| parse_instance(&r.address).ok()).any(|a| to.contains(&a));
+        if destination_taken {
+            continue;
+        }
+        let renames: Vec<(String, String)> = state
+            .resources
+            .iter()
+            .filter_map(|r| {
+                let addr = parse_instance(&r.address).ok()?;
+                if !from.contains(&addr) {
+                    return None;
+                }
+                let mut new = addr.clone();
+                match (&from, &to) {
+                    (Target::Module(f), Target::Module(t)) => {
+                        new.resource.module.0.splice(0..f.0.len(), t.0.iter().cloned());
+                    }
+                    (Target::Resource(_), Target::Resource(t)) => new.resource = t.clone(),
+                    (Target::Instance(_), Target::Instance(t)) => new = t.clone(),
+                    _ => return None,
+                }
+                Some((r.address.clone(), new.to_string()))
+            })
+            .collect();
+        for (old, new) in renames {
+            if let Some(mut r) = state.remove(&old) {
+                r.address = new.clone();
+                state.upsert(r);
+                let origin = moved.remove(&old).unwrap_or(old);
+                moved.insert(new, origin);
+            }
+        }
+    }
+    moved
+}
+
+/// The nodes to walk for `targets` (all when empty), and those named directly.
+fn target_subset(stack: &Stack, targets: &[Target]) -> (HashSet<NodeIndex>, HashSet<NodeIndex>) {
+    let graph = &stack.graph;
+    if targets.is_empty() {
+        return (graph.graph.node_indices().collect(), HashSet::new());
+    }
+    let direct: HashSet<NodeIndex> = graph
+        .graph
+        .node_indices()
+        .filter(|&n| {
+            let node = &graph.graph[n];
+            targets.iter().any(|t| match (t, &node.kind) {
+                (Target::Module(m), _) => node.module.starts_with(&m.static_path()),
+                (Target::Resource(r), NodeKind::Resource(mode, ty, name)) => node.module == r.module.static_path() && *mode == r.mode && *ty == r.ty && *name == r.name,
+                (Target::Instance(i), NodeKind::Resource(mode, ty, name)) => {
+                    let r = &i.resource;
+                    node.module == r.module.static_path() && *mode == r.mode && *ty == r.ty && *name == r.name
+                }
+                _ => false,
+            })
+        })
+        .collect();
+    let mut all = HashSet::new();
+    let mut stack_: Vec<NodeIndex> = direct.iter().copied().collect();
+    while let Some(n) = stack_.pop() {
+        if all.insert(n) {
+            stack_.extend(graph.dependencies(n));
+        }
+    }
+    (all, direct)
+}
+
+impl Planner<'_> {
+    async fn plan_node(&self, idx: NodeIndex) -> bool {
+        let node = &self.walk.stack.graph.graph[idx];
+        match &node.kind {
+            NodeKind::Resource(mode, ty, name) => {
+                let module = &self.walk.tree().at(&node.module).expect("node module").module;
+                let res = module.resource(*mode, ty, name).expect("node resource");
+                self.plan_resource(idx, node, res).await
+            }
+            _ => self.walk.eval_node(node).await,
+        }
+    }
+
+    fn targeted(&self, idx: NodeIndex, addr: &InstanceAddr) -> bool {
+        !self.direct_targets.contains(&idx) || self.opts.targets.iter().any(|t| t.contains(addr))
+    }
+
+    async fn plan_resource(&self, idx: NodeIndex, node: &Node, res: &Resource) -> bool {
+        let Some(schema) = self.walk.schema(res) else {
+            self.walk.report(crate::unknown_type(res, self.walk.providers));
+            return false;
+        };
+        let provider: ProviderKey = (res.provider_name().to_string(), res.provider_alias().map(str::to_string));
+        let client = match self.walk.client(&provider).await {
+            Ok(c) => c,
+            Err(d) => {
+                self.walk.report(d.with_related(res.span.clone(), "used by this resource"));
+                return false;
+            }
+        };
+        let Some(instances) = self.walk.expand_resource(&node.module, res) else { return false };
+        let deps = self.deps.get(&idx).cloned().unwrap_or_default();
+        let results = futures::future::join_all(instances.into_iter().map(|(addr, rep)| {
+            let client = client.clone();
+            let provider = provider.clone();
+            let deps = deps.clone();
+            async move {
+                if !self.targeted(idx, &addr) {
+                    let prior = self.prior.lock().expect("prior lock").resource(&addr.to_string()).map(|r| state_value(r, Some(schema)));
+                    self.seen.lock().expect("seen lock").insert(addr.to_string());
+                    self.walk.set_instance_value(&addr, prior.unwrap_or(Value::Unknown));
+                    return true;
+                }
+                self.plan_instance(res, schema, &*client, &provider, addr, rep, deps).await
+            }
+        }))
+        .await;
+        results.into_iter().all(|ok| ok)
+    }
+
+    /// Reads the current object through the provider and records any drift.
+    async fn refresh(&self, addr: &InstanceAddr, schema: &Schema, client: &dyn iac_provider::ProviderClient) -> Result<Option<(Value, bool)>, Diagnostic> {
+        let key = addr.to_string();
+        let Some(stored) = self.prior.lock().expect("prior lock").resource(&key).cloned() else { return Ok(None) };
+        let prior = state_value(&stored, Some(schema));
+        let tainted = stored.status == InstanceStatus::Tainted;
+        if !self.opts.refresh || addr.resource.mode == Mode::Data {
+            return Ok(Some((prior, tainted)));
+        }
+        let read = {
+            let _permit = self.walk.limit.acquire().await.expect("semaphore open");
+            client.read(&addr.resource.ty, &prior.clone().unmark_deep().0).await
+        };
+        let read = read.map_err(|e| provider_error(addr, "reading", &e))?;
+        let mut prior_state = self.prior.lock().expect("prior lock");
+        match read {
+            None => {
+                prior_state.remove(&key);
+                self.drift.lock().expect("drift lock").push(drift_change(addr, &stored, Some(prior), None));
+                Ok(None)
+            }
+            Some(current) => {
+                let paths = schema.sensitive_paths(&current);
+                let current = current.mark_paths(&paths);
+                let (attributes, sensitive_attributes) = crate::stateval::to_state_parts(&current, Some(schema));
+                if attributes != stored.attributes {
+                    self.drift.lock().expect("drift lock").push(drift_change(addr, &stored, Some(prior), Some(current.clone())));
+                }
+                prior_state.upsert(iac_state::ResourceState { attributes, sensitive_attributes, ..stored });
+                Ok(Some((current, tainted)))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn plan_instance(
+        &self,
+        res: &Resource,
+        schema: &Schema,
+        client: &dyn iac_provider::ProviderClient,
+        provider: &ProviderKey,
+        addr: InstanceAddr,
+        rep: Repetition,
+        dependencies: Vec<String>,
+    ) -> bool {
+        let key = addr.to_string();
+        self.seen.lock().expect("seen lock").insert(key.clone());
+        let refreshed = match self.refresh(&addr, schema, client).await {
+            Ok(r) => r,
+            Err(d) => {
+                self.walk.report(d);
+                return false;
+            }
+        };
+        let (prior, tainted) = match refreshed {
+            Some((v, t)) => (Some(v), t),
+            None => (None, false),
+        };
+        if matches!(self.opts.mode, PlanMode::Destroy | PlanMode::RefreshOnly) {
+            if self.opts.mode == PlanMode::Destroy {
+                self.seen.lock().expect("seen lock").remove(&key);
+            }
+            self.walk.set_instance_value(&addr, prior.clone().unwrap_or(Value::Unknown));
+            return true;
+        }
+        let module = addr.resource.module.clone();
+        let config = self.walk.with_scope(&module, rep, |ctx| decode_body(&res.body, schema, ctx, &res.span));
+        let config = match config {
+            Ok(c) => c,
+            Err(ds) => {
+                self.walk.report_all(ds);
+                return false;
+            }
+        };
+        let problems = client.validate(&res.ty, &config);
+        if !problems.is_empty() {
+            for p in problems {
+                let span = p.path.first().and_then(|s| match s {
+                    iac_value::PathStep::Key(k) => res.body.attr(k).map(|a| a.expr.span()),
+                    _ => None,
+                });
+                self.walk.report(Diagnostic::error(format!("Invalid {} configuration", res.ty), Some(span.unwrap_or_else(|| res.span.clone()))).with_detail(if p.path.is_empty() {
+                    p.message
+                } else {
+                    format!("{}: {}", path_string(&p.path), p.message)
+                }));
+            }
+            return false;
+        }
+        let base = ResourceChange {
+            addr: addr.clone(),
+            provider: provider_address(provider),
+            action: Action::NoOp,
+            reason: None,
+            before: prior.clone(),
+            after: None,
+            replace_paths: Vec::new(),
+            moved_from: self.moved_from.get(&key).cloned(),
+            dependencies,
+            create_before_destroy: res.lifecycle.create_before_destroy,
+        };
+        if res.mode == Mode::Data {
+            return self.plan_data(res, schema, client, base, config).await;
+        }
+        let mut proposed = propose(schema, prior.as_ref(), &config);
+        if let Some(p) = &prior {
+            match &res.lifecycle.ignore_changes {
+                IgnoreChanges::None => {}
+                IgnoreChanges::All => proposed = ignore_changes(proposed, p, &schema.attributes.keys().map(|k| vec![iac_value::PathStep::Key(k.clone())]).collect::<Vec<_>>()),
+                IgnoreChanges::Paths(exprs) => {
+                    let mut paths = Vec::new();
+                    for e in exprs {
+                        match expr_path(e) {
+                            Ok(path) => paths.push(path),
+                            Err(d) => {
+                                self.walk.report(d);
+                                return false;
+                            }
+                        }
+                    }
+                    proposed = ignore_changes(proposed, p, &paths);
+                }
+            }
+        }
+        let planned = match self.provider_plan(&addr, client, schema, prior.as_ref(), proposed) {
+            Ok(p) => p,
+            Err(d) => {
+                self.walk.report(d);
+                return false;
+            }
+        };
+        let (mut planned, extra_replace) = planned;
+        let mut change = base;
+        match &prior {
+            None => {
+                change.action = Action::Create;
+            }
+            Some(p) => {
+                let mut paths = replace_paths(schema, p, &planned);
+                paths.extend(extra_replace);
+                let reason = if tainted {
+                    Some(Reason::ReplaceBecauseTainted)
+                } else if self.opts.replace.contains(&addr) {
+                    Some(Reason::ReplaceByRequest)
+                } else if !paths.is_empty() {
+                    Some(Reason::ReplaceBecauseCannotUpdate)
+                } else if self.triggered(res, &module) {
+                    Some(Reason::ReplaceByTriggers)
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    let fresh = propose(schema, None, &config);
+                    planned = match self.provider_plan(&addr, client, schema, None, fresh) {
+                        Ok((p, _)) => p,
+                        Err(d) => {
+                            self.walk.report(d);
+                            return false;
+                        }
+                    };
+                    change.action = if res.lifecycle.create_before_destroy { Action::CreateThenDelete } else { Action::Replace };
+                    change.reason = Some(reason);
+                    change.replace_paths = paths;
+                } else if planned.clone().unmark_deep().0 != p.clone().unmark_deep().0 {
+                    change.action = Action::Update;
+                }
+            }
+        }
+        if change.action.deletes() && res.lifecycle.prevent_destroy {
+            self.walk.report(prevent_destroy_error(&addr, res));
+            return false;
+        }
+        self.walk.set_instance_value(&addr, planned.clone());
+        change.after = Some(planned);
+        self.changes.lock().expect("changes lock").push(change);
+        true
+    }
+
+    /// Asks the provider to settle a proposal; returns the planned value (with the
+    /// sensitive marks of the proposal and the schema) and extra replace paths.
+    fn provider_plan(&self, addr: &InstanceAddr, client: &dyn iac_provider::ProviderClient, schema: &Schema, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<iac_value::Path>), Diagnostic> {
+        let (plain, marks) = proposed.unmark_deep();
+        let prior_plain = prior.map(|p| p.clone().unmark_deep().0);
+        let settled = client.plan(&addr.resource.ty, prior_plain.as_ref(), plain).map_err(|e| provider_error(addr, "planning", &e))?;
+        let planned = settled.planned.mark_paths(&marks);
+        let sensitive = schema.sensitive_paths(&planned);
+        Ok((planned.mark_paths(&sensitive), settled.requires_replace))
+    }
+
+    fn triggered(&self, res: &Resource, module: &ModuleInstance) -> bool {
+        if res.lifecycle.replace_triggered_by.is_empty() {
+            return false;
+        }
+        let changes = self.changes.lock().expect("changes lock");
+        res.lifecycle.replace_triggered_by.iter().filter_map(|e| expr_target(e).ok()).any(|t| {
+            let t = match t {
+                Target::Resource(mut r) => {
+                    r.module = module.clone();
+                    Target::Resource(r)
+                }
+                Target::Instance(mut i) => {
+                    i.resource.module = module.clone();
+                    Target::Instance(i)
+                }
+                other => other,
+            };
+            changes.iter().any(|c| t.contains(&c.addr) && matches!(c.action, Action::Update | Action::Replace | Action::CreateThenDelete))
+        })
+    }
+
+    async fn plan_data(&self, res: &Resource, schema: &Schema, client: &dyn iac_provider::ProviderClient, mut change: ResourceChange, config: Value) -> bool {
+        let addr = change.addr.clone();
+        if !config.is_wholly_known() {
+            let after = propose(schema, None, &config);
+            self.walk.set_instance_value(&addr, after.clone());
+            change.action = Action::Read;
+            change.reason = Some(Reason::ReadBecauseConfigUnknown);
+            change.after = Some(after);
+            change.before = None;
+            self.changes.lock().expect("changes lock").push(change);
+            return true;
+        }
+        let result = {
+            let _permit = self.walk.limit.acquire().await.expect("semaphore open");
+            client.read_data(&res.ty, &config.clone().unmark_deep().0).await
+        };
+        match result {
+            Ok(v) => {
+                let (_, marks) = config.unmark_deep();
+                let v = v.mark_paths(&marks);
+                let v = v.clone().mark_paths(&schema.sensitive_paths(&v));
+                self.walk.set_instance_value(&addr, v.clone());
+                change.after = Some(v);
+                self.changes.lock().expect("changes lock").push(change);
+                true
+            }
+            Err(e) => {
+                self.walk.report(provider_error(&addr, "reading data source", &e).with_related(res.span.clone(), "declared here"));
+                false
+            }
+        }
+    }
+
+    /// Plans what to do with state entries no configuration claims.
+    async fn plan_orphans(&self) {
+        let orphans: Vec<iac_state::ResourceState> = {
+            let seen = self.seen.lock().expect("seen lock");
+            self.prior.lock().expect("prior lock").resources.iter().filter(|r| !seen.contains(&r.address)).cloned().collect()
+        };
+        let tasks = orphans.into_iter().map(|stored| async move {
+            let Ok(addr) = parse_instance(&stored.address) else {
+                self.walk.report(Diagnostic::error(format!("Invalid address in state: {}", stored.address), None));
+                return;
+            };
+            if addr.resource.mode == Mode::Data {
+                self.prior.lock().expect("prior lock").remove(&stored.address);
+                return;
+            }
+            if !self.opts.targets.is_empty() && !self.opts.targets.iter().any(|t| t.contains(&addr)) {
+                return;
+            }
+            let Some(key) = parse_provider_address(&stored.provider) else {
+                self.walk.report(Diagnostic::error(format!("Invalid provider \"{}\" in state for {}", stored.provider, stored.address), None));
+                return;
+            };
+            let schema = self.walk.schema_of(&key.0, addr.resource.mode, &addr.resource.ty);
+            let client = match self.walk.client(&key).await {
+                Ok(c) => c,
+                Err(d) => {
+                    self.walk.report(d);
+                    return;
+                }
+            };
+            let prior = match schema {
+                Some(schema) => match self.refresh(&addr, schema, &*client).await {
+                    Ok(Some((v, _))) => v,
+                    Ok(None) => return,
+                    Err(d) => {
+                        self.walk.report(d);
+                        return;
+                    }
+                },
+                None => state_value(&stored, None),
+            };
+            let (action, reason) = self.orphan_action(&addr);
+            if action == Action::Delete && self.opts.mode != PlanMode::Destroy {
+                if let Some(res) = self.config_of(&addr).filter(|r| r.lifecycle.prevent_destroy) {
+                    self.walk.report(prevent_destroy_error(&addr, res));
+                    return;
+                }
+            }
+            if self.opts.mode == PlanMode::RefreshOnly {
+                return;
+            }
+            self.changes.lock().expect("changes lock").push(ResourceChange {
+                moved_from: self.moved_from.get(&stored.address).cloned(),
+                addr,
+                provider: stored.provider.clone(),
+                action,
+                reason: Some(reason),
+                before: Some(prior),
+                after: None,
+                replace_paths: Vec::new(),
+                dependencies: stored.dependencies.clone(),
+                create_before_destroy: stored.create_before_destroy,
+            });
+        });
+        futures::future::join_all(tasks).await;
+    }
+
+    fn config_of(&self, addr: &InstanceAddr) -> Option<&Resource> {
+        let tree = self.walk.tree().at(&addr.resource.module.static_path())?;
+        tree.module.resource(addr.resource.mode, &addr.resource.ty, &addr.resource.name)
+    }
+
+    fn orphan_action(&self, addr: &InstanceAddr) -> (Action, Reason) {
+        if self.opts.mode == PlanMode::Destroy {
+            return (Action::Delete, Reason::DeleteBecauseNoResourceConfig);
+        }
+        for r in &self.walk.tree().module.removed {
+            if let Ok(t) = expr_target(&r.from) {
+                if t.contains(addr) {
+                    return (if r.destroy { Action::Delete } else { Action::Forget }, Reason::DeleteBecauseNoResourceConfig);
+                }
+            }
+        }
+        if self.walk.tree().at(&addr.resource.module.static_path()).is_none() {
+            return (Action::Delete, Reason::DeleteBecauseNoModule);
+        }
+        let module_exists = self.walk.values.lock().expect("values lock").module_instances(&addr.resource.module.static_path()).contains(&addr.resource.module);
+        if !module_exists {
+            return (Action::Delete, Reason::DeleteBecauseNoModule);
+        }
+        let Some(res) = self.config_of(addr) else { return (Action::Delete, Reason::DeleteBecauseNoResourceConfig) };
+        let reason = match (&addr.key, res.count.is_some(), res.for_each.is_some()) {
+            (InstanceKey::Int(_), true, _) => Reason::DeleteBecauseCountIndex,
+            (InstanceKey::Str(_), _, true) => Reason::DeleteBecauseEachKey,
+            _ => Reason::DeleteBecauseWrongRepetition,
+        };
+        (Action::Delete, reason)
+    }
+}
+
+fn drift_change(addr: &InstanceAddr, stored: &iac_state::ResourceState, before: Option<Value>, after: Option<Value>) -> ResourceChange {
+    ResourceChange {
+        addr: addr.clone(),
+        provider: stored.provider.clone(),
+        action: if after.is_some() { Action::Update } else { Action::Delete },
+        reason: None,
+        before,
+        after,
+        replace_paths: Vec::new(),
+        moved_from: None,
+        dependencies: Vec::new(),
+        create_before_destroy: false,
+    }
+}
+
+fn prevent_destroy_error(addr: &InstanceAddr, res: &Resource) -> Diagnostic {
+    Diagnostic::error("Instance cannot be destroyed", Some(res.span.clone())).with_detail(format!(
+        "Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag."
+    ))
+}
+
+/// An error from a provider, as a diagnostic naming the resource and the API operation.
+pub(crate) fn provider_error(addr: &InstanceAddr, doing: &str, e: &iac_provider::Error) -> Diagnostic {
+    let summary = match &e.operation {
+        Some(op) => format!("{addr}: {doing} failed in {op}"),
+        None => format!("{addr}: {doing} failed"),
+    };
+    Diagnostic::error(summary, None).with_detail(e.message.clone())
+}
+
+/// Reads a JSON value with its unknown and sensitive mirrors (as in plan JSON).
+pub fn value_with_marks(json: &serde_json::Value, unknown: &serde_json::Value, sensitive: &serde_json::Value, schema: Option<&Schema>) -> Value {
+    fn unknowns(v: Value, u: &serde_json::Value) -> Value {
+        match (v, u) {
+            (_, serde_json::Value::Bool(true)) => Value::Unknown,
+            (Value::Map(m), serde_json::Value::Object(um)) => Value::Map(m.into_iter().map(|(k, v)| { let uk = um.get(&k).cloned().unwrap_or_default(); (k, unknowns(v, &uk)) }).collect()),
+            (Value::List(items), serde_json::Value::Array(ua)) => Value::List(items.into_iter().enumerate().map(|(i, v)| unknowns(v, ua.get(i).unwrap_or(&serde_json::Value::Null))).collect()),
+            (Value::Null, serde_json::Value::Object(um)) if !um.is_empty() => Value::Unknown,
+            (v, _) => v,
+        }
+    }
+    fn sensitives(v: Value, s: &serde_json::Value) -> Value {
+        match (v, s) {
+            (v, serde_json::Value::Bool(true)) => v.mark_sensitive(),
+            (Value::Map(m), serde_json::Value::Object(sm)) => Value::Map(m.into_iter().map(|(k, v)| { let sk = sm.get(&k).cloned().unwrap_or_default(); (k, sensitives(v, &sk)) }).collect()),
+            (Value::List(items), serde_json::Value::Array(sa)) => Value::List(items.into_iter().enumerate().map(|(i, v)| sensitives(v, sa.get(i).unwrap_or(&serde_json::Value::Null))).collect()),
+            (v, _) => v,
+        }
+    }
+    let base = value_from_json(json, schema, &[]);
+    sensitives(unknowns(base, unknown), sensitive)
+}

@@ -1,0 +1,200 @@
+//! The schema-driven parts of planning a resource: the proposed new state, what forces
+//! replacement, `ignore_changes`, and checking a final plan against the saved one.
+
+use std::collections::BTreeMap;
+
+use iac_provider::{Nesting, Schema};
+use iac_value::{Path, PathStep, Value};
+
+/// The new state the configuration proposes: configured values where set, else the
+/// attribute's default, else (for computed attributes) the prior value, or unknown when
+/// there is no prior object.
+pub fn propose(schema: &Schema, prior: Option<&Value>, config: &Value) -> Value {
+    let mut out = BTreeMap::new();
+    for (name, a) in &schema.attributes {
+        let configured = config.get(name);
+        let v = if !configured.is_null() {
+            configured.clone()
+        } else if let Some(d) = &a.default {
+            d.clone()
+        } else if a.computed {
+            match prior {
+                Some(p) => p.get(name).clone(),
+                None => Value::Unknown,
+            }
+        } else {
+            Value::Null
+        };
+        out.insert(name.clone(), v);
+    }
+    for (name, b) in &schema.blocks {
+        let configured = config.get(name);
+        let prior_block = prior.map(|p| p.get(name));
+        let v = match b.nesting {
+            Nesting::Single if configured.is_null() => Value::Null,
+            Nesting::Single => propose(&b.schema, prior_block.filter(|p| !p.is_null()), configured),
+            Nesting::List | Nesting::Set => {
+                let items = configured.as_items().unwrap_or(&[]);
+                let prior_items = prior_block.and_then(Value::as_items).unwrap_or(&[]);
+                let proposed: Vec<Value> = items.iter().enumerate().map(|(i, item)| propose(&b.schema, prior_items.get(i), item)).collect();
+                if b.nesting == Nesting::Set { Value::set(proposed) } else { Value::List(proposed) }
+            }
+        };
+        out.insert(name.clone(), v);
+    }
+    Value::Map(out)
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    a.is_wholly_known() && b.is_wholly_known() && a.clone().unmark_deep().0 == b.clone().unmark_deep().0
+}
+
+/// The paths of `force_new` attributes and blocks whose planned value differs from prior.
+pub fn replace_paths(schema: &Schema, prior: &Value, planned: &Value) -> Vec<Path> {
+    let mut out = Vec::new();
+    collect_replace(schema, prior, planned, &mut Vec::new(), &mut out);
+    out
+}
+
+fn collect_replace(schema: &Schema, prior: &Value, planned: &Value, at: &mut Path, out: &mut Vec<Path>) {
+    for (name, a) in &schema.attributes {
+        if a.force_new && !same(prior.get(name), planned.get(name)) {
+            let mut p = at.clone();
+            p.push(PathStep::Key(name.clone()));
+            out.push(p);
+        }
+    }
+    for (name, b) in &schema.blocks {
+        let (pv, nv) = (prior.get(name), planned.get(name));
+        at.push(PathStep::Key(name.clone()));
+        if b.force_new && !same(pv, nv) {
+            out.push(at.clone());
+        } else if b.nesting == Nesting::Single {
+            if !pv.is_null() && !nv.is_null() {
+                collect_replace(&b.schema, pv, nv, at, out);
+            }
+        } else {
+            let (pi, ni) = (pv.as_items().unwrap_or(&[]), nv.as_items().unwrap_or(&[]));
+            for (i, (p, n)) in pi.iter().zip(ni).enumerate() {
+                at.push(PathStep::Index(i));
+                collect_replace(&b.schema, p, n, at, out);
+                at.pop();
+            }
+        }
+        at.pop();
+    }
+}
+
+/// Keeps the prior value at each ignored path (`ignore_changes`).
+pub fn ignore_changes(mut proposed: Value, prior: &Value, paths: &[Path]) -> Value {
+    proposed.copy_paths_from(prior, paths);
+    proposed
+}
+
+/// Whether the value a plan promised (unknowns aside) is what the final plan gives; on
+/// a mismatch, the path that differs.
+pub fn inconsistency(promised: &Value, actual: &Value) -> Option<Path> {
+    fn walk(p: &Value, a: &Value, at: &mut Path) -> Option<Path> {
+        let (p, _) = p.unmark();
+        let (a, _) = a.unmark();
+        match (p, a) {
+            (Value::Unknown, _) => None,
+            (Value::Map(pm), Value::Map(am)) => {
+                for (k, pv) in pm {
+                    at.push(PathStep::Key(k.clone()));
+                    let r = walk(pv, am.get(k).unwrap_or(&Value::Null), at);
+                    at.pop();
+                    if r.is_some() {
+                        return r;
+                    }
+                }
+                None
+            }
+            (Value::List(pi), Value::List(ai)) | (Value::Set(pi), Value::Set(ai)) if pi.len() == ai.len() => {
+                for (i, (pv, av)) in pi.iter().zip(ai).enumerate() {
+                    at.push(PathStep::Index(i));
+                    let r = walk(pv, av, at);
+                    at.pop();
+                    if r.is_some() {
+                        return r;
+                    }
+                }
+                None
+            }
+            (Value::Set(pi), Value::Set(_)) if pi.iter().any(|v| !v.is_wholly_known()) => None,
+            _ if p.clone().unmark_deep().0 == a.clone().unmark_deep().0 => None,
+            _ => Some(at.clone()),
+        }
+    }
+    walk(promised, actual, &mut Vec::new())
+}
+
+/// A path as the user writes it: `tags["Name"]`, `rule[0].id`.
+pub fn path_string(path: &Path) -> String {
+    let mut s = String::new();
+    for (i, step) in path.iter().enumerate() {
+        match step {
+            PathStep::Key(k) if i == 0 => s.push_str(k),
+            PathStep::Key(k) if k.chars().all(|c| c.is_alphanumeric() || c == '_') => {
+                s.push('.');
+                s.push_str(k);
+            }
+            PathStep::Key(k) => s.push_str(&format!("[{}]", serde_json::Value::String(k.clone()))),
+            PathStep::Index(n) => s.push_str(&format!("[{n}]")),
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iac_provider::{Attribute, NestedBlock};
+    use iac_value::Type;
+
+    fn schema() -> Schema {
+        Schema::new(
+            [
+                ("bucket", Attribute::required(Type::String).force_new()),
+                ("tags", Attribute::optional(Type::map(Type::String))),
+                ("arn", Attribute::computed(Type::String)),
+                ("force_destroy", Attribute::optional(Type::Bool).default(false)),
+            ],
+            [("rule", NestedBlock::list(Schema::new([("id", Attribute::required(Type::String)), ("status", Attribute::optional_computed(Type::String))], [])))],
+        )
+    }
+
+    #[test]
+    fn proposals_take_config_then_default_then_prior() {
+        let config = Value::object([("bucket", "b".into()), ("tags", Value::Null), ("arn", Value::Null), ("force_destroy", Value::Null), ("rule", Value::List(vec![Value::object([("id", "r".into()), ("status", Value::Null)])]))]);
+        let new = propose(&schema(), None, &config);
+        assert_eq!(new.get("arn"), &Value::Unknown);
+        assert_eq!(new.get("force_destroy"), &Value::Bool(false));
+        assert_eq!(new.get("rule").as_items().unwrap()[0].get("status"), &Value::Unknown);
+        let prior = Value::object([("bucket", "b".into()), ("arn", "arn:b".into()), ("rule", Value::List(vec![Value::object([("id", "r".into()), ("status", "Enabled".into())])]))]);
+        let again = propose(&schema(), Some(&prior), &config);
+        assert_eq!(again.get("arn"), &Value::from("arn:b"));
+        assert_eq!(again.get("rule").as_items().unwrap()[0].get("status"), &Value::from("Enabled"));
+    }
+
+    #[test]
+    fn force_new_changes_are_found() {
+        let prior = Value::object([("bucket", "a".into()), ("tags", Value::Null)]);
+        let planned = Value::object([("bucket", "b".into()), ("tags", Value::object([("x", "y".into())]))]);
+        assert_eq!(replace_paths(&schema(), &prior, &planned), vec![vec![PathStep::Key("bucket".into())]]);
+        assert!(replace_paths(&schema(), &prior, &prior).is_empty());
+    }
+
+    #[test]
+    fn consistency_ignores_unknowns() {
+        let promised = Value::object([("id", Value::Unknown), ("name", "x".into())]);
+        assert_eq!(inconsistency(&promised, &Value::object([("id", "1".into()), ("name", "x".into())])), None);
+        assert_eq!(inconsistency(&promised, &Value::object([("id", "1".into()), ("name", "y".into())])), Some(vec![PathStep::Key("name".into())]));
+    }
+
+    #[test]
+    fn paths_print_like_terraform() {
+        assert_eq!(path_string(&vec![PathStep::Key("tags".into()), PathStep::Key("Name tag".into())]), "tags[\"Name tag\"]");
+        assert_eq!(path_string(&vec![PathStep::Key("rule".into()), PathStep::Index(0), PathStep::Key("id".into())]), "rule[0].id");
+    }
+}
