@@ -19,7 +19,9 @@ pub struct LocalBackend {
 impl LocalBackend {
     /// The default state of the stack in `stack_dir`: `<stack>/.iac/state.json`.
     pub fn for_stack(stack_dir: &Path) -> LocalBackend {
-        LocalBackend { path: stack_dir.join(STATE_DIR).join("state.json") }
+        LocalBackend {
+            path: stack_dir.join(STATE_DIR).join("state.json"),
+        }
     }
 
     /// A state at an explicit path (the `local` backend's `path`).
@@ -49,7 +51,9 @@ impl LocalBackend {
     }
 
     fn ensure_dir(&self) -> std::io::Result<()> {
-        let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) else { return Ok(()) };
+        let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+            return Ok(());
+        };
         if !dir.is_dir() {
             fs::create_dir_all(dir)?;
             if dir.file_name().is_some_and(|n| n == STATE_DIR) {
@@ -113,7 +117,10 @@ impl Backend for LocalBackend {
                 Ok(mut f) => {
                     f.write_all(body.as_bytes())?;
                     f.sync_all()?;
-                    return Ok(LockGuard { info, file: Some(lock_path) });
+                    return Ok(LockGuard {
+                        info,
+                        file: Some(lock_path),
+                    });
                 }
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                     if Instant::now() >= deadline {
@@ -140,14 +147,22 @@ impl Backend for LocalBackend {
         let lock_path = self.lock_path();
         let text = match fs::read_to_string(&lock_path) {
             Ok(t) => t,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Err(LockError::WrongId { given: id.into(), actual: None }),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return Err(LockError::WrongId {
+                    given: id.into(),
+                    actual: None,
+                });
+            }
             Err(e) => return Err(e.into()),
         };
         let info: Option<LockInfo> = serde_json::from_str(&text).ok();
         match info {
             Some(i) if i.id == id => Ok(fs::remove_file(&lock_path)?),
             None if id == "(unreadable)" => Ok(fs::remove_file(&lock_path)?),
-            actual => Err(LockError::WrongId { given: id.into(), actual }),
+            actual => Err(LockError::WrongId {
+                given: id.into(),
+                actual,
+            }),
         }
     }
 
@@ -175,10 +190,23 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(b.path()).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                fs::metadata(b.path()).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
-        assert_eq!(fs::read_to_string(dir.path().join(".iac/.gitignore")).unwrap().lines().last(), Some("*"));
-        let leftovers: Vec<_> = fs::read_dir(dir.path().join(".iac")).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains("tmp")).collect();
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".iac/.gitignore"))
+                .unwrap()
+                .lines()
+                .last(),
+            Some("*")
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path().join(".iac"))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("tmp"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 
@@ -187,12 +215,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let b = LocalBackend::for_stack(dir.path());
         let guard = b.lock("apply", Duration::ZERO).unwrap();
-        let err = b.lock("plan", Duration::from_millis(300)).err().expect("second lock fails");
-        let LockError::Held(info) = &err else { panic!("{err}") };
+        let err = b
+            .lock("plan", Duration::from_millis(300))
+            .err()
+            .expect("second lock fails");
+        let LockError::Held(info) = &err else {
+            panic!("{err}")
+        };
         assert_eq!(info.operation, "apply");
         assert_eq!(info.pid, std::process::id());
-        assert!(err.to_string().contains(&format!("iac force-unlock {}", guard.info.id)));
-        assert!(matches!(b.force_unlock("wrong"), Err(LockError::WrongId { .. })));
+        assert!(
+            err.to_string()
+                .contains(&format!("iac force-unlock {}", guard.info.id))
+        );
+        assert!(matches!(
+            b.force_unlock("wrong"),
+            Err(LockError::WrongId { .. })
+        ));
         let id = guard.info.id.clone();
         std::mem::forget(guard);
         b.force_unlock(&id).unwrap();

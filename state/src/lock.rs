@@ -26,7 +26,9 @@ impl LockInfo {
     /// A new lock record for this process.
     pub fn for_this_process(operation: &str, path: &str) -> LockInfo {
         let host = gethostname::gethostname().to_string_lossy().into_owned();
-        let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".into());
         LockInfo {
             id: uuid::Uuid::new_v4().to_string(),
             operation: operation.to_string(),
@@ -41,7 +43,9 @@ impl LockInfo {
     /// Whether the holder is a process on this host that no longer runs.
     pub fn holder_is_gone(&self) -> bool {
         let here = gethostname::gethostname().to_string_lossy().into_owned();
-        self.host == here && cfg!(target_os = "linux") && !std::path::Path::new(&format!("/proc/{}", self.pid)).exists()
+        self.host == here
+            && cfg!(target_os = "linux")
+            && !std::path::Path::new(&format!("/proc/{}", self.pid)).exists()
     }
 }
 
@@ -51,7 +55,10 @@ pub enum LockError {
     /// Someone else holds it.
     Held(LockInfo),
     /// `force-unlock` was given an id that is not the lock's.
-    WrongId { given: String, actual: Option<LockInfo> },
+    WrongId {
+        given: String,
+        actual: Option<LockInfo>,
+    },
     Io(std::io::Error),
 }
 
@@ -67,12 +74,29 @@ impl fmt::Display for LockError {
                 if info.holder_is_gone() {
                     write!(f, "The process that took this lock is no longer running. ")?;
                 }
-                write!(f, "If no other iac run is using this state, remove the lock with: iac force-unlock {}", info.id)
+                write!(
+                    f,
+                    "If no other iac run is using this state, remove the lock with: iac force-unlock {}",
+                    info.id
+                )
             }
-            LockError::WrongId { given, actual: Some(info) } => {
-                write!(f, "The lock id \"{given}\" does not match the lock held (ID {}); nothing was unlocked.", info.id)
+            LockError::WrongId {
+                given,
+                actual: Some(info),
+            } => {
+                write!(
+                    f,
+                    "The lock id \"{given}\" does not match the lock held (ID {}); nothing was unlocked.",
+                    info.id
+                )
             }
-            LockError::WrongId { given, actual: None } => write!(f, "The state is not locked; lock id \"{given}\" was not found."),
+            LockError::WrongId {
+                given,
+                actual: None,
+            } => write!(
+                f,
+                "The state is not locked; lock id \"{given}\" was not found."
+            ),
             LockError::Io(e) => write!(f, "Error acquiring the state lock: {e}"),
         }
     }
@@ -95,7 +119,10 @@ pub struct LockGuard {
 impl LockGuard {
     /// A guard that holds nothing (for `-lock=false`).
     pub fn none() -> LockGuard {
-        LockGuard { info: LockInfo::for_this_process("none", ""), file: None }
+        LockGuard {
+            info: LockInfo::for_this_process("none", ""),
+            file: None,
+        }
     }
 
     /// Releases the lock now.
@@ -104,9 +131,15 @@ impl LockGuard {
     }
 
     fn release_inner(&mut self) -> std::io::Result<()> {
-        let Some(file) = self.file.take() else { return Ok(()) };
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
         match std::fs::read_to_string(&file) {
-            Ok(text) if serde_json::from_str::<LockInfo>(&text).is_ok_and(|i| i.id == self.info.id) => std::fs::remove_file(&file),
+            Ok(text)
+                if serde_json::from_str::<LockInfo>(&text).is_ok_and(|i| i.id == self.info.id) =>
+            {
+                std::fs::remove_file(&file)
+            }
             Ok(_) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e),

@@ -94,7 +94,10 @@ impl State {
 
     /// Inserts or replaces the instance with the same address, keeping the list sorted.
     pub fn upsert(&mut self, r: ResourceState) {
-        match self.resources.binary_search_by(|x| x.address.as_str().cmp(&r.address)) {
+        match self
+            .resources
+            .binary_search_by(|x| x.address.as_str().cmp(&r.address))
+        {
             Ok(i) => self.resources[i] = r,
             Err(i) => self.resources.insert(i, r),
         }
@@ -108,16 +111,26 @@ impl State {
 
     /// Whether `other` holds the same content (ignoring serial).
     pub fn same_content(&self, other: &State) -> bool {
-        self.lineage == other.lineage && self.outputs == other.outputs && self.resources == other.resources
+        self.lineage == other.lineage
+            && self.outputs == other.outputs
+            && self.resources == other.resources
     }
 
     /// Parses a state file, checking its format version.
     pub fn from_json(text: &str) -> std::io::Result<State> {
-        let state: State = serde_json::from_str(text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("the state file is not valid: {e}")))?;
+        let state: State = serde_json::from_str(text).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the state file is not valid: {e}"),
+            )
+        })?;
         if state.version > FORMAT_VERSION {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!("the state file has format version {}, newer than this iac understands ({FORMAT_VERSION})", state.version),
+                format!(
+                    "the state file has format version {}, newer than this iac understands ({FORMAT_VERSION})",
+                    state.version
+                ),
             ));
         }
         Ok(state)
@@ -145,7 +158,13 @@ mod tests {
     fn round_trip() {
         let mut s = State::new();
         s.serial = 4;
-        s.outputs.insert("name".into(), OutputState { value: serde_json::json!("x"), sensitive: true });
+        s.outputs.insert(
+            "name".into(),
+            OutputState {
+                value: serde_json::json!("x"),
+                sensitive: true,
+            },
+        );
         s.upsert(ResourceState {
             address: "module.a.aws_s3_bucket.b[\"k\"]".into(),
             mode: "managed".into(),

@@ -93,7 +93,10 @@ pub struct ResourceAddr {
 impl ResourceAddr {
     /// The instance with key `key`.
     pub fn instance(&self, key: InstanceKey) -> InstanceAddr {
-        InstanceAddr { resource: self.clone(), key }
+        InstanceAddr {
+            resource: self.clone(),
+            key,
+        }
     }
 }
 
@@ -154,7 +157,10 @@ impl fmt::Display for Target {
 
 /// Parses an address as written on the command line or in state.
 pub fn parse_target(text: &str) -> Result<Target, String> {
-    let mut p = Parser { s: text.trim(), pos: 0 };
+    let mut p = Parser {
+        s: text.trim(),
+        pos: 0,
+    };
     let mut module = ModuleInstance::root();
     loop {
         let save = p.pos;
@@ -182,13 +188,21 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
     }
     p.expect('.')?;
     let name = p.ident()?;
-    let resource = ResourceAddr { module, mode, ty, name };
+    let resource = ResourceAddr {
+        module,
+        mode,
+        ty,
+        name,
+    };
     if p.done() {
         return Ok(Target::Resource(resource));
     }
     let key = p.key()?;
     if !p.done() {
-        return Err(format!("unexpected \"{}\" at the end of the address \"{text}\"", &p.s[p.pos..]));
+        return Err(format!(
+            "unexpected \"{}\" at the end of the address \"{text}\"",
+            &p.s[p.pos..]
+        ));
     }
     Ok(Target::Instance(resource.instance(key)))
 }
@@ -217,15 +231,25 @@ impl Parser<'_> {
             self.pos += 1;
             Ok(())
         } else {
-            Err(format!("expected \"{c}\" at position {} of the address \"{}\"", self.pos + 1, self.s))
+            Err(format!(
+                "expected \"{c}\" at position {} of the address \"{}\"",
+                self.pos + 1,
+                self.s
+            ))
         }
     }
 
     fn ident(&mut self) -> Result<String, String> {
         let rest = &self.s[self.pos..];
-        let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+        let len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
         if len == 0 {
-            return Err(format!("expected a name at position {} of the address \"{}\"", self.pos + 1, self.s));
+            return Err(format!(
+                "expected a name at position {} of the address \"{}\"",
+                self.pos + 1,
+                self.s
+            ));
         }
         self.pos += len;
         Ok(rest[..len].to_string())
@@ -238,13 +262,24 @@ impl Parser<'_> {
         let rest = &self.s[self.pos + 1..];
         if rest.starts_with('"') {
             let mut de = serde_json::Deserializer::from_str(rest).into_iter::<String>();
-            let key = de.next().ok_or("unterminated key")?.map_err(|e| format!("bad key in \"{}\": {e}", self.s))?;
+            let key = de
+                .next()
+                .ok_or("unterminated key")?
+                .map_err(|e| format!("bad key in \"{}\": {e}", self.s))?;
             self.pos += 1 + de.byte_offset();
             self.expect(']')?;
             Ok(InstanceKey::Str(key))
         } else {
-            let end = rest.find(']').ok_or_else(|| format!("missing \"]\" in \"{}\"", self.s))?;
-            let n = rest[..end].trim().parse::<i64>().map_err(|_| format!("the index \"{}\" in \"{}\" is not a number or a quoted string", &rest[..end], self.s))?;
+            let end = rest
+                .find(']')
+                .ok_or_else(|| format!("missing \"]\" in \"{}\"", self.s))?;
+            let n = rest[..end].trim().parse::<i64>().map_err(|_| {
+                format!(
+                    "the index \"{}\" in \"{}\" is not a number or a quoted string",
+                    &rest[..end],
+                    self.s
+                )
+            })?;
             self.pos += end + 2;
             Ok(InstanceKey::Int(n))
         }
@@ -268,7 +303,10 @@ mod tests {
             let parsed = parse_target(text).unwrap();
             assert_eq!(parsed.to_string(), text);
         }
-        assert!(matches!(parse_target("module.web").unwrap(), Target::Module(_)));
+        assert!(matches!(
+            parse_target("module.web").unwrap(),
+            Target::Module(_)
+        ));
         assert!(parse_target("aws_s3_bucket").is_err());
         assert!(parse_target("aws_s3_bucket.x[oops]").is_err());
     }
@@ -277,8 +315,16 @@ mod tests {
     fn targets_contain_their_instances() {
         let inst = parse_instance("module.web.aws_s3_bucket.logs[\"a\"]").unwrap();
         assert!(parse_target("module.web").unwrap().contains(&inst));
-        assert!(parse_target("module.web.aws_s3_bucket.logs").unwrap().contains(&inst));
+        assert!(
+            parse_target("module.web.aws_s3_bucket.logs")
+                .unwrap()
+                .contains(&inst)
+        );
         assert!(!parse_target("module.db").unwrap().contains(&inst));
-        assert!(!parse_target("module.web.aws_s3_bucket.logs[\"b\"]").unwrap().contains(&inst));
+        assert!(
+            !parse_target("module.web.aws_s3_bucket.logs[\"b\"]")
+                .unwrap()
+                .contains(&inst)
+        );
     }
 }

@@ -32,9 +32,18 @@ pub enum Event {
     /// An operation started.
     Started { addr: String, action: Action },
     /// An operation is still running.
-    Still { addr: String, action: Action, elapsed: Duration },
+    Still {
+        addr: String,
+        action: Action,
+        elapsed: Duration,
+    },
     /// An operation finished; `id` is the object's id, when it has one.
-    Finished { addr: String, action: Action, elapsed: Duration, id: Option<String> },
+    Finished {
+        addr: String,
+        action: Action,
+        elapsed: Duration,
+        id: Option<String>,
+    },
     /// An operation failed.
     Failed { addr: String, action: Action },
 }
@@ -70,7 +79,15 @@ struct Applier<'a> {
 }
 
 /// Applies `plan` to `stack`, saving state through `backend` after each operation.
-pub async fn apply(stack: &Stack, providers: &Providers, plan: &Plan, backend: &dyn Backend, parallelism: usize, stop: &AtomicBool, progress: &dyn Progress) -> ApplyOutcome {
+pub async fn apply(
+    stack: &Stack,
+    providers: &Providers,
+    plan: &Plan,
+    backend: &dyn Backend,
+    parallelism: usize,
+    stop: &AtomicBool,
+    progress: &dyn Progress,
+) -> ApplyOutcome {
     let applier = Applier {
         walk: Walk::new(stack, providers, &plan.variables, parallelism),
         plan,
@@ -90,7 +107,18 @@ pub async fn apply(stack: &Stack, providers: &Providers, plan: &Plan, backend: &
             PlanMode::Destroy => BTreeMap::new(),
             _ => {
                 let values = applier.walk.values.lock().expect("values lock");
-                stack.tree.module.outputs.keys().filter_map(|k| values.outputs.get(&(ModuleInstance::root(), k.clone())).map(|v| (k.clone(), v.clone()))).collect()
+                stack
+                    .tree
+                    .module
+                    .outputs
+                    .keys()
+                    .filter_map(|k| {
+                        values
+                            .outputs
+                            .get(&(ModuleInstance::root(), k.clone()))
+                            .map(|v| (k.clone(), v.clone()))
+                    })
+                    .collect()
             }
         };
         let mut state = applier.state.lock().expect("state lock");
@@ -107,7 +135,11 @@ pub async fn apply(stack: &Stack, providers: &Providers, plan: &Plan, backend: &
     if interrupted {
         diags.push(Diagnostic::error("Apply interrupted", None).with_detail("iac started nothing new after the interrupt, waited for the operations in flight, and saved the state."));
     }
-    ApplyOutcome { state: applier.state.into_inner().expect("state lock"), diags, interrupted }
+    ApplyOutcome {
+        state: applier.state.into_inner().expect("state lock"),
+        diags,
+        interrupted,
+    }
 }
 
 impl Applier<'_> {
@@ -118,13 +150,25 @@ impl Applier<'_> {
     fn build_graph(&self) -> (DiGraph<ApplyNode, ()>, HashSet<NodeIndex>) {
         let stack = self.walk.stack;
         let mut g: DiGraph<ApplyNode, ()> = DiGraph::new();
-        let config: HashMap<NodeIndex, NodeIndex> = stack.graph.graph.node_indices().map(|n| (n, g.add_node(ApplyNode::Config(n)))).collect();
+        let config: HashMap<NodeIndex, NodeIndex> = stack
+            .graph
+            .graph
+            .node_indices()
+            .map(|n| (n, g.add_node(ApplyNode::Config(n))))
+            .collect();
         for e in stack.graph.graph.edge_indices() {
             let (a, b) = stack.graph.graph.edge_endpoints(e).expect("edge");
             g.add_edge(config[&a], config[&b], ());
         }
         let resource_node = |addr: &InstanceAddr| -> Option<NodeIndex> {
-            let node = crate::graph::Node { module: addr.resource.module.static_path(), kind: NodeKind::Resource(addr.resource.mode, addr.resource.ty.clone(), addr.resource.name.clone()) };
+            let node = crate::graph::Node {
+                module: addr.resource.module.static_path(),
+                kind: NodeKind::Resource(
+                    addr.resource.mode,
+                    addr.resource.ty.clone(),
+                    addr.resource.name.clone(),
+                ),
+            };
             stack.graph.index.get(&node).map(|n| config[n])
         };
         let mut destroys: Vec<(NodeIndex, &ResourceChange)> = Vec::new();
@@ -135,7 +179,10 @@ impl Applier<'_> {
             let d = g.add_node(ApplyNode::Destroy(i));
             destroys.push((d, c));
             if let Some(p) = parse_provider_address(&c.provider) {
-                if let Some(pn) = stack.graph.index.get(&crate::graph::Node { module: vec![], kind: NodeKind::Provider(p.0, p.1) }) {
+                if let Some(pn) = stack.graph.index.get(&crate::graph::Node {
+                    module: vec![],
+                    kind: NodeKind::Provider(p.0, p.1),
+                }) {
                     g.add_edge(config[pn], d, ());
                 }
             }
@@ -146,7 +193,10 @@ impl Applier<'_> {
                     }
                     Action::CreateThenDelete => {
                         g.add_edge(rn, d, ());
-                        let dependents: Vec<NodeIndex> = g.neighbors_directed(rn, petgraph::Direction::Outgoing).filter(|n| matches!(g[*n], ApplyNode::Config(_))).collect();
+                        let dependents: Vec<NodeIndex> = g
+                            .neighbors_directed(rn, petgraph::Direction::Outgoing)
+                            .filter(|n| matches!(g[*n], ApplyNode::Config(_)))
+                            .collect();
                         for dep in dependents {
                             g.add_edge(dep, d, ());
                         }
@@ -158,7 +208,10 @@ impl Applier<'_> {
         for (d, c) in &destroys {
             for dep in &c.dependencies {
                 for (other, oc) in &destroys {
-                    if other != d && static_address(&oc.addr) == *dep && !g.contains_edge(*d, *other) {
+                    if other != d
+                        && static_address(&oc.addr) == *dep
+                        && !g.contains_edge(*d, *other)
+                    {
                         g.add_edge(*d, *other, ());
                     }
                 }
@@ -188,7 +241,9 @@ impl Applier<'_> {
 
     fn persist(&self) -> Result<(), Diagnostic> {
         let mut state = self.state.lock().expect("state lock");
-        let stored = self.backend.read().map_err(|e| Diagnostic::error("Failed to read the state", None).with_detail(e.to_string()))?;
+        let stored = self.backend.read().map_err(|e| {
+            Diagnostic::error("Failed to read the state", None).with_detail(e.to_string())
+        })?;
         if let Some(stored) = &stored {
             if stored.same_content(&state) {
                 state.serial = stored.serial;
@@ -210,7 +265,12 @@ impl Applier<'_> {
                 let node = &self.walk.stack.graph.graph[*idx];
                 match &node.kind {
                     NodeKind::Resource(mode, ty, name) => {
-                        let module = &self.walk.tree().at(&node.module).expect("node module").module;
+                        let module = &self
+                            .walk
+                            .tree()
+                            .at(&node.module)
+                            .expect("node module")
+                            .module;
                         let res = module.resource(*mode, ty, name).expect("node resource");
                         self.apply_resource(&node.module, res).await
                     }
@@ -225,11 +285,17 @@ impl Applier<'_> {
             return true;
         }
         let Some(schema) = self.walk.schema(res) else {
-            self.walk.report(crate::unknown_type(res, self.walk.providers));
+            self.walk
+                .report(crate::unknown_type(res, self.walk.providers));
             return false;
         };
-        let Some(instances) = self.walk.expand_resource(path, res) else { return false };
-        let key = (res.provider_name().to_string(), res.provider_alias().map(str::to_string));
+        let Some(instances) = self.walk.expand_resource(path, res) else {
+            return false;
+        };
+        let key = (
+            res.provider_name().to_string(),
+            res.provider_alias().map(str::to_string),
+        );
         let client = match self.walk.client(&key).await {
             Ok(c) => c,
             Err(d) => {
@@ -245,7 +311,14 @@ impl Applier<'_> {
         results.into_iter().all(|ok| ok)
     }
 
-    async fn apply_instance(&self, res: &Resource, schema: &Schema, client: &dyn ProviderClient, addr: InstanceAddr, rep: Repetition) -> bool {
+    async fn apply_instance(
+        &self,
+        res: &Resource,
+        schema: &Schema,
+        client: &dyn ProviderClient,
+        addr: InstanceAddr,
+        rep: Repetition,
+    ) -> bool {
         let Some(change) = self.plan.change(&addr) else {
             if self.plan.targets.is_empty() {
                 self.walk.report(Diagnostic::error(format!("{addr} is not in the plan"), Some(res.span.clone())).with_detail(
@@ -253,13 +326,23 @@ impl Applier<'_> {
                 ));
                 return false;
             }
-            let prior = self.state.lock().expect("state lock").resource(&addr.to_string()).map(|r| state_value(r, Some(schema)));
-            self.walk.set_instance_value(&addr, prior.unwrap_or(Value::Unknown));
+            let prior = self
+                .state
+                .lock()
+                .expect("state lock")
+                .resource(&addr.to_string())
+                .map(|r| state_value(r, Some(schema)));
+            self.walk
+                .set_instance_value(&addr, prior.unwrap_or(Value::Unknown));
             return true;
         };
         match change.action {
             Action::NoOp => {
-                let value = change.after.clone().or_else(|| change.before.clone()).unwrap_or(Value::Unknown);
+                let value = change
+                    .after
+                    .clone()
+                    .or_else(|| change.before.clone())
+                    .unwrap_or(Value::Unknown);
                 if res.mode == Mode::Data {
                     self.record(change, &value, schema, InstanceStatus::Ready);
                     if let Err(d) = self.persist() {
@@ -271,8 +354,14 @@ impl Applier<'_> {
                 true
             }
             Action::Delete | Action::Forget => true,
-            Action::Read | Action::Create | Action::Update | Action::Replace | Action::CreateThenDelete => {
-                let config = self.walk.with_scope(&addr.resource.module, rep, |ctx| decode_body(&res.body, schema, ctx, &res.span));
+            Action::Read
+            | Action::Create
+            | Action::Update
+            | Action::Replace
+            | Action::CreateThenDelete => {
+                let config = self.walk.with_scope(&addr.resource.module, rep, |ctx| {
+                    decode_body(&res.body, schema, ctx, &res.span)
+                });
                 let config = match config {
                     Ok(c) => c,
                     Err(ds) => {
@@ -288,41 +377,80 @@ impl Applier<'_> {
         }
     }
 
-    async fn read_data(&self, res: &Resource, schema: &Schema, client: &dyn ProviderClient, change: &ResourceChange, config: Value) -> bool {
+    async fn read_data(
+        &self,
+        res: &Resource,
+        schema: &Schema,
+        client: &dyn ProviderClient,
+        change: &ResourceChange,
+        config: Value,
+    ) -> bool {
         let addr = change.addr.to_string();
         let started = Instant::now();
-        self.progress.event(Event::Started { addr: addr.clone(), action: Action::Read });
+        self.progress.event(Event::Started {
+            addr: addr.clone(),
+            action: Action::Read,
+        });
         let result = {
             let _permit = self.walk.limit.acquire().await.expect("semaphore open");
-            client.read_data(&res.ty, &config.clone().unmark_deep().0).await
+            client
+                .read_data(&res.ty, &config.clone().unmark_deep().0)
+                .await
         };
         match result {
             Ok(v) => {
                 let v = v.mark_paths(&config.unmark_deep().1);
                 self.record(change, &v, schema, InstanceStatus::Ready);
                 self.walk.set_instance_value(&change.addr, v);
-                self.progress.event(Event::Finished { addr, action: Action::Read, elapsed: started.elapsed(), id: None });
+                self.progress.event(Event::Finished {
+                    addr,
+                    action: Action::Read,
+                    elapsed: started.elapsed(),
+                    id: None,
+                });
                 self.persist().map_err(|d| self.walk.report(d)).is_ok()
             }
             Err(e) => {
-                self.progress.event(Event::Failed { addr, action: Action::Read });
-                self.walk.report(provider_error(&change.addr, "reading data source", &e));
+                self.progress.event(Event::Failed {
+                    addr,
+                    action: Action::Read,
+                });
+                self.walk
+                    .report(provider_error(&change.addr, "reading data source", &e));
                 false
             }
         }
     }
 
     /// Creates or updates one object, after settling its final plan.
-    async fn write(&self, res: &Resource, schema: &Schema, client: &dyn ProviderClient, change: &ResourceChange, config: Value) -> bool {
+    async fn write(
+        &self,
+        res: &Resource,
+        schema: &Schema,
+        client: &dyn ProviderClient,
+        change: &ResourceChange,
+        config: Value,
+    ) -> bool {
         let addr = &change.addr;
-        let replacing = matches!(change.action, Action::Create | Action::Replace | Action::CreateThenDelete);
-        let prior = if replacing { None } else { change.before.as_ref() };
+        let replacing = matches!(
+            change.action,
+            Action::Create | Action::Replace | Action::CreateThenDelete
+        );
+        let prior = if replacing {
+            None
+        } else {
+            change.before.as_ref()
+        };
         let mut proposed = propose(schema, prior, &config);
         if let (Some(p), IgnoreChanges::Paths(exprs)) = (prior, &res.lifecycle.ignore_changes) {
             let paths: Vec<_> = exprs.iter().filter_map(|e| expr_path(e).ok()).collect();
             proposed = ignore_changes(proposed, p, &paths);
         } else if let (Some(p), IgnoreChanges::All) = (prior, &res.lifecycle.ignore_changes) {
-            let paths: Vec<_> = schema.attributes.keys().map(|k| vec![iac_value::PathStep::Key(k.clone())]).collect();
+            let paths: Vec<_> = schema
+                .attributes
+                .keys()
+                .map(|k| vec![iac_value::PathStep::Key(k.clone())])
+                .collect();
             proposed = ignore_changes(proposed, p, &paths);
         }
         let (plain, marks) = proposed.unmark_deep();
@@ -344,16 +472,31 @@ impl Applier<'_> {
                 return false;
             }
         }
-        let action = if replacing { Action::Create } else { Action::Update };
+        let action = if replacing {
+            Action::Create
+        } else {
+            Action::Update
+        };
         let addr_text = addr.to_string();
-        self.progress.event(Event::Started { addr: addr_text.clone(), action });
+        self.progress.event(Event::Started {
+            addr: addr_text.clone(),
+            action,
+        });
         let started = Instant::now();
         let plain_final = final_plan.clone().unmark_deep().0;
         let result = {
             let _permit = self.walk.limit.acquire().await.expect("semaphore open");
             let op = async {
                 match (action, change.before.as_ref()) {
-                    (Action::Update, Some(before)) => client.update(&addr.resource.ty, &before.clone().unmark_deep().0, &plain_final).await,
+                    (Action::Update, Some(before)) => {
+                        client
+                            .update(
+                                &addr.resource.ty,
+                                &before.clone().unmark_deep().0,
+                                &plain_final,
+                            )
+                            .await
+                    }
                     _ => client.create(&addr.resource.ty, &plain_final).await,
                 }
             };
@@ -365,27 +508,54 @@ impl Applier<'_> {
                 self.record(change, &new, schema, InstanceStatus::Ready);
                 self.walk.set_instance_value(addr, new.clone());
                 let id = new.get("id").as_str().map(str::to_string);
-                self.progress.event(Event::Finished { addr: addr_text, action, elapsed: started.elapsed(), id });
+                self.progress.event(Event::Finished {
+                    addr: addr_text,
+                    action,
+                    elapsed: started.elapsed(),
+                    id,
+                });
                 self.persist().map_err(|d| self.walk.report(d)).is_ok()
             }
             Err(err) => {
-                self.progress.event(Event::Failed { addr: addr_text, action });
+                self.progress.event(Event::Failed {
+                    addr: addr_text,
+                    action,
+                });
                 if let Some(partial) = err.partial {
-                    self.record(change, &partial.mark_paths(&marks), schema, InstanceStatus::Tainted);
+                    self.record(
+                        change,
+                        &partial.mark_paths(&marks),
+                        schema,
+                        InstanceStatus::Tainted,
+                    );
                     if let Err(d) = self.persist() {
                         self.walk.report(d);
                     }
                 }
-                let doing = if action == Action::Create { "creating" } else { "updating" };
-                self.walk.report(provider_error(addr, doing, &err.error).with_related(res.span.clone(), "declared here"));
+                let doing = if action == Action::Create {
+                    "creating"
+                } else {
+                    "updating"
+                };
+                self.walk.report(
+                    provider_error(addr, doing, &err.error)
+                        .with_related(res.span.clone(), "declared here"),
+                );
                 false
             }
         }
     }
 
-    async fn with_ticker<T>(&self, addr: &str, action: Action, started: Instant, op: impl std::future::Future<Output = T>) -> T {
+    async fn with_ticker<T>(
+        &self,
+        addr: &str,
+        action: Action,
+        started: Instant,
+        op: impl std::future::Future<Output = T>,
+    ) -> T {
         tokio::pin!(op);
-        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + STILL_EVERY, STILL_EVERY);
+        let mut ticker =
+            tokio::time::interval_at(tokio::time::Instant::now() + STILL_EVERY, STILL_EVERY);
         loop {
             tokio::select! {
                 result = &mut op => return result,
@@ -395,20 +565,33 @@ impl Applier<'_> {
     }
 
     /// Writes one instance into the working state.
-    fn record(&self, change: &ResourceChange, value: &Value, schema: &Schema, status: InstanceStatus) {
+    fn record(
+        &self,
+        change: &ResourceChange,
+        value: &Value,
+        schema: &Schema,
+        status: InstanceStatus,
+    ) {
         let (attributes, sensitive_attributes) = to_state_parts(value, Some(schema));
-        let mode = if change.is_managed() { "managed" } else { "data" };
-        self.state.lock().expect("state lock").upsert(ResourceState {
-            address: change.addr.to_string(),
-            mode: mode.into(),
-            type_name: change.addr.resource.ty.clone(),
-            provider: change.provider.clone(),
-            attributes,
-            sensitive_attributes,
-            dependencies: change.dependencies.clone(),
-            status,
-            create_before_destroy: change.create_before_destroy,
-        });
+        let mode = if change.is_managed() {
+            "managed"
+        } else {
+            "data"
+        };
+        self.state
+            .lock()
+            .expect("state lock")
+            .upsert(ResourceState {
+                address: change.addr.to_string(),
+                mode: mode.into(),
+                type_name: change.addr.resource.ty.clone(),
+                provider: change.provider.clone(),
+                attributes,
+                sensitive_attributes,
+                dependencies: change.dependencies.clone(),
+                status,
+                create_before_destroy: change.create_before_destroy,
+            });
     }
 
     async fn destroy(&self, change: &ResourceChange) -> bool {
@@ -417,7 +600,9 @@ impl Applier<'_> {
             self.state.lock().expect("state lock").remove(&addr);
             return self.persist().map_err(|d| self.walk.report(d)).is_ok();
         }
-        let Some(key) = parse_provider_address(&change.provider) else { return false };
+        let Some(key) = parse_provider_address(&change.provider) else {
+            return false;
+        };
         let client = match self.walk.client(&key).await {
             Ok(c) => c,
             Err(d) => {
@@ -425,12 +610,23 @@ impl Applier<'_> {
                 return false;
             }
         };
-        let Some(before) = &change.before else { return true };
-        self.progress.event(Event::Started { addr: addr.clone(), action: Action::Delete });
+        let Some(before) = &change.before else {
+            return true;
+        };
+        self.progress.event(Event::Started {
+            addr: addr.clone(),
+            action: Action::Delete,
+        });
         let started = Instant::now();
         let result = {
             let _permit = self.walk.limit.acquire().await.expect("semaphore open");
-            self.with_ticker(&addr, Action::Delete, started, client.delete(&change.addr.resource.ty, &before.clone().unmark_deep().0)).await
+            self.with_ticker(
+                &addr,
+                Action::Delete,
+                started,
+                client.delete(&change.addr.resource.ty, &before.clone().unmark_deep().0),
+            )
+            .await
         };
         match result {
             Ok(()) => {
@@ -441,12 +637,21 @@ impl Applier<'_> {
                         state.remove(&addr);
                     }
                 }
-                self.progress.event(Event::Finished { addr, action: Action::Delete, elapsed: started.elapsed(), id: None });
+                self.progress.event(Event::Finished {
+                    addr,
+                    action: Action::Delete,
+                    elapsed: started.elapsed(),
+                    id: None,
+                });
                 self.persist().map_err(|d| self.walk.report(d)).is_ok()
             }
             Err(e) => {
-                self.progress.event(Event::Failed { addr, action: Action::Delete });
-                self.walk.report(provider_error(&change.addr, "destroying", &e));
+                self.progress.event(Event::Failed {
+                    addr,
+                    action: Action::Delete,
+                });
+                self.walk
+                    .report(provider_error(&change.addr, "destroying", &e));
                 false
             }
         }

@@ -9,7 +9,9 @@ use crate::addr::{Target, parse_target};
 
 /// The address an expression like `module.a.aws_s3_bucket.b["k"]` names.
 pub fn expr_target(expr: &Expr) -> Result<Target, Diagnostic> {
-    let bad = || Diagnostic::error("Invalid address", Some(expr.span())).with_detail("An address such as aws_s3_bucket.logs, aws_s3_bucket.logs[0] or module.web is required here.");
+    let bad = || {
+        Diagnostic::error("Invalid address", Some(expr.span())).with_detail("An address such as aws_s3_bucket.logs, aws_s3_bucket.logs[0] or module.web is required here.")
+    };
     let steps = static_traversal(expr).ok_or_else(bad)?;
     let mut text = String::new();
     for step in steps {

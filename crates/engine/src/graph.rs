@@ -57,7 +57,12 @@ pub struct Graph {
 impl Graph {
     /// Builds the graph of `tree`, reporting undeclared references and cycles.
     pub fn build(tree: &ModuleTree) -> Result<Graph, Diagnostics> {
-        let mut b = Builder { graph: DiGraph::new(), index: HashMap::new(), spans: HashMap::new(), diags: Diagnostics::default() };
+        let mut b = Builder {
+            graph: DiGraph::new(),
+            index: HashMap::new(),
+            spans: HashMap::new(),
+            diags: Diagnostics::default(),
+        };
         for (path, module) in tree.walk() {
             b.add_nodes(&path, module);
         }
@@ -68,25 +73,35 @@ impl Graph {
         if b.diags.has_errors() {
             return Err(b.diags);
         }
-        Ok(Graph { graph: b.graph, index: b.index })
+        Ok(Graph {
+            graph: b.graph,
+            index: b.index,
+        })
     }
 
     /// The nodes in an order where every node comes after those it depends on.
     pub fn topological(&self) -> Vec<NodeIndex> {
-        petgraph::algo::toposort(&self.graph, None).expect("cycles were rejected when the graph was built")
+        petgraph::algo::toposort(&self.graph, None)
+            .expect("cycles were rejected when the graph was built")
     }
 
     /// The nodes `node` depends on directly.
     pub fn dependencies(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.graph.neighbors_directed(node, petgraph::Direction::Incoming)
+        self.graph
+            .neighbors_directed(node, petgraph::Direction::Incoming)
     }
 
     /// The graph in Graphviz DOT form.
     pub fn to_dot(&self) -> String {
-        let mut out = String::from("digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  rankdir = \"RL\"\n");
+        let mut out = String::from(
+            "digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  rankdir = \"RL\"\n",
+        );
         let mut lines = BTreeSet::new();
         for idx in self.graph.node_indices() {
-            lines.insert(format!("  \"{}\" [label = \"{}\", shape = \"box\"]", self.graph[idx], self.graph[idx]));
+            lines.insert(format!(
+                "  \"{}\" [label = \"{}\", shape = \"box\"]",
+                self.graph[idx], self.graph[idx]
+            ));
         }
         for e in self.graph.edge_indices() {
             let (a, b) = self.graph.edge_endpoints(e).expect("edge exists");
@@ -110,7 +125,10 @@ struct Builder {
 
 impl Builder {
     fn add(&mut self, module: &[String], kind: NodeKind, span: Span) -> NodeIndex {
-        let node = Node { module: module.to_vec(), kind };
+        let node = Node {
+            module: module.to_vec(),
+            kind,
+        };
         let idx = self.graph.add_node(node.clone());
         self.index.insert(node, idx);
         self.spans.insert(idx, span);
@@ -128,20 +146,33 @@ impl Builder {
             self.add(path, NodeKind::Output(o.name.clone()), o.span.clone());
         }
         for r in &m.resources {
-            self.add(path, NodeKind::Resource(r.mode, r.ty.clone(), r.name.clone()), r.span.clone());
+            self.add(
+                path,
+                NodeKind::Resource(r.mode, r.ty.clone(), r.name.clone()),
+                r.span.clone(),
+            );
         }
         for c in m.module_calls.values() {
             self.add(path, NodeKind::ModuleCall(c.name.clone()), c.span.clone());
         }
         if path.is_empty() {
             for p in &m.providers {
-                self.add(path, NodeKind::Provider(p.name.clone(), p.alias.clone()), p.span.clone());
+                self.add(
+                    path,
+                    NodeKind::Provider(p.name.clone(), p.alias.clone()),
+                    p.span.clone(),
+                );
             }
         }
     }
 
     fn node(&self, module: &[String], kind: NodeKind) -> Option<NodeIndex> {
-        self.index.get(&Node { module: module.to_vec(), kind }).copied()
+        self.index
+            .get(&Node {
+                module: module.to_vec(),
+                kind,
+            })
+            .copied()
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex) {
@@ -151,7 +182,10 @@ impl Builder {
     }
 
     fn add_edges(&mut self, tree: &ModuleTree, path: &[String], m: &Module) {
-        let here = |kind| Node { module: path.to_vec(), kind };
+        let here = |kind| Node {
+            module: path.to_vec(),
+            kind,
+        };
         for l in m.locals.values() {
             let idx = self.index[&here(NodeKind::Local(l.name.clone()))];
             self.refs(tree, path, idx, &l.expr);
@@ -165,11 +199,20 @@ impl Builder {
         }
         for r in &m.resources {
             let idx = self.index[&here(NodeKind::Resource(r.mode, r.ty.clone(), r.name.clone()))];
-            for e in r.count.iter().chain(&r.for_each).chain(&r.depends_on).chain(&r.lifecycle.replace_triggered_by) {
+            for e in r
+                .count
+                .iter()
+                .chain(&r.for_each)
+                .chain(&r.depends_on)
+                .chain(&r.lifecycle.replace_triggered_by)
+            {
                 self.refs(tree, path, idx, e);
             }
             self.body_refs(tree, path, idx, &r.body);
-            let provider = NodeKind::Provider(r.provider_name().to_string(), r.provider_alias().map(str::to_string));
+            let provider = NodeKind::Provider(
+                r.provider_name().to_string(),
+                r.provider_alias().map(str::to_string),
+            );
             match self.node(&[], provider) {
                 Some(p) => self.edge(p, idx),
                 None => {
@@ -190,17 +233,28 @@ impl Builder {
             }
             let mut child = path.to_vec();
             child.push(c.name.clone());
-            let Some(child_tree) = tree.at(&child) else { continue };
+            let Some(child_tree) = tree.at(&child) else {
+                continue;
+            };
             let child_module = &child_tree.module;
             for input in &c.inputs {
                 self.refs(tree, path, idx, &input.expr);
                 if !child_module.variables.contains_key(&input.name) {
-                    self.diags.push(Diagnostic::error(format!("Unsupported argument \"{}\"", input.name), Some(input.name_span.clone())).with_detail(format!(
-                        "Module \"{}\" has no variable named \"{}\".{}",
-                        c.name,
-                        input.name,
-                        did_you_mean(&input.name, child_module.variables.keys().map(String::as_str))
-                    )));
+                    self.diags.push(
+                        Diagnostic::error(
+                            format!("Unsupported argument \"{}\"", input.name),
+                            Some(input.name_span.clone()),
+                        )
+                        .with_detail(format!(
+                            "Module \"{}\" has no variable named \"{}\".{}",
+                            c.name,
+                            input.name,
+                            did_you_mean(
+                                &input.name,
+                                child_module.variables.keys().map(String::as_str)
+                            )
+                        )),
+                    );
                 }
             }
             for v in child_module.variables.values() {
@@ -209,8 +263,11 @@ impl Builder {
                         .with_detail(format!("Module \"{}\" needs a value for its variable \"{}\", which has no default.", c.name, v.name)));
                 }
             }
-            let child_nodes: Vec<NodeIndex> =
-                self.graph.node_indices().filter(|&n| self.graph[n].module == child).collect();
+            let child_nodes: Vec<NodeIndex> = self
+                .graph
+                .node_indices()
+                .filter(|&n| self.graph[n].module == child)
+                .collect();
             for n in child_nodes {
                 self.edge(idx, n);
             }
@@ -223,7 +280,13 @@ impl Builder {
         }
     }
 
-    fn body_refs(&mut self, tree: &ModuleTree, path: &[String], idx: NodeIndex, body: &iac_lang::config::Body) {
+    fn body_refs(
+        &mut self,
+        tree: &ModuleTree,
+        path: &[String],
+        idx: NodeIndex,
+        body: &iac_lang::config::Body,
+    ) {
         for a in &body.attrs {
             self.refs(tree, path, idx, &a.expr);
         }
@@ -239,8 +302,13 @@ impl Builder {
                 Ok(targets) => {
                     for t in targets {
                         if t == idx && matches!(self.graph[idx].kind, NodeKind::Resource(..)) {
-                            self.diags.push(Diagnostic::error("Self-referential block", Some(r.span.clone()))
-                                .with_detail(format!("Configuration for {} may not refer to itself.", self.graph[idx])));
+                            self.diags.push(
+                                Diagnostic::error("Self-referential block", Some(r.span.clone()))
+                                    .with_detail(format!(
+                                        "Configuration for {} may not refer to itself.",
+                                        self.graph[idx]
+                                    )),
+                            );
                         } else {
                             self.edge(t, idx);
                         }
@@ -251,12 +319,29 @@ impl Builder {
         }
     }
 
-    fn resolve(&self, tree: &ModuleTree, path: &[String], m: &Module, r: &iac_lang::Reference) -> Result<Vec<NodeIndex>, Diagnostic> {
+    fn resolve(
+        &self,
+        tree: &ModuleTree,
+        path: &[String],
+        m: &Module,
+        r: &iac_lang::Reference,
+    ) -> Result<Vec<NodeIndex>, Diagnostic> {
         let first = r.attrs.first().map(String::as_str);
         let undeclared = |what: &str, name: &str, candidates: Vec<&str>| {
-            let place = if path.is_empty() { "the root module".to_string() } else { format!("module.{}", path.join(".module.")) };
-            Diagnostic::error(format!("Reference to undeclared {what}"), Some(r.span.clone()))
-                .with_detail(format!("{} \"{name}\" has not been declared in {place}.{}", capitalize(what), did_you_mean(name, candidates)))
+            let place = if path.is_empty() {
+                "the root module".to_string()
+            } else {
+                format!("module.{}", path.join(".module."))
+            };
+            Diagnostic::error(
+                format!("Reference to undeclared {what}"),
+                Some(r.span.clone()),
+            )
+            .with_detail(format!(
+                "{} \"{name}\" has not been declared in {place}.{}",
+                capitalize(what),
+                did_you_mean(name, candidates)
+            ))
         };
         let one = |kind: NodeKind| self.node(path, kind).into_iter().collect::<Vec<_>>();
         match (r.root.as_str(), first) {
@@ -320,19 +405,27 @@ impl Builder {
 
     fn check_cycles(&mut self) {
         for scc in petgraph::algo::tarjan_scc(&self.graph) {
-            let is_cycle = scc.len() > 1 || scc.first().is_some_and(|&n| self.graph.contains_edge(n, n));
+            let is_cycle =
+                scc.len() > 1 || scc.first().is_some_and(|&n| self.graph.contains_edge(n, n));
             if !is_cycle {
                 continue;
             }
             let mut names: Vec<String> = scc.iter().map(|&n| self.graph[n].to_string()).collect();
             names.sort();
-            let first = scc.iter().min_by_key(|&&n| self.graph[n].to_string()).copied().expect("non-empty");
+            let first = scc
+                .iter()
+                .min_by_key(|&&n| self.graph[n].to_string())
+                .copied()
+                .expect("non-empty");
             let mut d = Diagnostic::error(format!("Cycle: {}", names.join(", ")), self.spans.get(&first).cloned())
                 .with_detail("These objects refer to each other, so none can be evaluated first. Remove one of the references.");
             for &n in &scc {
                 if n != first {
                     if let Some(s) = self.spans.get(&n) {
-                        d = d.with_related(s.clone(), format!("{} is part of the cycle", self.graph[n]));
+                        d = d.with_related(
+                            s.clone(),
+                            format!("{} is part of the cycle", self.graph[n]),
+                        );
                     }
                 }
             }

@@ -46,11 +46,17 @@ pub struct Stack {
 
 impl Stack {
     /// Loads the stack in `dir` and builds its graph; every problem found is reported.
-    pub fn load(dir: &Path, sources: &mut Sources, providers: &Providers) -> Result<Stack, Diagnostics> {
+    pub fn load(
+        dir: &Path,
+        sources: &mut Sources,
+        providers: &Providers,
+    ) -> Result<Stack, Diagnostics> {
         let (tree, mut diags) = iac_lang::load_tree(dir, sources);
         for (_, module) in tree.walk() {
             for res in &module.resources {
-                if !providers.contains_key(res.provider_name()) || provider_schema(providers, res).is_none() {
+                if !providers.contains_key(res.provider_name())
+                    || provider_schema(providers, res).is_none()
+                {
                     diags.push(unknown_type(res, providers));
                 }
             }
@@ -75,7 +81,12 @@ impl Stack {
             }
         }
         let digest = format!("{:x}", hasher.finalize());
-        Ok(Stack { tree, graph, root_dir: dir.to_path_buf(), digest })
+        Ok(Stack {
+            tree,
+            graph,
+            root_dir: dir.to_path_buf(),
+            digest,
+        })
     }
 
     /// Checks every resource, data source and provider block against its schema, with
@@ -83,7 +94,12 @@ impl Stack {
     pub fn validate(&self, providers: &Providers) -> Diagnostics {
         struct Unknowns;
         impl Scope for Unknowns {
-            fn resolve(&self, _: &str, attrs: &[&str], _: &Span) -> Result<(Value, usize), Diagnostic> {
+            fn resolve(
+                &self,
+                _: &str,
+                attrs: &[&str],
+                _: &Span,
+            ) -> Result<(Value, usize), Diagnostic> {
                 Ok((Value::Unknown, attrs.len()))
             }
         }
@@ -104,7 +120,9 @@ impl Stack {
             }
             for p in &module.providers {
                 if let Some(provider) = providers.get(&p.name) {
-                    if let Err(ds) = decode::decode_body(&p.body, &provider.schema().provider, &ctx, &p.span) {
+                    if let Err(ds) =
+                        decode::decode_body(&p.body, &provider.schema().provider, &ctx, &p.span)
+                    {
                         diags.extend(ds);
                     }
                 }
@@ -126,7 +144,10 @@ impl Stack {
     }
 }
 
-fn provider_schema<'a>(providers: &'a Providers, res: &Resource) -> Option<&'a iac_provider::Schema> {
+fn provider_schema<'a>(
+    providers: &'a Providers,
+    res: &Resource,
+) -> Option<&'a iac_provider::Schema> {
     let p = providers.get(res.provider_name())?;
     match res.mode {
         Mode::Managed => p.schema().resources.get(&res.ty),
@@ -136,7 +157,11 @@ fn provider_schema<'a>(providers: &'a Providers, res: &Resource) -> Option<&'a i
 
 /// The diagnostic for a resource type no provider has.
 pub(crate) fn unknown_type(res: &Resource, providers: &Providers) -> Diagnostic {
-    let kind = if res.mode == Mode::Data { "data source" } else { "resource" };
+    let kind = if res.mode == Mode::Data {
+        "data source"
+    } else {
+        "resource"
+    };
     let Some(p) = providers.get(res.provider_name()) else {
         return Diagnostic::error(format!("Unknown provider \"{}\"", res.provider_name()), Some(res.type_span.clone())).with_detail(format!(
             "The {kind} type \"{}\" belongs to a provider iac does not have. Available providers: {}.",
@@ -148,12 +173,14 @@ pub(crate) fn unknown_type(res: &Resource, providers: &Providers) -> Diagnostic 
         Mode::Managed => p.schema().resources.keys().map(String::as_str).collect(),
         Mode::Data => p.schema().data_sources.keys().map(String::as_str).collect(),
     };
-    Diagnostic::error(format!("Invalid {kind} type"), Some(res.type_span.clone())).with_detail(format!(
-        "The provider {} does not support {kind} type \"{}\".{}",
-        p.name(),
-        res.ty,
-        did_you_mean(&res.ty, names)
-    ))
+    Diagnostic::error(format!("Invalid {kind} type"), Some(res.type_span.clone())).with_detail(
+        format!(
+            "The provider {} does not support {kind} type \"{}\".{}",
+            p.name(),
+            res.ty,
+            did_you_mean(&res.ty, names)
+        ),
+    )
 }
 
 /// For every resource node, the managed resources it depends on (looking through

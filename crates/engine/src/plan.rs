@@ -57,12 +57,18 @@ impl Action {
 
     /// Whether the action deletes the existing object.
     pub fn deletes(self) -> bool {
-        matches!(self, Action::Replace | Action::CreateThenDelete | Action::Delete)
+        matches!(
+            self,
+            Action::Replace | Action::CreateThenDelete | Action::Delete
+        )
     }
 
     /// Whether the action makes or changes an object through the provider.
     pub fn writes(self) -> bool {
-        matches!(self, Action::Create | Action::Update | Action::Replace | Action::CreateThenDelete)
+        matches!(
+            self,
+            Action::Create | Action::Update | Action::Replace | Action::CreateThenDelete
+        )
     }
 }
 
@@ -180,6 +186,8 @@ pub struct Plan {
     pub variables: BTreeMap<String, Value>,
     /// A digest of the stack's files.
     pub config_digest: String,
+    /// The stack's folder, so a saved plan can be applied from anywhere.
+    pub stack_dir: std::path::PathBuf,
     pub targets: Vec<String>,
 }
 
@@ -219,6 +227,9 @@ impl Plan {
 
     /// The change for `addr`.
     pub fn change(&self, addr: &InstanceAddr) -> Option<&ResourceChange> {
-        self.changes.binary_search_by(|c| c.addr.cmp(addr)).ok().map(|i| &self.changes[i])
+        self.changes
+            .binary_search_by(|c| c.addr.cmp(addr))
+            .ok()
+            .map(|i| &self.changes[i])
     }
 }

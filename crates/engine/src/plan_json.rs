@@ -18,11 +18,7 @@ pub const FORMAT_VERSION: &str = "1.2";
 /// A value as JSON; with `redact`, sensitive parts become null (for output that may end
 /// up in logs).
 fn value_json(v: &Value, redact: bool) -> Json {
-    if redact {
-        redacted(v)
-    } else {
-        v.to_json()
-    }
+    if redact { redacted(v) } else { v.to_json() }
 }
 
 fn redacted(v: &Value) -> Json {
@@ -49,7 +45,14 @@ fn change_json(c: &ResourceChange, redact: bool) -> Json {
     if !r.module.is_root() {
         obj.insert("module_address".into(), json!(r.module.to_string()));
     }
-    obj.insert("mode".into(), json!(if r.mode == Mode::Data { "data" } else { "managed" }));
+    obj.insert(
+        "mode".into(),
+        json!(if r.mode == Mode::Data {
+            "data"
+        } else {
+            "managed"
+        }),
+    );
     obj.insert("type".into(), json!(r.ty));
     obj.insert("name".into(), json!(r.name));
     match &c.addr.key {
@@ -69,11 +72,23 @@ fn change_json(c: &ResourceChange, redact: bool) -> Json {
     change.insert("actions".into(), json!(c.action.json_actions()));
     change.insert("before".into(), opt(c.before.as_ref(), redact));
     change.insert("after".into(), opt(c.after.as_ref(), redact));
-    change.insert("after_unknown".into(), marks(c.after.as_ref(), Value::unknown_json));
-    change.insert("before_sensitive".into(), marks(c.before.as_ref(), Value::sensitive_json));
-    change.insert("after_sensitive".into(), marks(c.after.as_ref(), Value::sensitive_json));
+    change.insert(
+        "after_unknown".into(),
+        marks(c.after.as_ref(), Value::unknown_json),
+    );
+    change.insert(
+        "before_sensitive".into(),
+        marks(c.before.as_ref(), Value::sensitive_json),
+    );
+    change.insert(
+        "after_sensitive".into(),
+        marks(c.after.as_ref(), Value::sensitive_json),
+    );
     if !c.replace_paths.is_empty() {
-        change.insert("replace_paths".into(), json!(paths_to_json(&c.replace_paths)));
+        change.insert(
+            "replace_paths".into(),
+            json!(paths_to_json(&c.replace_paths)),
+        );
     }
     obj.insert("change".into(), Json::Object(change));
     if let Some(reason) = c.reason {
@@ -127,7 +142,10 @@ pub fn to_plan_file(plan: &Plan) -> String {
         .iter()
         .map(|(k, v)| {
             let (plain, paths) = v.clone().unmark_deep();
-            (k.clone(), json!({ "value": plain.to_json(), "sensitive_paths": paths_to_json(&paths) }))
+            (
+                k.clone(),
+                json!({ "value": plain.to_json(), "sensitive_paths": paths_to_json(&paths) }),
+            )
         })
         .collect();
     let mut changes = Vec::new();
@@ -137,13 +155,18 @@ pub fn to_plan_file(plan: &Plan) -> String {
         j["create_before_destroy"] = json!(c.create_before_destroy);
         changes.push(j);
     }
-    let outputs: Map<String, Json> = plan.outputs.iter().map(|(k, o)| (k.clone(), output_json(o, false))).collect();
+    let outputs: Map<String, Json> = plan
+        .outputs
+        .iter()
+        .map(|(k, o)| (k.clone(), output_json(o, false)))
+        .collect();
     let doc = json!({
         "iac_plan_version": 1,
         "mode": match plan.mode { PlanMode::Normal => "normal", PlanMode::Destroy => "destroy", PlanMode::RefreshOnly => "refresh-only" },
         "state_lineage": plan.state_lineage,
         "state_serial": plan.state_serial,
         "config_digest": plan.config_digest,
+        "stack_dir": plan.stack_dir,
         "targets": plan.targets,
         "variables": vars,
         "resource_changes": changes,
@@ -163,7 +186,12 @@ pub fn from_plan_file(text: &str, schemas: SchemaLookup) -> Result<Plan, String>
     if doc["iac_plan_version"] != json!(1) {
         return Err("not an iac plan file (or one from another version)".into());
     }
-    let s = |k: &str| doc[k].as_str().map(str::to_string).ok_or_else(|| format!("the plan file has no \"{k}\""));
+    let s = |k: &str| {
+        doc[k]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("the plan file has no \"{k}\""))
+    };
     let mode = match s("mode")?.as_str() {
         "normal" => PlanMode::Normal,
         "destroy" => PlanMode::Destroy,
@@ -172,22 +200,53 @@ pub fn from_plan_file(text: &str, schemas: SchemaLookup) -> Result<Plan, String>
     };
     let mut variables = BTreeMap::new();
     for (k, v) in doc["variables"].as_object().into_iter().flatten() {
-        let paths: Vec<Vec<iac_state::PathStepJson>> = serde_json::from_value(v["sensitive_paths"].clone()).unwrap_or_default();
-        variables.insert(k.clone(), Value::from_json(&v["value"]).mark_paths(&paths_from_json(&paths)));
+        let paths: Vec<Vec<iac_state::PathStepJson>> =
+            serde_json::from_value(v["sensitive_paths"].clone()).unwrap_or_default();
+        variables.insert(
+            k.clone(),
+            Value::from_json(&v["value"]).mark_paths(&paths_from_json(&paths)),
+        );
     }
     let read_changes = |key: &str| -> Result<Vec<ResourceChange>, String> {
-        doc[key].as_array().into_iter().flatten().map(|c| read_change(c, schemas)).collect()
+        doc[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| read_change(c, schemas))
+            .collect()
     };
     let mut outputs = BTreeMap::new();
     for (k, o) in doc["output_changes"].as_object().into_iter().flatten() {
         let sensitive = o["after_sensitive"] == json!(true);
-        let read = |v: &Json, u: &Json| if v.is_null() && !u.as_bool().unwrap_or(false) { None } else { Some(value_with_marks(v, u, &Json::Bool(sensitive), None)) };
+        let read = |v: &Json, u: &Json| {
+            if v.is_null() && !u.as_bool().unwrap_or(false) {
+                None
+            } else {
+                Some(value_with_marks(v, u, &Json::Bool(sensitive), None))
+            }
+        };
         let action = o["actions"][0].as_str().unwrap_or_default();
-        let before = if action == "create" { None } else { read(&o["before"], &Json::Bool(false)) };
-        let after = if action == "delete" { None } else { read(&o["after"], &o["after_unknown"]) };
-        outputs.insert(k.clone(), OutputChange { before, after, sensitive });
+        let before = if action == "create" {
+            None
+        } else {
+            read(&o["before"], &Json::Bool(false))
+        };
+        let after = if action == "delete" {
+            None
+        } else {
+            read(&o["after"], &o["after_unknown"])
+        };
+        outputs.insert(
+            k.clone(),
+            OutputChange {
+                before,
+                after,
+                sensitive,
+            },
+        );
     }
-    let prior_state = iac_state::State::from_json(&doc["prior_state"].to_string()).map_err(|e| e.to_string())?;
+    let prior_state =
+        iac_state::State::from_json(&doc["prior_state"].to_string()).map_err(|e| e.to_string())?;
     Ok(Plan {
         mode,
         changes: read_changes("resource_changes")?,
@@ -195,26 +254,50 @@ pub fn from_plan_file(text: &str, schemas: SchemaLookup) -> Result<Plan, String>
         outputs,
         prior_state,
         state_lineage: s("state_lineage")?,
-        state_serial: doc["state_serial"].as_u64().ok_or("the plan file has no state serial")?,
+        state_serial: doc["state_serial"]
+            .as_u64()
+            .ok_or("the plan file has no state serial")?,
         variables,
         config_digest: s("config_digest")?,
-        targets: doc["targets"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(str::to_string)).collect(),
+        stack_dir: s("stack_dir")?.into(),
+        targets: doc["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect(),
     })
 }
 
 fn read_change(c: &Json, schemas: SchemaLookup) -> Result<ResourceChange, String> {
     let addr = parse_instance(c["address"].as_str().ok_or("a change has no address")?)?;
     let provider = c["provider_name"].as_str().unwrap_or_default().to_string();
-    let actions: Vec<String> = serde_json::from_value(c["change"]["actions"].clone()).map_err(|e| e.to_string())?;
-    let action = Action::from_json_actions(&actions).ok_or_else(|| format!("unknown actions {actions:?}"))?;
-    let provider_name = crate::walk::parse_provider_address(&provider).map(|k| k.0).unwrap_or_default();
+    let actions: Vec<String> =
+        serde_json::from_value(c["change"]["actions"].clone()).map_err(|e| e.to_string())?;
+    let action = Action::from_json_actions(&actions)
+        .ok_or_else(|| format!("unknown actions {actions:?}"))?;
+    let provider_name = crate::walk::parse_provider_address(&provider)
+        .map(|k| k.0)
+        .unwrap_or_default();
     let schema = schemas(&provider_name, addr.resource.mode, &addr.resource.ty);
     let ch = &c["change"];
-    let before = (!ch["before"].is_null()).then(|| value_with_marks(&ch["before"], &Json::Bool(false), &ch["before_sensitive"], schema));
+    let before = (!ch["before"].is_null()).then(|| {
+        value_with_marks(
+            &ch["before"],
+            &Json::Bool(false),
+            &ch["before_sensitive"],
+            schema,
+        )
+    });
     let after_unknown = &ch["after_unknown"];
-    let after = (!ch["after"].is_null() || after_unknown == &json!(true) || after_unknown.as_object().is_some_and(|o| !o.is_empty()))
-        .then(|| value_with_marks(&ch["after"], after_unknown, &ch["after_sensitive"], schema));
-    let replace_paths = serde_json::from_value::<Vec<Vec<iac_state::PathStepJson>>>(ch["replace_paths"].clone()).map(|p| paths_from_json(&p)).unwrap_or_default();
+    let after = (!ch["after"].is_null()
+        || after_unknown == &json!(true)
+        || after_unknown.as_object().is_some_and(|o| !o.is_empty()))
+    .then(|| value_with_marks(&ch["after"], after_unknown, &ch["after_sensitive"], schema));
+    let replace_paths =
+        serde_json::from_value::<Vec<Vec<iac_state::PathStepJson>>>(ch["replace_paths"].clone())
+            .map(|p| paths_from_json(&p))
+            .unwrap_or_default();
     Ok(ResourceChange {
         addr,
         provider,

@@ -40,7 +40,13 @@ pub struct PlanOptions {
 
 impl Default for PlanOptions {
     fn default() -> PlanOptions {
-        PlanOptions { mode: PlanMode::Normal, refresh: true, targets: Vec::new(), replace: Vec::new(), parallelism: 10 }
+        PlanOptions {
+            mode: PlanMode::Normal,
+            refresh: true,
+            targets: Vec::new(),
+            replace: Vec::new(),
+            parallelism: 10,
+        }
     }
 }
 
@@ -59,7 +65,13 @@ struct Planner<'a> {
 }
 
 /// Makes a plan for `stack` against `stored` state.
-pub async fn plan(stack: &Stack, providers: &Providers, stored: &State, vars: &BTreeMap<String, Value>, opts: &PlanOptions) -> Result<Plan, Diagnostics> {
+pub async fn plan(
+    stack: &Stack,
+    providers: &Providers,
+    stored: &State,
+    vars: &BTreeMap<String, Value>,
+    opts: &PlanOptions,
+) -> Result<Plan, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut prior = stored.clone();
     let moved_from = apply_moves(stack, &mut prior, &mut diags);
@@ -88,7 +100,10 @@ pub async fn plan(stack: &Stack, providers: &Providers, stored: &State, vars: &B
     let mut diags = planner.walk.diags.into_inner().expect("diagnostics lock");
     if diags.has_errors() || walk_failed {
         if !diags.has_errors() {
-            diags.push(Diagnostic::error("Planning stopped", None).with_detail("A step failed without a message; see the log."));
+            diags.push(
+                Diagnostic::error("Planning stopped", None)
+                    .with_detail("A step failed without a message; see the log."),
+            );
         }
         return Err(diags);
     }
@@ -109,22 +124,48 @@ pub async fn plan(stack: &Stack, providers: &Providers, stored: &State, vars: &B
         state_serial: stored.serial,
         variables: vars.clone(),
         config_digest: stack.digest.clone(),
+        stack_dir: stack
+            .root_dir
+            .canonicalize()
+            .unwrap_or_else(|_| stack.root_dir.clone()),
         targets: opts.targets.iter().map(ToString::to_string).collect(),
     })
 }
 
-fn plan_outputs(stack: &Stack, prior: &State, values: &crate::values::Values, mode: PlanMode) -> BTreeMap<String, OutputChange> {
+fn plan_outputs(
+    stack: &Stack,
+    prior: &State,
+    values: &crate::values::Values,
+    mode: PlanMode,
+) -> BTreeMap<String, OutputChange> {
     let mut out = BTreeMap::new();
     for (name, o) in &stack.tree.module.outputs {
-        let before = prior.outputs.get(name).map(|s| Value::from_json(&s.value).mark_if(s.sensitive));
+        let before = prior
+            .outputs
+            .get(name)
+            .map(|s| Value::from_json(&s.value).mark_if(s.sensitive));
         let after = match mode {
             PlanMode::Destroy => None,
-            _ => values.outputs.get(&(ModuleInstance::root(), name.clone())).cloned(),
+            _ => values
+                .outputs
+                .get(&(ModuleInstance::root(), name.clone()))
+                .cloned(),
         };
-        out.insert(name.clone(), OutputChange { before, after, sensitive: o.sensitive });
+        out.insert(
+            name.clone(),
+            OutputChange {
+                before,
+                after,
+                sensitive: o.sensitive,
+            },
+        );
     }
     for (name, s) in &prior.outputs {
-        out.entry(name.clone()).or_insert_with(|| OutputChange { before: Some(Value::from_json(&s.value).mark_if(s.sensitive)), after: None, sensitive: s.sensitive });
+        out.entry(name.clone()).or_insert_with(|| OutputChange {
+            before: Some(Value::from_json(&s.value).mark_if(s.sensitive)),
+            after: None,
+            sensitive: s.sensitive,
+        });
     }
     out
 }
@@ -134,12 +175,24 @@ pub fn outputs_for_state(values: &BTreeMap<String, Value>) -> BTreeMap<String, O
     values
         .iter()
         .filter(|(_, v)| v.is_wholly_known())
-        .map(|(k, v)| (k.clone(), OutputState { value: v.to_json(), sensitive: v.contains_sensitive() }))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                OutputState {
+                    value: v.to_json(),
+                    sensitive: v.contains_sensitive(),
+                },
+            )
+        })
         .collect()
 }
 
 /// Renames state entries as the root module's `moved` blocks say; returns new -> old.
-fn apply_moves(stack: &Stack, state: &mut State, diags: &mut Diagnostics) -> HashMap<String, String> {
+fn apply_moves(
+    stack: &Stack,
+    state: &mut State,
+    diags: &mut Diagnostics,
+) -> HashMap<String, String> {
     let mut moved = HashMap::new();
     for m in &stack.tree.module.moved {
         let (from, to) = match (expr_target(&m.from), expr_target(&m.to)) {
@@ -149,12 +202,21 @@ fn apply_moves(stack: &Stack, state: &mut State, diags: &mut Diagnostics) -> Has
                 continue;
             }
         };
-        let compatible = matches!((&from, &to), (Target::Module(_), Target::Module(_)) | (Target::Resource(_), Target::Resource(_)) | (Target::Instance(_), Target::Instance(_)));
+        let compatible = matches!(
+            (&from, &to),
+            (Target::Module(_), Target::Module(_))
+                | (Target::Resource(_), Target::Resource(_))
+                | (Target::Instance(_), Target::Instance(_))
+        );
         if !compatible {
             diags.push(Diagnostic::error("Invalid \"moved\" addresses", Some(m.span.clone())).with_detail("The \"from\" and \"to\" addresses must both be modules, both resources, or both resource instances."));
             continue;
         }
-        let destination_taken = state.resources.iter().filter_map(|r| parse_instance(&r.address).ok()).any(|a| to.contains(&a));
+        let destination_taken = state
+            .resources
+            .iter()
+            .filter_map(|r| parse_instance(&r.address).ok())
+            .any(|a| to.contains(&a));
         if destination_taken {
             continue;
         }
@@ -169,7 +231,10 @@ fn apply_moves(stack: &Stack, state: &mut State, diags: &mut Diagnostics) -> Has
                 let mut new = addr.clone();
                 match (&from, &to) {
                     (Target::Module(f), Target::Module(t)) => {
-                        new.resource.module.0.splice(0..f.0.len(), t.0.iter().cloned());
+                        new.resource
+                            .module
+                            .0
+                            .splice(0..f.0.len(), t.0.iter().cloned());
                     }
                     (Target::Resource(_), Target::Resource(t)) => new.resource = t.clone(),
                     (Target::Instance(_), Target::Instance(t)) => new = t.clone(),
@@ -203,10 +268,18 @@ fn target_subset(stack: &Stack, targets: &[Target]) -> (HashSet<NodeIndex>, Hash
             let node = &graph.graph[n];
             targets.iter().any(|t| match (t, &node.kind) {
                 (Target::Module(m), _) => node.module.starts_with(&m.static_path()),
-                (Target::Resource(r), NodeKind::Resource(mode, ty, name)) => node.module == r.module.static_path() && *mode == r.mode && *ty == r.ty && *name == r.name,
+                (Target::Resource(r), NodeKind::Resource(mode, ty, name)) => {
+                    node.module == r.module.static_path()
+                        && *mode == r.mode
+                        && *ty == r.ty
+                        && *name == r.name
+                }
                 (Target::Instance(i), NodeKind::Resource(mode, ty, name)) => {
                     let r = &i.resource;
-                    node.module == r.module.static_path() && *mode == r.mode && *ty == r.ty && *name == r.name
+                    node.module == r.module.static_path()
+                        && *mode == r.mode
+                        && *ty == r.ty
+                        && *name == r.name
                 }
                 _ => false,
             })
@@ -227,7 +300,12 @@ impl Planner<'_> {
         let node = &self.walk.stack.graph.graph[idx];
         match &node.kind {
             NodeKind::Resource(mode, ty, name) => {
-                let module = &self.walk.tree().at(&node.module).expect("node module").module;
+                let module = &self
+                    .walk
+                    .tree()
+                    .at(&node.module)
+                    .expect("node module")
+                    .module;
                 let res = module.resource(*mode, ty, name).expect("node resource");
                 self.plan_resource(idx, node, res).await
             }
@@ -241,18 +319,25 @@ impl Planner<'_> {
 
     async fn plan_resource(&self, idx: NodeIndex, node: &Node, res: &Resource) -> bool {
         let Some(schema) = self.walk.schema(res) else {
-            self.walk.report(crate::unknown_type(res, self.walk.providers));
+            self.walk
+                .report(crate::unknown_type(res, self.walk.providers));
             return false;
         };
-        let provider: ProviderKey = (res.provider_name().to_string(), res.provider_alias().map(str::to_string));
+        let provider: ProviderKey = (
+            res.provider_name().to_string(),
+            res.provider_alias().map(str::to_string),
+        );
         let client = match self.walk.client(&provider).await {
             Ok(c) => c,
             Err(d) => {
-                self.walk.report(d.with_related(res.span.clone(), "used by this resource"));
+                self.walk
+                    .report(d.with_related(res.span.clone(), "used by this resource"));
                 return false;
             }
         };
-        let Some(instances) = self.walk.expand_resource(&node.module, res) else { return false };
+        let Some(instances) = self.walk.expand_resource(&node.module, res) else {
+            return false;
+        };
         let deps = self.deps.get(&idx).cloned().unwrap_or_default();
         let results = futures::future::join_all(instances.into_iter().map(|(addr, rep)| {
             let client = client.clone();
@@ -260,12 +345,22 @@ impl Planner<'_> {
             let deps = deps.clone();
             async move {
                 if !self.targeted(idx, &addr) {
-                    let prior = self.prior.lock().expect("prior lock").resource(&addr.to_string()).map(|r| state_value(r, Some(schema)));
-                    self.seen.lock().expect("seen lock").insert(addr.to_string());
-                    self.walk.set_instance_value(&addr, prior.unwrap_or(Value::Unknown));
+                    let prior = self
+                        .prior
+                        .lock()
+                        .expect("prior lock")
+                        .resource(&addr.to_string())
+                        .map(|r| state_value(r, Some(schema)));
+                    self.seen
+                        .lock()
+                        .expect("seen lock")
+                        .insert(addr.to_string());
+                    self.walk
+                        .set_instance_value(&addr, prior.unwrap_or(Value::Unknown));
                     return true;
                 }
-                self.plan_instance(res, schema, &*client, &provider, addr, rep, deps).await
+                self.plan_instance(res, schema, &*client, &provider, addr, rep, deps)
+                    .await
             }
         }))
         .await;
@@ -273,9 +368,22 @@ impl Planner<'_> {
     }
 
     /// Reads the current object through the provider and records any drift.
-    async fn refresh(&self, addr: &InstanceAddr, schema: &Schema, client: &dyn iac_provider::ProviderClient) -> Result<Option<(Value, bool)>, Diagnostic> {
+    async fn refresh(
+        &self,
+        addr: &InstanceAddr,
+        schema: &Schema,
+        client: &dyn iac_provider::ProviderClient,
+    ) -> Result<Option<(Value, bool)>, Diagnostic> {
         let key = addr.to_string();
-        let Some(stored) = self.prior.lock().expect("prior lock").resource(&key).cloned() else { return Ok(None) };
+        let Some(stored) = self
+            .prior
+            .lock()
+            .expect("prior lock")
+            .resource(&key)
+            .cloned()
+        else {
+            return Ok(None);
+        };
         let prior = state_value(&stored, Some(schema));
         let tainted = stored.status == InstanceStatus::Tainted;
         if !self.opts.refresh || addr.resource.mode == Mode::Data {
@@ -283,24 +391,41 @@ impl Planner<'_> {
         }
         let read = {
             let _permit = self.walk.limit.acquire().await.expect("semaphore open");
-            client.read(&addr.resource.ty, &prior.clone().unmark_deep().0).await
+            client
+                .read(&addr.resource.ty, &prior.clone().unmark_deep().0)
+                .await
         };
         let read = read.map_err(|e| provider_error(addr, "reading", &e))?;
         let mut prior_state = self.prior.lock().expect("prior lock");
         match read {
             None => {
                 prior_state.remove(&key);
-                self.drift.lock().expect("drift lock").push(drift_change(addr, &stored, Some(prior), None));
+                self.drift.lock().expect("drift lock").push(drift_change(
+                    addr,
+                    &stored,
+                    Some(prior),
+                    None,
+                ));
                 Ok(None)
             }
             Some(current) => {
                 let paths = schema.sensitive_paths(&current);
                 let current = current.mark_paths(&paths);
-                let (attributes, sensitive_attributes) = crate::stateval::to_state_parts(&current, Some(schema));
+                let (attributes, sensitive_attributes) =
+                    crate::stateval::to_state_parts(&current, Some(schema));
                 if attributes != stored.attributes {
-                    self.drift.lock().expect("drift lock").push(drift_change(addr, &stored, Some(prior), Some(current.clone())));
+                    self.drift.lock().expect("drift lock").push(drift_change(
+                        addr,
+                        &stored,
+                        Some(prior),
+                        Some(current.clone()),
+                    ));
                 }
-                prior_state.upsert(iac_state::ResourceState { attributes, sensitive_attributes, ..stored });
+                prior_state.upsert(iac_state::ResourceState {
+                    attributes,
+                    sensitive_attributes,
+                    ..stored
+                });
                 Ok(Some((current, tainted)))
             }
         }
@@ -334,11 +459,14 @@ impl Planner<'_> {
             if self.opts.mode == PlanMode::Destroy {
                 self.seen.lock().expect("seen lock").remove(&key);
             }
-            self.walk.set_instance_value(&addr, prior.clone().unwrap_or(Value::Unknown));
+            self.walk
+                .set_instance_value(&addr, prior.clone().unwrap_or(Value::Unknown));
             return true;
         }
         let module = addr.resource.module.clone();
-        let config = self.walk.with_scope(&module, rep, |ctx| decode_body(&res.body, schema, ctx, &res.span));
+        let config = self.walk.with_scope(&module, rep, |ctx| {
+            decode_body(&res.body, schema, ctx, &res.span)
+        });
         let config = match config {
             Ok(c) => c,
             Err(ds) => {
@@ -353,11 +481,17 @@ impl Planner<'_> {
                     iac_value::PathStep::Key(k) => res.body.attr(k).map(|a| a.expr.span()),
                     _ => None,
                 });
-                self.walk.report(Diagnostic::error(format!("Invalid {} configuration", res.ty), Some(span.unwrap_or_else(|| res.span.clone()))).with_detail(if p.path.is_empty() {
-                    p.message
-                } else {
-                    format!("{}: {}", path_string(&p.path), p.message)
-                }));
+                self.walk.report(
+                    Diagnostic::error(
+                        format!("Invalid {} configuration", res.ty),
+                        Some(span.unwrap_or_else(|| res.span.clone())),
+                    )
+                    .with_detail(if p.path.is_empty() {
+                        p.message
+                    } else {
+                        format!("{}: {}", path_string(&p.path), p.message)
+                    }),
+                );
             }
             return false;
         }
@@ -380,7 +514,17 @@ impl Planner<'_> {
         if let Some(p) = &prior {
             match &res.lifecycle.ignore_changes {
                 IgnoreChanges::None => {}
-                IgnoreChanges::All => proposed = ignore_changes(proposed, p, &schema.attributes.keys().map(|k| vec![iac_value::PathStep::Key(k.clone())]).collect::<Vec<_>>()),
+                IgnoreChanges::All => {
+                    proposed = ignore_changes(
+                        proposed,
+                        p,
+                        &schema
+                            .attributes
+                            .keys()
+                            .map(|k| vec![iac_value::PathStep::Key(k.clone())])
+                            .collect::<Vec<_>>(),
+                    )
+                }
                 IgnoreChanges::Paths(exprs) => {
                     let mut paths = Vec::new();
                     for e in exprs {
@@ -432,7 +576,11 @@ impl Planner<'_> {
                             return false;
                         }
                     };
-                    change.action = if res.lifecycle.create_before_destroy { Action::CreateThenDelete } else { Action::Replace };
+                    change.action = if res.lifecycle.create_before_destroy {
+                        Action::CreateThenDelete
+                    } else {
+                        Action::Replace
+                    };
                     change.reason = Some(reason);
                     change.replace_paths = paths;
                 } else if planned.clone().unmark_deep().0 != p.clone().unmark_deep().0 {
@@ -452,10 +600,19 @@ impl Planner<'_> {
 
     /// Asks the provider to settle a proposal; returns the planned value (with the
     /// sensitive marks of the proposal and the schema) and extra replace paths.
-    fn provider_plan(&self, addr: &InstanceAddr, client: &dyn iac_provider::ProviderClient, schema: &Schema, prior: Option<&Value>, proposed: Value) -> Result<(Value, Vec<iac_value::Path>), Diagnostic> {
+    fn provider_plan(
+        &self,
+        addr: &InstanceAddr,
+        client: &dyn iac_provider::ProviderClient,
+        schema: &Schema,
+        prior: Option<&Value>,
+        proposed: Value,
+    ) -> Result<(Value, Vec<iac_value::Path>), Diagnostic> {
         let (plain, marks) = proposed.unmark_deep();
         let prior_plain = prior.map(|p| p.clone().unmark_deep().0);
-        let settled = client.plan(&addr.resource.ty, prior_plain.as_ref(), plain).map_err(|e| provider_error(addr, "planning", &e))?;
+        let settled = client
+            .plan(&addr.resource.ty, prior_plain.as_ref(), plain)
+            .map_err(|e| provider_error(addr, "planning", &e))?;
         let planned = settled.planned.mark_paths(&marks);
         let sensitive = schema.sensitive_paths(&planned);
         Ok((planned.mark_paths(&sensitive), settled.requires_replace))
@@ -466,23 +623,40 @@ impl Planner<'_> {
             return false;
         }
         let changes = self.changes.lock().expect("changes lock");
-        res.lifecycle.replace_triggered_by.iter().filter_map(|e| expr_target(e).ok()).any(|t| {
-            let t = match t {
-                Target::Resource(mut r) => {
-                    r.module = module.clone();
-                    Target::Resource(r)
-                }
-                Target::Instance(mut i) => {
-                    i.resource.module = module.clone();
-                    Target::Instance(i)
-                }
-                other => other,
-            };
-            changes.iter().any(|c| t.contains(&c.addr) && matches!(c.action, Action::Update | Action::Replace | Action::CreateThenDelete))
-        })
+        res.lifecycle
+            .replace_triggered_by
+            .iter()
+            .filter_map(|e| expr_target(e).ok())
+            .any(|t| {
+                let t = match t {
+                    Target::Resource(mut r) => {
+                        r.module = module.clone();
+                        Target::Resource(r)
+                    }
+                    Target::Instance(mut i) => {
+                        i.resource.module = module.clone();
+                        Target::Instance(i)
+                    }
+                    other => other,
+                };
+                changes.iter().any(|c| {
+                    t.contains(&c.addr)
+                        && matches!(
+                            c.action,
+                            Action::Update | Action::Replace | Action::CreateThenDelete
+                        )
+                })
+            })
     }
 
-    async fn plan_data(&self, res: &Resource, schema: &Schema, client: &dyn iac_provider::ProviderClient, mut change: ResourceChange, config: Value) -> bool {
+    async fn plan_data(
+        &self,
+        res: &Resource,
+        schema: &Schema,
+        client: &dyn iac_provider::ProviderClient,
+        mut change: ResourceChange,
+        config: Value,
+    ) -> bool {
         let addr = change.addr.clone();
         if !config.is_wholly_known() {
             let after = propose(schema, None, &config);
@@ -496,7 +670,9 @@ impl Planner<'_> {
         }
         let result = {
             let _permit = self.walk.limit.acquire().await.expect("semaphore open");
-            client.read_data(&res.ty, &config.clone().unmark_deep().0).await
+            client
+                .read_data(&res.ty, &config.clone().unmark_deep().0)
+                .await
         };
         match result {
             Ok(v) => {
@@ -509,7 +685,10 @@ impl Planner<'_> {
                 true
             }
             Err(e) => {
-                self.walk.report(provider_error(&addr, "reading data source", &e).with_related(res.span.clone(), "declared here"));
+                self.walk.report(
+                    provider_error(&addr, "reading data source", &e)
+                        .with_related(res.span.clone(), "declared here"),
+                );
                 false
             }
         }
@@ -519,25 +698,47 @@ impl Planner<'_> {
     async fn plan_orphans(&self) {
         let orphans: Vec<iac_state::ResourceState> = {
             let seen = self.seen.lock().expect("seen lock");
-            self.prior.lock().expect("prior lock").resources.iter().filter(|r| !seen.contains(&r.address)).cloned().collect()
+            self.prior
+                .lock()
+                .expect("prior lock")
+                .resources
+                .iter()
+                .filter(|r| !seen.contains(&r.address))
+                .cloned()
+                .collect()
         };
         let tasks = orphans.into_iter().map(|stored| async move {
             let Ok(addr) = parse_instance(&stored.address) else {
-                self.walk.report(Diagnostic::error(format!("Invalid address in state: {}", stored.address), None));
+                self.walk.report(Diagnostic::error(
+                    format!("Invalid address in state: {}", stored.address),
+                    None,
+                ));
                 return;
             };
             if addr.resource.mode == Mode::Data {
-                self.prior.lock().expect("prior lock").remove(&stored.address);
+                self.prior
+                    .lock()
+                    .expect("prior lock")
+                    .remove(&stored.address);
                 return;
             }
-            if !self.opts.targets.is_empty() && !self.opts.targets.iter().any(|t| t.contains(&addr)) {
+            if !self.opts.targets.is_empty() && !self.opts.targets.iter().any(|t| t.contains(&addr))
+            {
                 return;
             }
             let Some(key) = parse_provider_address(&stored.provider) else {
-                self.walk.report(Diagnostic::error(format!("Invalid provider \"{}\" in state for {}", stored.provider, stored.address), None));
+                self.walk.report(Diagnostic::error(
+                    format!(
+                        "Invalid provider \"{}\" in state for {}",
+                        stored.provider, stored.address
+                    ),
+                    None,
+                ));
                 return;
             };
-            let schema = self.walk.schema_of(&key.0, addr.resource.mode, &addr.resource.ty);
+            let schema = self
+                .walk
+                .schema_of(&key.0, addr.resource.mode, &addr.resource.ty);
             let client = match self.walk.client(&key).await {
                 Ok(c) => c,
                 Err(d) => {
@@ -558,7 +759,10 @@ impl Planner<'_> {
             };
             let (action, reason) = self.orphan_action(&addr);
             if action == Action::Delete && self.opts.mode != PlanMode::Destroy {
-                if let Some(res) = self.config_of(&addr).filter(|r| r.lifecycle.prevent_destroy) {
+                if let Some(res) = self
+                    .config_of(&addr)
+                    .filter(|r| r.lifecycle.prevent_destroy)
+                {
                     self.walk.report(prevent_destroy_error(&addr, res));
                     return;
                 }
@@ -566,25 +770,29 @@ impl Planner<'_> {
             if self.opts.mode == PlanMode::RefreshOnly {
                 return;
             }
-            self.changes.lock().expect("changes lock").push(ResourceChange {
-                moved_from: self.moved_from.get(&stored.address).cloned(),
-                addr,
-                provider: stored.provider.clone(),
-                action,
-                reason: Some(reason),
-                before: Some(prior),
-                after: None,
-                replace_paths: Vec::new(),
-                dependencies: stored.dependencies.clone(),
-                create_before_destroy: stored.create_before_destroy,
-            });
+            self.changes
+                .lock()
+                .expect("changes lock")
+                .push(ResourceChange {
+                    moved_from: self.moved_from.get(&stored.address).cloned(),
+                    addr,
+                    provider: stored.provider.clone(),
+                    action,
+                    reason: Some(reason),
+                    before: Some(prior),
+                    after: None,
+                    replace_paths: Vec::new(),
+                    dependencies: stored.dependencies.clone(),
+                    create_before_destroy: stored.create_before_destroy,
+                });
         });
         futures::future::join_all(tasks).await;
     }
 
     fn config_of(&self, addr: &InstanceAddr) -> Option<&Resource> {
         let tree = self.walk.tree().at(&addr.resource.module.static_path())?;
-        tree.module.resource(addr.resource.mode, &addr.resource.ty, &addr.resource.name)
+        tree.module
+            .resource(addr.resource.mode, &addr.resource.ty, &addr.resource.name)
     }
 
     fn orphan_action(&self, addr: &InstanceAddr) -> (Action, Reason) {
@@ -594,18 +802,38 @@ impl Planner<'_> {
         for r in &self.walk.tree().module.removed {
             if let Ok(t) = expr_target(&r.from) {
                 if t.contains(addr) {
-                    return (if r.destroy { Action::Delete } else { Action::Forget }, Reason::DeleteBecauseNoResourceConfig);
+                    return (
+                        if r.destroy {
+                            Action::Delete
+                        } else {
+                            Action::Forget
+                        },
+                        Reason::DeleteBecauseNoResourceConfig,
+                    );
                 }
             }
         }
-        if self.walk.tree().at(&addr.resource.module.static_path()).is_none() {
+        if self
+            .walk
+            .tree()
+            .at(&addr.resource.module.static_path())
+            .is_none()
+        {
             return (Action::Delete, Reason::DeleteBecauseNoModule);
         }
-        let module_exists = self.walk.values.lock().expect("values lock").module_instances(&addr.resource.module.static_path()).contains(&addr.resource.module);
+        let module_exists = self
+            .walk
+            .values
+            .lock()
+            .expect("values lock")
+            .module_instances(&addr.resource.module.static_path())
+            .contains(&addr.resource.module);
         if !module_exists {
             return (Action::Delete, Reason::DeleteBecauseNoModule);
         }
-        let Some(res) = self.config_of(addr) else { return (Action::Delete, Reason::DeleteBecauseNoResourceConfig) };
+        let Some(res) = self.config_of(addr) else {
+            return (Action::Delete, Reason::DeleteBecauseNoResourceConfig);
+        };
         let reason = match (&addr.key, res.count.is_some(), res.for_each.is_some()) {
             (InstanceKey::Int(_), true, _) => Reason::DeleteBecauseCountIndex,
             (InstanceKey::Str(_), _, true) => Reason::DeleteBecauseEachKey,
@@ -615,11 +843,20 @@ impl Planner<'_> {
     }
 }
 
-fn drift_change(addr: &InstanceAddr, stored: &iac_state::ResourceState, before: Option<Value>, after: Option<Value>) -> ResourceChange {
+fn drift_change(
+    addr: &InstanceAddr,
+    stored: &iac_state::ResourceState,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> ResourceChange {
     ResourceChange {
         addr: addr.clone(),
         provider: stored.provider.clone(),
-        action: if after.is_some() { Action::Update } else { Action::Delete },
+        action: if after.is_some() {
+            Action::Update
+        } else {
+            Action::Delete
+        },
         reason: None,
         before,
         after,
@@ -637,7 +874,11 @@ fn prevent_destroy_error(addr: &InstanceAddr, res: &Resource) -> Diagnostic {
 }
 
 /// An error from a provider, as a diagnostic naming the resource and the API operation.
-pub(crate) fn provider_error(addr: &InstanceAddr, doing: &str, e: &iac_provider::Error) -> Diagnostic {
+pub(crate) fn provider_error(
+    addr: &InstanceAddr,
+    doing: &str,
+    e: &iac_provider::Error,
+) -> Diagnostic {
     let summary = match &e.operation {
         Some(op) => format!("{addr}: {doing} failed in {op}"),
         None => format!("{addr}: {doing} failed"),
@@ -646,12 +887,30 @@ pub(crate) fn provider_error(addr: &InstanceAddr, doing: &str, e: &iac_provider:
 }
 
 /// Reads a JSON value with its unknown and sensitive mirrors (as in plan JSON).
-pub fn value_with_marks(json: &serde_json::Value, unknown: &serde_json::Value, sensitive: &serde_json::Value, schema: Option<&Schema>) -> Value {
+pub fn value_with_marks(
+    json: &serde_json::Value,
+    unknown: &serde_json::Value,
+    sensitive: &serde_json::Value,
+    schema: Option<&Schema>,
+) -> Value {
     fn unknowns(v: Value, u: &serde_json::Value) -> Value {
         match (v, u) {
             (_, serde_json::Value::Bool(true)) => Value::Unknown,
-            (Value::Map(m), serde_json::Value::Object(um)) => Value::Map(m.into_iter().map(|(k, v)| { let uk = um.get(&k).cloned().unwrap_or_default(); (k, unknowns(v, &uk)) }).collect()),
-            (Value::List(items), serde_json::Value::Array(ua)) => Value::List(items.into_iter().enumerate().map(|(i, v)| unknowns(v, ua.get(i).unwrap_or(&serde_json::Value::Null))).collect()),
+            (Value::Map(m), serde_json::Value::Object(um)) => Value::Map(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let uk = um.get(&k).cloned().unwrap_or_default();
+                        (k, unknowns(v, &uk))
+                    })
+                    .collect(),
+            ),
+            (Value::List(items), serde_json::Value::Array(ua)) => Value::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| unknowns(v, ua.get(i).unwrap_or(&serde_json::Value::Null)))
+                    .collect(),
+            ),
             (Value::Null, serde_json::Value::Object(um)) if !um.is_empty() => Value::Unknown,
             (v, _) => v,
         }
@@ -659,8 +918,21 @@ pub fn value_with_marks(json: &serde_json::Value, unknown: &serde_json::Value, s
     fn sensitives(v: Value, s: &serde_json::Value) -> Value {
         match (v, s) {
             (v, serde_json::Value::Bool(true)) => v.mark_sensitive(),
-            (Value::Map(m), serde_json::Value::Object(sm)) => Value::Map(m.into_iter().map(|(k, v)| { let sk = sm.get(&k).cloned().unwrap_or_default(); (k, sensitives(v, &sk)) }).collect()),
-            (Value::List(items), serde_json::Value::Array(sa)) => Value::List(items.into_iter().enumerate().map(|(i, v)| sensitives(v, sa.get(i).unwrap_or(&serde_json::Value::Null))).collect()),
+            (Value::Map(m), serde_json::Value::Object(sm)) => Value::Map(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let sk = sm.get(&k).cloned().unwrap_or_default();
+                        (k, sensitives(v, &sk))
+                    })
+                    .collect(),
+            ),
+            (Value::List(items), serde_json::Value::Array(sa)) => Value::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| sensitives(v, sa.get(i).unwrap_or(&serde_json::Value::Null)))
+                    .collect(),
+            ),
             (v, _) => v,
         }
     }

@@ -36,8 +36,16 @@ pub fn propose(schema: &Schema, prior: Option<&Value>, config: &Value) -> Value 
             Nesting::List | Nesting::Set => {
                 let items = configured.as_items().unwrap_or(&[]);
                 let prior_items = prior_block.and_then(Value::as_items).unwrap_or(&[]);
-                let proposed: Vec<Value> = items.iter().enumerate().map(|(i, item)| propose(&b.schema, prior_items.get(i), item)).collect();
-                if b.nesting == Nesting::Set { Value::set(proposed) } else { Value::List(proposed) }
+                let proposed: Vec<Value> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| propose(&b.schema, prior_items.get(i), item))
+                    .collect();
+                if b.nesting == Nesting::Set {
+                    Value::set(proposed)
+                } else {
+                    Value::List(proposed)
+                }
             }
         };
         out.insert(name.clone(), v);
@@ -46,7 +54,9 @@ pub fn propose(schema: &Schema, prior: Option<&Value>, config: &Value) -> Value 
 }
 
 fn same(a: &Value, b: &Value) -> bool {
-    a.is_wholly_known() && b.is_wholly_known() && a.clone().unmark_deep().0 == b.clone().unmark_deep().0
+    a.is_wholly_known()
+        && b.is_wholly_known()
+        && a.clone().unmark_deep().0 == b.clone().unmark_deep().0
 }
 
 /// The paths of `force_new` attributes and blocks whose planned value differs from prior.
@@ -56,7 +66,13 @@ pub fn replace_paths(schema: &Schema, prior: &Value, planned: &Value) -> Vec<Pat
     out
 }
 
-fn collect_replace(schema: &Schema, prior: &Value, planned: &Value, at: &mut Path, out: &mut Vec<Path>) {
+fn collect_replace(
+    schema: &Schema,
+    prior: &Value,
+    planned: &Value,
+    at: &mut Path,
+    out: &mut Vec<Path>,
+) {
     for (name, a) in &schema.attributes {
         if a.force_new && !same(prior.get(name), planned.get(name)) {
             let mut p = at.clone();
@@ -110,7 +126,9 @@ pub fn inconsistency(promised: &Value, actual: &Value) -> Option<Path> {
                 }
                 None
             }
-            (Value::List(pi), Value::List(ai)) | (Value::Set(pi), Value::Set(ai)) if pi.len() == ai.len() => {
+            (Value::List(pi), Value::List(ai)) | (Value::Set(pi), Value::Set(ai))
+                if pi.len() == ai.len() =>
+            {
                 for (i, (pv, av)) in pi.iter().zip(ai).enumerate() {
                     at.push(PathStep::Index(i));
                     let r = walk(pv, av, at);
@@ -158,43 +176,114 @@ mod tests {
                 ("bucket", Attribute::required(Type::String).force_new()),
                 ("tags", Attribute::optional(Type::map(Type::String))),
                 ("arn", Attribute::computed(Type::String)),
-                ("force_destroy", Attribute::optional(Type::Bool).default(false)),
+                (
+                    "force_destroy",
+                    Attribute::optional(Type::Bool).default(false),
+                ),
             ],
-            [("rule", NestedBlock::list(Schema::new([("id", Attribute::required(Type::String)), ("status", Attribute::optional_computed(Type::String))], [])))],
+            [(
+                "rule",
+                NestedBlock::list(Schema::new(
+                    [
+                        ("id", Attribute::required(Type::String)),
+                        ("status", Attribute::optional_computed(Type::String)),
+                    ],
+                    [],
+                )),
+            )],
         )
     }
 
     #[test]
     fn proposals_take_config_then_default_then_prior() {
-        let config = Value::object([("bucket", "b".into()), ("tags", Value::Null), ("arn", Value::Null), ("force_destroy", Value::Null), ("rule", Value::List(vec![Value::object([("id", "r".into()), ("status", Value::Null)])]))]);
+        let config = Value::object([
+            ("bucket", "b".into()),
+            ("tags", Value::Null),
+            ("arn", Value::Null),
+            ("force_destroy", Value::Null),
+            (
+                "rule",
+                Value::List(vec![Value::object([
+                    ("id", "r".into()),
+                    ("status", Value::Null),
+                ])]),
+            ),
+        ]);
         let new = propose(&schema(), None, &config);
         assert_eq!(new.get("arn"), &Value::Unknown);
         assert_eq!(new.get("force_destroy"), &Value::Bool(false));
-        assert_eq!(new.get("rule").as_items().unwrap()[0].get("status"), &Value::Unknown);
-        let prior = Value::object([("bucket", "b".into()), ("arn", "arn:b".into()), ("rule", Value::List(vec![Value::object([("id", "r".into()), ("status", "Enabled".into())])]))]);
+        assert_eq!(
+            new.get("rule").as_items().unwrap()[0].get("status"),
+            &Value::Unknown
+        );
+        let prior = Value::object([
+            ("bucket", "b".into()),
+            ("arn", "arn:b".into()),
+            (
+                "rule",
+                Value::List(vec![Value::object([
+                    ("id", "r".into()),
+                    ("status", "Enabled".into()),
+                ])]),
+            ),
+        ]);
         let again = propose(&schema(), Some(&prior), &config);
         assert_eq!(again.get("arn"), &Value::from("arn:b"));
-        assert_eq!(again.get("rule").as_items().unwrap()[0].get("status"), &Value::from("Enabled"));
+        assert_eq!(
+            again.get("rule").as_items().unwrap()[0].get("status"),
+            &Value::from("Enabled")
+        );
     }
 
     #[test]
     fn force_new_changes_are_found() {
         let prior = Value::object([("bucket", "a".into()), ("tags", Value::Null)]);
-        let planned = Value::object([("bucket", "b".into()), ("tags", Value::object([("x", "y".into())]))]);
-        assert_eq!(replace_paths(&schema(), &prior, &planned), vec![vec![PathStep::Key("bucket".into())]]);
+        let planned = Value::object([
+            ("bucket", "b".into()),
+            ("tags", Value::object([("x", "y".into())])),
+        ]);
+        assert_eq!(
+            replace_paths(&schema(), &prior, &planned),
+            vec![vec![PathStep::Key("bucket".into())]]
+        );
         assert!(replace_paths(&schema(), &prior, &prior).is_empty());
     }
 
     #[test]
     fn consistency_ignores_unknowns() {
         let promised = Value::object([("id", Value::Unknown), ("name", "x".into())]);
-        assert_eq!(inconsistency(&promised, &Value::object([("id", "1".into()), ("name", "x".into())])), None);
-        assert_eq!(inconsistency(&promised, &Value::object([("id", "1".into()), ("name", "y".into())])), Some(vec![PathStep::Key("name".into())]));
+        assert_eq!(
+            inconsistency(
+                &promised,
+                &Value::object([("id", "1".into()), ("name", "x".into())])
+            ),
+            None
+        );
+        assert_eq!(
+            inconsistency(
+                &promised,
+                &Value::object([("id", "1".into()), ("name", "y".into())])
+            ),
+            Some(vec![PathStep::Key("name".into())])
+        );
     }
 
     #[test]
     fn paths_print_like_terraform() {
-        assert_eq!(path_string(&vec![PathStep::Key("tags".into()), PathStep::Key("Name tag".into())]), "tags[\"Name tag\"]");
-        assert_eq!(path_string(&vec![PathStep::Key("rule".into()), PathStep::Index(0), PathStep::Key("id".into())]), "rule[0].id");
+        assert_eq!(
+            path_string(&vec![
+                PathStep::Key("tags".into()),
+                PathStep::Key("Name tag".into())
+            ]),
+            "tags[\"Name tag\"]"
+        );
+        assert_eq!(
+            path_string(&vec![
+                PathStep::Key("rule".into()),
+                PathStep::Index(0),
+                PathStep::Key("id".into())
+            ]),
+            "rule[0].id"
+        );
     }
 }

@@ -22,17 +22,34 @@ pub enum Outcome {
 /// flight at once (callers bound the expensive parts themselves). A node whose
 /// dependency failed is skipped, and so are its dependents; independent nodes go on.
 /// Once `stop` is set, nothing new starts and the nodes in flight are waited for.
-pub async fn run<N, F, Fut>(graph: &DiGraph<N, ()>, subset: &HashSet<NodeIndex>, stop: &AtomicBool, run: F) -> HashMap<NodeIndex, Outcome>
+pub async fn run<N, F, Fut>(
+    graph: &DiGraph<N, ()>,
+    subset: &HashSet<NodeIndex>,
+    stop: &AtomicBool,
+    run: F,
+) -> HashMap<NodeIndex, Outcome>
 where
     F: Fn(NodeIndex) -> Fut,
     Fut: Future<Output = bool>,
 {
     let mut waiting: HashMap<NodeIndex, usize> = subset
         .iter()
-        .map(|&n| (n, graph.neighbors_directed(n, Direction::Incoming).filter(|d| subset.contains(d)).count()))
+        .map(|&n| {
+            (
+                n,
+                graph
+                    .neighbors_directed(n, Direction::Incoming)
+                    .filter(|d| subset.contains(d))
+                    .count(),
+            )
+        })
         .collect();
     let mut outcomes: HashMap<NodeIndex, Outcome> = HashMap::new();
-    let mut ready: Vec<NodeIndex> = waiting.iter().filter(|(_, c)| **c == 0).map(|(n, _)| *n).collect();
+    let mut ready: Vec<NodeIndex> = waiting
+        .iter()
+        .filter(|(_, c)| **c == 0)
+        .map(|(n, _)| *n)
+        .collect();
     ready.sort();
     let mut running = FuturesUnordered::new();
     loop {
@@ -49,14 +66,29 @@ where
             let fut = run(n);
             running.push(async move { (n, fut.await) });
         }
-        let Some((n, ok)) = running.next().await else { break };
-        outcomes.insert(n, if ok { Outcome::Succeeded } else { Outcome::Failed });
+        let Some((n, ok)) = running.next().await else {
+            break;
+        };
+        outcomes.insert(
+            n,
+            if ok {
+                Outcome::Succeeded
+            } else {
+                Outcome::Failed
+            },
+        );
         release(graph, n, subset, &mut waiting, &mut ready);
     }
     outcomes
 }
 
-fn release<N>(graph: &DiGraph<N, ()>, n: NodeIndex, subset: &HashSet<NodeIndex>, waiting: &mut HashMap<NodeIndex, usize>, ready: &mut Vec<NodeIndex>) {
+fn release<N>(
+    graph: &DiGraph<N, ()>,
+    n: NodeIndex,
+    subset: &HashSet<NodeIndex>,
+    waiting: &mut HashMap<NodeIndex, usize>,
+    ready: &mut Vec<NodeIndex>,
+) {
     for next in graph.neighbors_directed(n, Direction::Outgoing) {
         if !subset.contains(&next) {
             continue;
@@ -109,7 +141,10 @@ mod tests {
         let log = log.into_inner().unwrap();
         let pos = |s: &str| log.iter().position(|l| l == s).unwrap();
         assert!(pos("end a") < pos("start b"));
-        assert!(pos("start c") < pos("end b"), "c starts while b runs: {log:?}");
+        assert!(
+            pos("start c") < pos("end b"),
+            "c starts while b runs: {log:?}"
+        );
         assert!(pos("end b") < pos("start d") && pos("end c") < pos("start d"));
     }
 

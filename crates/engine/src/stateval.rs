@@ -27,8 +27,12 @@ pub fn paths_from_json(paths: &[Vec<PathStepJson>]) -> Vec<Path> {
             p.iter()
                 .map(|s| match s {
                     PathStepJson::GetAttr(k) => PathStep::Key(k.clone()),
-                    PathStepJson::Index(serde_json::Value::Number(n)) => PathStep::Index(n.as_u64().unwrap_or(0) as usize),
-                    PathStepJson::Index(other) => PathStep::Key(other.as_str().unwrap_or_default().to_string()),
+                    PathStepJson::Index(serde_json::Value::Number(n)) => {
+                        PathStep::Index(n.as_u64().unwrap_or(0) as usize)
+                    }
+                    PathStepJson::Index(other) => {
+                        PathStep::Key(other.as_str().unwrap_or_default().to_string())
+                    }
                 })
                 .collect()
         })
@@ -37,7 +41,11 @@ pub fn paths_from_json(paths: &[Vec<PathStepJson>]) -> Vec<Path> {
 
 /// A JSON object read back as a value of `schema` (sets and numbers restored), with
 /// `sensitive` paths marked.
-pub fn value_from_json(json: &serde_json::Value, schema: Option<&Schema>, sensitive: &[Path]) -> Value {
+pub fn value_from_json(
+    json: &serde_json::Value,
+    schema: Option<&Schema>,
+    sensitive: &[Path],
+) -> Value {
     let raw = Value::from_json(json);
     let typed = match schema {
         Some(s) => fill_missing(raw, s),
@@ -57,11 +65,18 @@ fn fill_missing(v: Value, schema: &Schema) -> Value {
 
 /// The value recorded in a state entry.
 pub fn state_value(rs: &ResourceState, schema: Option<&Schema>) -> Value {
-    value_from_json(&rs.attributes, schema, &paths_from_json(&rs.sensitive_attributes))
+    value_from_json(
+        &rs.attributes,
+        schema,
+        &paths_from_json(&rs.sensitive_attributes),
+    )
 }
 
 /// The attributes and sensitive paths of a value, for a state entry.
-pub fn to_state_parts(value: &Value, schema: Option<&Schema>) -> (serde_json::Value, Vec<Vec<PathStepJson>>) {
+pub fn to_state_parts(
+    value: &Value,
+    schema: Option<&Schema>,
+) -> (serde_json::Value, Vec<Vec<PathStepJson>>) {
     let (plain, mut paths) = value.clone().unmark_deep();
     if let Some(s) = schema {
         for p in s.sensitive_paths(&plain) {

@@ -45,7 +45,11 @@ impl Expansion {
         match self {
             Expansion::Single => get(&InstanceKey::None),
             Expansion::Count(_) => Value::List(self.keys().iter().map(&mut get).collect()),
-            Expansion::ForEach(m) => Value::Map(m.keys().map(|k| (k.clone(), get(&InstanceKey::Str(k.clone())))).collect()),
+            Expansion::ForEach(m) => Value::Map(
+                m.keys()
+                    .map(|k| (k.clone(), get(&InstanceKey::Str(k.clone()))))
+                    .collect(),
+            ),
         }
     }
 }
@@ -87,19 +91,31 @@ impl Values {
 
     fn resource_value(&self, addr: &ResourceAddr) -> Value {
         match self.resources.get(addr) {
-            Some(rv) => rv.expansion.aggregate(|k| rv.instances.get(k).cloned().unwrap_or(Value::Unknown)),
+            Some(rv) => rv
+                .expansion
+                .aggregate(|k| rv.instances.get(k).cloned().unwrap_or(Value::Unknown)),
             None => Value::Unknown,
         }
     }
 
     fn module_value(&self, parent: &ModuleInstance, name: &str, outputs: &[String]) -> Value {
-        let Some(exp) = self.modules.get(&(parent.clone(), name.to_string())) else { return Value::Unknown };
+        let Some(exp) = self.modules.get(&(parent.clone(), name.to_string())) else {
+            return Value::Unknown;
+        };
         exp.aggregate(|key| {
             let child = parent.child(name, key.clone());
             Value::Map(
                 outputs
                     .iter()
-                    .map(|o| (o.clone(), self.outputs.get(&(child.clone(), o.clone())).cloned().unwrap_or(Value::Unknown)))
+                    .map(|o| {
+                        (
+                            o.clone(),
+                            self.outputs
+                                .get(&(child.clone(), o.clone()))
+                                .cloned()
+                                .unwrap_or(Value::Unknown),
+                        )
+                    })
                     .collect(),
             )
         })
@@ -124,7 +140,10 @@ pub struct InstanceScope<'a> {
 
 impl InstanceScope<'_> {
     fn module_dir(&self) -> PathBuf {
-        self.tree.at(&self.module.static_path()).map(|t| t.module.dir.clone()).unwrap_or_else(|| self.root_dir.to_path_buf())
+        self.tree
+            .at(&self.module.static_path())
+            .map(|t| t.module.dir.clone())
+            .unwrap_or_else(|| self.root_dir.to_path_buf())
     }
 }
 
@@ -133,8 +152,15 @@ fn path_string(p: &Path) -> Value {
 }
 
 impl Scope for InstanceScope<'_> {
-    fn resolve(&self, root: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
-        let err = |summary: &str, detail: String| Err(Diagnostic::error(summary, Some(span.clone())).with_detail(detail));
+    fn resolve(
+        &self,
+        root: &str,
+        attrs: &[&str],
+        span: &Span,
+    ) -> Result<(Value, usize), Diagnostic> {
+        let err = |summary: &str, detail: String| {
+            Err(Diagnostic::error(summary, Some(span.clone())).with_detail(detail))
+        };
         let first = attrs.first().copied();
         let m = self.module;
         match (root, first) {

@@ -51,7 +51,12 @@ pub(crate) struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    pub fn new(stack: &'a Stack, providers: &'a Providers, root_vars: &'a BTreeMap<String, Value>, parallelism: usize) -> Walk<'a> {
+    pub fn new(
+        stack: &'a Stack,
+        providers: &'a Providers,
+        root_vars: &'a BTreeMap<String, Value>,
+        parallelism: usize,
+    ) -> Walk<'a> {
         Walk {
             stack,
             providers,
@@ -78,17 +83,36 @@ impl<'a> Walk<'a> {
     }
 
     /// Evaluates with the scope of `module` and `rep`.
-    pub fn with_scope<T>(&self, module: &ModuleInstance, rep: Repetition, f: impl FnOnce(&EvalContext) -> T) -> T {
+    pub fn with_scope<T>(
+        &self,
+        module: &ModuleInstance,
+        rep: Repetition,
+        f: impl FnOnce(&EvalContext) -> T,
+    ) -> T {
         let values = self.values.lock().expect("values lock");
-        let scope = InstanceScope { values: &values, tree: &self.stack.tree, module, repetition: rep, root_dir: &self.stack.root_dir };
-        let dir = self.stack.tree.at(&module.static_path()).map(|t| t.module.dir.clone()).unwrap_or_else(|| self.stack.root_dir.clone());
+        let scope = InstanceScope {
+            values: &values,
+            tree: &self.stack.tree,
+            module,
+            repetition: rep,
+            root_dir: &self.stack.root_dir,
+        };
+        let dir = self
+            .stack
+            .tree
+            .at(&module.static_path())
+            .map(|t| t.module.dir.clone())
+            .unwrap_or_else(|| self.stack.root_dir.clone());
         let ctx = EvalContext::new(&scope, &dir);
         f(&ctx)
     }
 
     /// Every instance of the module at a static path.
     pub fn module_instances(&self, path: &[String]) -> Vec<ModuleInstance> {
-        self.values.lock().expect("values lock").module_instances(path)
+        self.values
+            .lock()
+            .expect("values lock")
+            .module_instances(path)
     }
 
     /// The schema of a resource or data source type.
@@ -102,7 +126,12 @@ impl<'a> Walk<'a> {
     }
 
     /// The schema of a type by mode and name, for state entries with no configuration.
-    pub fn schema_of(&self, provider: &str, mode: iac_lang::config::Mode, ty: &str) -> Option<&'a Schema> {
+    pub fn schema_of(
+        &self,
+        provider: &str,
+        mode: iac_lang::config::Mode,
+        ty: &str,
+    ) -> Option<&'a Schema> {
         let p = self.providers.get(provider)?;
         match mode {
             iac_lang::config::Mode::Managed => p.schema().resources.get(ty),
@@ -118,12 +147,19 @@ impl<'a> Walk<'a> {
             NodeKind::Output(name) => self.eval_output(&node.module, name),
             NodeKind::ModuleCall(name) => self.eval_module_call(&node.module, name),
             NodeKind::Provider(name, alias) => self.configure_provider(name, alias.clone()).await,
-            NodeKind::Resource(..) => unreachable!("resources are walked by the planner or applier"),
+            NodeKind::Resource(..) => {
+                unreachable!("resources are walked by the planner or applier")
+            }
         }
     }
 
     fn module(&self, path: &[String]) -> &iac_lang::config::Module {
-        &self.stack.tree.at(path).expect("static path from the graph").module
+        &self
+            .stack
+            .tree
+            .at(path)
+            .expect("static path from the graph")
+            .module
     }
 
     fn eval_variable(&self, path: &[String], name: &str) -> bool {
@@ -137,11 +173,19 @@ impl<'a> Walk<'a> {
                     let rep = self.call_repetition(&parent, call_name, key);
                     let given = call.inputs.iter().find(|i| &i.name == name);
                     let result = match (given, &var.default) {
-                        (Some(input), _) => self.with_scope(&parent, rep, |ctx| evaluate(&input.expr, ctx)),
-                        (None, Some(default)) => self.with_scope(&inst, Repetition::default(), |ctx| evaluate(default, ctx)),
+                        (Some(input), _) => {
+                            self.with_scope(&parent, rep, |ctx| evaluate(&input.expr, ctx))
+                        }
+                        (None, Some(default)) => {
+                            self.with_scope(&inst, Repetition::default(), |ctx| {
+                                evaluate(default, ctx)
+                            })
+                        }
                         (None, None) => Ok(Value::Null),
                     };
-                    let span = given.map(|g| g.expr.span()).unwrap_or_else(|| var.span.clone());
+                    let span = given
+                        .map(|g| g.expr.span())
+                        .unwrap_or_else(|| var.span.clone());
                     let checked = result.and_then(|v| {
                         if v.is_null() && !var.nullable {
                             return Err(Diagnostic::error(format!("Invalid value for variable \"{name}\""), Some(span.clone())).with_detail("The variable is declared with nullable = false, so it may not be null."));
@@ -152,7 +196,8 @@ impl<'a> Walk<'a> {
                     });
                     match checked {
                         Ok(v) => {
-                            let problems = iac_lang::vars::validate(var, &v, &self.module(path).dir);
+                            let problems =
+                                iac_lang::vars::validate(var, &v, &self.module(path).dir);
                             if !problems.is_empty() {
                                 ok = false;
                                 self.report_all(problems);
@@ -167,22 +212,39 @@ impl<'a> Walk<'a> {
                     }
                 }
             };
-            self.values.lock().expect("values lock").vars.insert((inst, name.to_string()), value);
+            self.values
+                .lock()
+                .expect("values lock")
+                .vars
+                .insert((inst, name.to_string()), value);
         }
         ok
     }
 
-    fn call_repetition(&self, parent: &ModuleInstance, call: &str, key: &InstanceKey) -> Repetition {
+    fn call_repetition(
+        &self,
+        parent: &ModuleInstance,
+        call: &str,
+        key: &InstanceKey,
+    ) -> Repetition {
         let values = self.values.lock().expect("values lock");
-        let each_value = values.modules.get(&(parent.clone(), call.to_string())).and_then(|e| e.each_value(key));
-        Repetition { key: Some(key.clone()).filter(|k| *k != InstanceKey::None), each_value }
+        let each_value = values
+            .modules
+            .get(&(parent.clone(), call.to_string()))
+            .and_then(|e| e.each_value(key));
+        Repetition {
+            key: Some(key.clone()).filter(|k| *k != InstanceKey::None),
+            each_value,
+        }
     }
 
     fn eval_local(&self, path: &[String], name: &str) -> bool {
         let local = &self.module(path).locals[name];
         let mut ok = true;
         for inst in self.module_instances(path) {
-            let value = match self.with_scope(&inst, Repetition::default(), |ctx| evaluate(&local.expr, ctx)) {
+            let value = match self.with_scope(&inst, Repetition::default(), |ctx| {
+                evaluate(&local.expr, ctx)
+            }) {
                 Ok(v) => v,
                 Err(d) => {
                     ok = false;
@@ -190,7 +252,11 @@ impl<'a> Walk<'a> {
                     Value::Unknown
                 }
             };
-            self.values.lock().expect("values lock").locals.insert((inst, name.to_string()), value);
+            self.values
+                .lock()
+                .expect("values lock")
+                .locals
+                .insert((inst, name.to_string()), value);
         }
         ok
     }
@@ -199,7 +265,9 @@ impl<'a> Walk<'a> {
         let output = &self.module(path).outputs[name];
         let mut ok = true;
         for inst in self.module_instances(path) {
-            let value = match self.with_scope(&inst, Repetition::default(), |ctx| evaluate(&output.value, ctx)) {
+            let value = match self.with_scope(&inst, Repetition::default(), |ctx| {
+                evaluate(&output.value, ctx)
+            }) {
                 Ok(v) if inst.is_root() && v.contains_sensitive() && !output.sensitive => {
                     ok = false;
                     self.report(Diagnostic::error("Output refers to sensitive values", Some(output.span.clone())).with_detail(
@@ -214,7 +282,11 @@ impl<'a> Walk<'a> {
                     Value::Unknown
                 }
             };
-            self.values.lock().expect("values lock").outputs.insert((inst, name.to_string()), value);
+            self.values
+                .lock()
+                .expect("values lock")
+                .outputs
+                .insert((inst, name.to_string()), value);
         }
         ok
     }
@@ -223,7 +295,9 @@ impl<'a> Walk<'a> {
         let call = &self.module(path).module_calls[name];
         let mut ok = true;
         for inst in self.module_instances(path) {
-            let expansion = self.with_scope(&inst, Repetition::default(), |ctx| expansion(call.count.as_ref(), call.for_each.as_ref(), ctx));
+            let expansion = self.with_scope(&inst, Repetition::default(), |ctx| {
+                expansion(call.count.as_ref(), call.for_each.as_ref(), ctx)
+            });
             let expansion = match expansion {
                 Ok(e) => e,
                 Err(d) => {
@@ -232,16 +306,29 @@ impl<'a> Walk<'a> {
                     Expansion::Count(0)
                 }
             };
-            self.values.lock().expect("values lock").modules.insert((inst, name.to_string()), expansion);
+            self.values
+                .lock()
+                .expect("values lock")
+                .modules
+                .insert((inst, name.to_string()), expansion);
         }
         ok
     }
 
     /// Evaluates a `provider` block and configures the provider.
     async fn configure_provider(&self, name: &str, alias: Option<String>) -> bool {
-        let block = self.module(&[]).providers.iter().find(|p| p.name == name && p.alias == alias).expect("provider node has a block");
+        let block = self
+            .module(&[])
+            .providers
+            .iter()
+            .find(|p| p.name == name && p.alias == alias)
+            .expect("provider node has a block");
         let Some(provider) = self.providers.get(name) else {
-            self.report(unknown_provider(name, self.providers, Some(block.span.clone())));
+            self.report(unknown_provider(
+                name,
+                self.providers,
+                Some(block.span.clone()),
+            ));
             return false;
         };
         let config = self.with_scope(&ModuleInstance::root(), Repetition::default(), |ctx| {
@@ -261,11 +348,20 @@ impl<'a> Walk<'a> {
         }
         match provider.configure(config.unmark_deep().0).await {
             Ok(client) => {
-                self.clients.lock().await.insert((name.to_string(), alias), client);
+                self.clients
+                    .lock()
+                    .await
+                    .insert((name.to_string(), alias), client);
                 true
             }
             Err(e) => {
-                self.report(Diagnostic::error(format!("Failed to configure provider \"{name}\""), Some(block.span.clone())).with_detail(e.to_string()));
+                self.report(
+                    Diagnostic::error(
+                        format!("Failed to configure provider \"{name}\""),
+                        Some(block.span.clone()),
+                    )
+                    .with_detail(e.to_string()),
+                );
                 false
             }
         }
@@ -285,25 +381,52 @@ impl<'a> Walk<'a> {
             return Err(Diagnostic::error(format!("Provider configuration not present: {}.{alias}", key.0), None)
                 .with_detail("The state refers to a provider configuration the stack no longer declares. Add the provider block back to destroy what it made."));
         }
-        let empty = Value::Map(provider.schema().provider.attributes.keys().map(|k| (k.clone(), Value::Null)).chain(
-            provider.schema().provider.blocks.iter().map(|(k, b)| (k.clone(), if b.nesting == iac_provider::Nesting::Single { Value::Null } else { Value::List(vec![]) })),
-        ).collect());
-        let client = provider
-            .configure(empty)
-            .await
-            .map_err(|e| Diagnostic::error(format!("Failed to configure provider \"{}\"", key.0), None).with_detail(e.to_string()))?;
+        let empty = Value::Map(
+            provider
+                .schema()
+                .provider
+                .attributes
+                .keys()
+                .map(|k| (k.clone(), Value::Null))
+                .chain(provider.schema().provider.blocks.iter().map(|(k, b)| {
+                    (
+                        k.clone(),
+                        if b.nesting == iac_provider::Nesting::Single {
+                            Value::Null
+                        } else {
+                            Value::List(vec![])
+                        },
+                    )
+                }))
+                .collect(),
+        );
+        let client = provider.configure(empty).await.map_err(|e| {
+            Diagnostic::error(format!("Failed to configure provider \"{}\"", key.0), None)
+                .with_detail(e.to_string())
+        })?;
         clients.insert(key.clone(), client.clone());
         Ok(client)
     }
 
     /// Evaluates a resource's `count`/`for_each` in each instance of its module, records
     /// the expansion, and returns every instance with its repetition context.
-    pub fn expand_resource(&self, path: &[String], res: &Resource) -> Option<Vec<(InstanceAddr, Repetition)>> {
+    pub fn expand_resource(
+        &self,
+        path: &[String],
+        res: &Resource,
+    ) -> Option<Vec<(InstanceAddr, Repetition)>> {
         let mut out = Vec::new();
         let mut ok = true;
         for inst in self.module_instances(path) {
-            let addr = ResourceAddr { module: inst.clone(), mode: res.mode, ty: res.ty.clone(), name: res.name.clone() };
-            let exp = self.with_scope(&inst, Repetition::default(), |ctx| expansion(res.count.as_ref(), res.for_each.as_ref(), ctx));
+            let addr = ResourceAddr {
+                module: inst.clone(),
+                mode: res.mode,
+                ty: res.ty.clone(),
+                name: res.name.clone(),
+            };
+            let exp = self.with_scope(&inst, Repetition::default(), |ctx| {
+                expansion(res.count.as_ref(), res.for_each.as_ref(), ctx)
+            });
             let exp = match exp {
                 Ok(e) => e,
                 Err(d) => {
@@ -313,10 +436,19 @@ impl<'a> Walk<'a> {
                 }
             };
             for key in exp.keys() {
-                let rep = Repetition { each_value: exp.each_value(&key), key: Some(key.clone()).filter(|k| *k != InstanceKey::None) };
+                let rep = Repetition {
+                    each_value: exp.each_value(&key),
+                    key: Some(key.clone()).filter(|k| *k != InstanceKey::None),
+                };
                 out.push((addr.instance(key), rep));
             }
-            self.values.lock().expect("values lock").resources.insert(addr, ResourceValues { expansion: exp, instances: BTreeMap::new() });
+            self.values.lock().expect("values lock").resources.insert(
+                addr,
+                ResourceValues {
+                    expansion: exp,
+                    instances: BTreeMap::new(),
+                },
+            );
         }
         ok.then_some(out)
     }
@@ -339,7 +471,11 @@ fn unknown_provider(name: &str, providers: &Providers, span: Option<iac_lang::Sp
 }
 
 /// Evaluates `count` or `for_each` into an expansion.
-pub(crate) fn expansion(count: Option<&Expr>, for_each: Option<&Expr>, ctx: &EvalContext) -> Result<Expansion, Diagnostic> {
+pub(crate) fn expansion(
+    count: Option<&Expr>,
+    for_each: Option<&Expr>,
+    ctx: &EvalContext,
+) -> Result<Expansion, Diagnostic> {
     if let Some(count) = count {
         let v = evaluate(count, ctx)?;
         let (v, sensitive) = v.into_unmarked();
@@ -356,9 +492,16 @@ pub(crate) fn expansion(count: Option<&Expr>, for_each: Option<&Expr>, ctx: &Eva
             Err(m) => Err(Diagnostic::error("Invalid count argument", Some(count.span())).with_detail(m)),
         };
     }
-    let Some(for_each) = for_each else { return Ok(Expansion::Single) };
+    let Some(for_each) = for_each else {
+        return Ok(Expansion::Single);
+    };
     let v = evaluate(for_each, ctx)?;
-    let bad = |detail: String| Err(Diagnostic::error("Invalid for_each argument", Some(for_each.span())).with_detail(detail));
+    let bad = |detail: String| {
+        Err(
+            Diagnostic::error("Invalid for_each argument", Some(for_each.span()))
+                .with_detail(detail),
+        )
+    };
     if v.is_sensitive() {
         return bad("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.".into());
     }
@@ -380,10 +523,17 @@ pub(crate) fn expansion(count: Option<&Expr>, for_each: Option<&Expr>, ctx: &Eva
             }
             Ok(Expansion::ForEach(m))
         }
-        Value::Null => bad("The given \"for_each\" argument value is null. A map, or set of strings is allowed.".into()),
+        Value::Null => bad(
+            "The given \"for_each\" argument value is null. A map, or set of strings is allowed."
+                .into(),
+        ),
         other => bad(format!(
             "The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}. Convert a list with toset(...).",
-            if matches!(other, Value::List(_)) { "tuple".to_string() } else { other.type_name().to_string() }
+            if matches!(other, Value::List(_)) {
+                "tuple".to_string()
+            } else {
+                other.type_name().to_string()
+            }
         )),
     }
 }

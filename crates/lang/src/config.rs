@@ -30,7 +30,10 @@ impl Expr {
 }
 
 pub(crate) fn span_of(file: FileId, range: Option<std::ops::Range<usize>>) -> Span {
-    Span { file, range: range.unwrap_or(0..0) }
+    Span {
+        file,
+        range: range.unwrap_or(0..0),
+    }
 }
 
 /// An attribute `name = expr` in a body.
@@ -166,7 +169,9 @@ impl Resource {
 
     /// The provider alias, if any.
     pub fn provider_alias(&self) -> Option<&str> {
-        self.provider.as_ref().and_then(|(_, alias, _)| alias.as_deref())
+        self.provider
+            .as_ref()
+            .and_then(|(_, alias, _)| alias.as_deref())
     }
 }
 
@@ -237,7 +242,9 @@ pub struct Module {
 impl Module {
     /// The resource or data block with this mode, type and name.
     pub fn resource(&self, mode: Mode, ty: &str, name: &str) -> Option<&Resource> {
-        self.resources.iter().find(|r| r.mode == mode && r.ty == ty && r.name == name)
+        self.resources
+            .iter()
+            .find(|r| r.mode == mode && r.ty == ty && r.name == name)
     }
 }
 

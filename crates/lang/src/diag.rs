@@ -27,12 +27,21 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span`.
     pub fn error(summary: impl Into<String>, span: Option<Span>) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: None, span, related: Vec::new() }
+        Diagnostic {
+            severity: Severity::Error,
+            summary: summary.into(),
+            detail: None,
+            span,
+            related: Vec::new(),
+        }
     }
 
     /// A warning at `span`.
     pub fn warning(summary: impl Into<String>, span: Option<Span>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary, span) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(summary, span)
+        }
     }
 
     /// Adds a detail paragraph.

@@ -20,35 +20,97 @@ pub(crate) enum CallError {
 
 /// The names of all functions, for suggestions.
 pub(crate) const NAMES: &[&str] = &[
-    "abs", "base64decode", "base64encode", "can", "ceil", "cidrhost", "cidrnetmask", "cidrsubnet", "chomp", "coalesce",
-    "coalescelist", "compact", "concat", "contains", "distinct", "element", "endswith", "file", "fileexists",
-    "flatten", "floor", "format", "formatlist", "index", "join", "jsondecode", "jsonencode", "keys", "length",
-    "lookup", "lower", "max", "merge", "min", "one", "range", "replace", "reverse", "setunion", "sha256", "slice",
-    "sort", "split", "startswith", "strcontains", "substr", "sum", "templatefile", "title", "tobool", "tolist",
-    "tomap", "tonumber", "toset", "tostring", "trim", "trimprefix", "trimspace", "trimsuffix", "try", "upper",
-    "values", "zipmap",
+    "abs",
+    "base64decode",
+    "base64encode",
+    "can",
+    "ceil",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "chomp",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "concat",
+    "contains",
+    "distinct",
+    "element",
+    "endswith",
+    "file",
+    "fileexists",
+    "flatten",
+    "floor",
+    "format",
+    "formatlist",
+    "index",
+    "join",
+    "jsondecode",
+    "jsonencode",
+    "keys",
+    "length",
+    "lookup",
+    "lower",
+    "max",
+    "merge",
+    "min",
+    "one",
+    "range",
+    "replace",
+    "reverse",
+    "setunion",
+    "sha256",
+    "slice",
+    "sort",
+    "split",
+    "startswith",
+    "strcontains",
+    "substr",
+    "sum",
+    "templatefile",
+    "title",
+    "tobool",
+    "tolist",
+    "tomap",
+    "tonumber",
+    "toset",
+    "tostring",
+    "trim",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "try",
+    "upper",
+    "values",
+    "zipmap",
 ];
 
 /// How many arguments each function takes (at least, at most), where fixed.
 fn arity_of(name: &str) -> Option<(usize, usize)> {
     Some(match name {
-        "abs" | "base64decode" | "base64encode" | "ceil" | "chomp" | "cidrnetmask" | "compact" | "distinct"
-        | "file" | "fileexists" | "flatten" | "floor" | "jsondecode" | "jsonencode" | "keys" | "length" | "lower"
-        | "one" | "reverse" | "sha256" | "sort" | "sum" | "title" | "tobool" | "tolist" | "tomap" | "tonumber"
-        | "toset" | "tostring" | "trimspace" | "upper" | "values" => (1, 1),
-        "cidrhost" | "contains" | "element" | "endswith" | "index" | "join" | "split" | "startswith"
-        | "strcontains" | "templatefile" | "trim" | "trimprefix" | "trimsuffix" | "zipmap" => (2, 2),
+        "abs" | "base64decode" | "base64encode" | "ceil" | "chomp" | "cidrnetmask" | "compact"
+        | "distinct" | "file" | "fileexists" | "flatten" | "floor" | "jsondecode"
+        | "jsonencode" | "keys" | "length" | "lower" | "one" | "reverse" | "sha256" | "sort"
+        | "sum" | "title" | "tobool" | "tolist" | "tomap" | "tonumber" | "toset" | "tostring"
+        | "trimspace" | "upper" | "values" => (1, 1),
+        "cidrhost" | "contains" | "element" | "endswith" | "index" | "join" | "split"
+        | "startswith" | "strcontains" | "templatefile" | "trim" | "trimprefix" | "trimsuffix"
+        | "zipmap" => (2, 2),
         "cidrsubnet" | "replace" | "slice" | "substr" => (3, 3),
         "lookup" => (2, 3),
         "range" => (1, 3),
-        "format" | "formatlist" | "min" | "max" | "coalesce" | "coalescelist" | "setunion" => (1, usize::MAX),
+        "format" | "formatlist" | "min" | "max" | "coalesce" | "coalescelist" | "setunion" => {
+            (1, usize::MAX)
+        }
         _ => return None,
     })
 }
 
 /// Functions that look at unknown or sensitive arguments themselves; every other
 /// function returns unknown when an argument is not wholly known.
-const HANDLES_UNKNOWN: &[&str] = &["length", "concat", "tolist", "toset", "tomap", "tostring", "tonumber", "tobool", "coalesce"];
+const HANDLES_UNKNOWN: &[&str] = &[
+    "length", "concat", "tolist", "toset", "tomap", "tostring", "tonumber", "tobool", "coalesce",
+];
 
 type R = Result<Value, CallError>;
 
@@ -63,8 +125,17 @@ pub(crate) fn call(name: &str, args: Vec<Value>, base_dir: &Path) -> R {
     }
     if let Some((min, max)) = arity_of(name) {
         if args.len() < min || args.len() > max {
-            let expected = if min == max { format!("{min}") } else if max == usize::MAX { format!("at least {min}") } else { format!("{min} to {max}") };
-            return fail(format!("{name} takes {expected} argument(s), but {} were given", args.len()));
+            let expected = if min == max {
+                format!("{min}")
+            } else if max == usize::MAX {
+                format!("at least {min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            return fail(format!(
+                "{name} takes {expected} argument(s), but {} were given",
+                args.len()
+            ));
         }
     }
     let sensitive = args.iter().any(Value::contains_sensitive);
@@ -100,11 +171,21 @@ fn number(v: &Value, what: &str) -> Result<f64, CallError> {
 }
 
 fn items<'a>(v: &'a Value, what: &str) -> Result<&'a [Value], CallError> {
-    v.as_items().ok_or_else(|| CallError::Failed(format!("{what} must be a list or set, got {}", v.type_name())))
+    v.as_items().ok_or_else(|| {
+        CallError::Failed(format!(
+            "{what} must be a list or set, got {}",
+            v.type_name()
+        ))
+    })
 }
 
 fn map<'a>(v: &'a Value, what: &str) -> Result<&'a BTreeMap<String, Value>, CallError> {
-    v.as_map().ok_or_else(|| CallError::Failed(format!("{what} must be a map or object, got {}", v.type_name())))
+    v.as_map().ok_or_else(|| {
+        CallError::Failed(format!(
+            "{what} must be a map or object, got {}",
+            v.type_name()
+        ))
+    })
 }
 
 fn strings(v: &Value, what: &str) -> Result<Vec<String>, CallError> {
@@ -112,8 +193,18 @@ fn strings(v: &Value, what: &str) -> Result<Vec<String>, CallError> {
 }
 
 fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
-    let s = |i: usize| string(a.get(i).unwrap_or(&Value::Null), &format!("argument {}", i + 1));
-    let n = |i: usize| number(a.get(i).unwrap_or(&Value::Null), &format!("argument {}", i + 1));
+    let s = |i: usize| {
+        string(
+            a.get(i).unwrap_or(&Value::Null),
+            &format!("argument {}", i + 1),
+        )
+    };
+    let n = |i: usize| {
+        number(
+            a.get(i).unwrap_or(&Value::Null),
+            &format!("argument {}", i + 1),
+        )
+    };
     Ok(match name {
         "format" => {
             if a.is_empty() {
@@ -141,7 +232,10 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
             if search.len() > 1 && search.starts_with('/') && search.ends_with('/') {
                 let re = regex::Regex::new(&search[1..search.len() - 1])
                     .map_err(|e| CallError::Failed(format!("invalid regular expression: {e}")))?;
-                Value::String(re.replace_all(&text, with.replace("$", "$$").replace("$${", "${").as_str()).into_owned())
+                Value::String(
+                    re.replace_all(&text, with.replace("$", "$$").replace("$${", "${").as_str())
+                        .into_owned(),
+                )
             } else {
                 Value::String(text.replace(&search, &with))
             }
@@ -176,7 +270,11 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
             }
             let offset = offset.clamp(0, len) as usize;
             let length = n(2)? as i64;
-            let end = if length < 0 { chars.len() } else { (offset + length as usize).min(chars.len()) };
+            let end = if length < 0 {
+                chars.len()
+            } else {
+                (offset + length as usize).min(chars.len())
+            };
             Value::String(chars[offset..end].iter().collect())
         }
         "length" => {
@@ -186,7 +284,12 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
                 Value::String(t) => Value::from(t.chars().count() as i64),
                 Value::List(i) | Value::Set(i) => Value::from(i.len() as i64),
                 Value::Map(m) => Value::from(m.len() as i64),
-                other => return fail(format!("length needs a string, list, set or map, got {}", other.type_name())),
+                other => {
+                    return fail(format!(
+                        "length needs a string, list, set or map, got {}",
+                        other.type_name()
+                    ));
+                }
             }
         }
         "lookup" => {
@@ -197,7 +300,11 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
             match map(&a[0], "the first argument")?.get(&key) {
                 Some(v) => v.clone(),
                 None if a.len() == 3 => a[2].clone(),
-                None => return fail(format!("the map has no key \"{key}\" and no default was given")),
+                None => {
+                    return fail(format!(
+                        "the map has no key \"{key}\" and no default was given"
+                    ));
+                }
             }
         }
         "merge" => {
@@ -248,19 +355,31 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
         }
         "index" => {
             arity(name, &a, 2)?;
-            match items(&a[0], "the first argument")?.iter().position(|v| v == &a[1]) {
+            match items(&a[0], "the first argument")?
+                .iter()
+                .position(|v| v == &a[1])
+            {
                 Some(i) => Value::from(i as i64),
                 None => return fail("the item was not found in the list"),
             }
         }
-        "keys" => Value::List(map(&a[0], "the argument")?.keys().map(|k| Value::from(k.as_str())).collect()),
+        "keys" => Value::List(
+            map(&a[0], "the argument")?
+                .keys()
+                .map(|k| Value::from(k.as_str()))
+                .collect(),
+        ),
         "values" => Value::List(map(&a[0], "the argument")?.values().cloned().collect()),
         "zipmap" => {
             arity(name, &a, 2)?;
             let ks = strings(&a[0], "the keys")?;
             let vs = items(&a[1], "the values")?;
             if ks.len() != vs.len() {
-                return fail(format!("there are {} keys but {} values", ks.len(), vs.len()));
+                return fail(format!(
+                    "there are {} keys but {} values",
+                    ks.len(),
+                    vs.len()
+                ));
             }
             Value::Map(ks.into_iter().zip(vs.iter().cloned()).collect())
         }
@@ -281,18 +400,31 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
             let list = items(&a[0], "the first argument")?;
             let (start, end) = (n(1)? as usize, n(2)? as usize);
             if start > end || end > list.len() {
-                return fail(format!("the indices {start}..{end} are out of range for a list of {}", list.len()));
+                return fail(format!(
+                    "the indices {start}..{end} are out of range for a list of {}",
+                    list.len()
+                ));
             }
             Value::List(list[start..end].to_vec())
         }
-        "reverse" => Value::List(items(&a[0], "the argument")?.iter().rev().cloned().collect()),
+        "reverse" => Value::List(
+            items(&a[0], "the argument")?
+                .iter()
+                .rev()
+                .cloned()
+                .collect(),
+        ),
         "sort" => {
             let mut v = strings(&a[0], "the argument")?;
             v.sort();
             Value::List(v.into_iter().map(Value::from).collect())
         }
         "compact" => Value::List(
-            items(&a[0], "the argument")?.iter().filter(|v| !v.is_null() && v.as_str() != Some("")).cloned().collect(),
+            items(&a[0], "the argument")?
+                .iter()
+                .filter(|v| !v.is_null() && v.as_str() != Some(""))
+                .cloned()
+                .collect(),
         ),
         "coalesce" => {
             for v in &a {
@@ -305,11 +437,20 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
             }
             return fail("no non-null, non-empty-string arguments");
         }
-        "coalescelist" => a.iter().find(|v| v.as_items().is_some_and(|i| !i.is_empty())).cloned().unwrap_or(Value::List(vec![])),
+        "coalescelist" => a
+            .iter()
+            .find(|v| v.as_items().is_some_and(|i| !i.is_empty()))
+            .cloned()
+            .unwrap_or(Value::List(vec![])),
         "one" => match items(&a[0], "the argument")? {
             [] => Value::Null,
             [x] => x.clone(),
-            more => return fail(format!("must be a list, set, or tuple value with either zero or one elements, got {}", more.len())),
+            more => {
+                return fail(format!(
+                    "must be a list, set, or tuple value with either zero or one elements, got {}",
+                    more.len()
+                ));
+            }
         },
         "setunion" => {
             let mut out = Vec::new();
@@ -319,11 +460,25 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
             Value::set(out)
         }
         "range" => range(&a)?,
-        "sum" => Value::Number(items(&a[0], "the argument")?.iter().map(|v| number(v, "each element")).sum::<Result<f64, _>>()?),
+        "sum" => Value::Number(
+            items(&a[0], "the argument")?
+                .iter()
+                .map(|v| number(v, "each element"))
+                .sum::<Result<f64, _>>()?,
+        ),
         "min" | "max" => {
-            let nums = a.iter().map(|v| number(v, "each argument")).collect::<Result<Vec<_>, _>>()?;
-            let pick = if name == "min" { nums.iter().copied().reduce(f64::min) } else { nums.iter().copied().reduce(f64::max) };
-            Value::Number(pick.ok_or_else(|| CallError::Failed(format!("{name} needs at least one number")))?)
+            let nums = a
+                .iter()
+                .map(|v| number(v, "each argument"))
+                .collect::<Result<Vec<_>, _>>()?;
+            let pick = if name == "min" {
+                nums.iter().copied().reduce(f64::min)
+            } else {
+                nums.iter().copied().reduce(f64::max)
+            };
+            Value::Number(
+                pick.ok_or_else(|| CallError::Failed(format!("{name} needs at least one number")))?,
+            )
         }
         "abs" => Value::Number(n(0)?.abs()),
         "ceil" => Value::Number(n(0)?.ceil()),
@@ -338,15 +493,23 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
         "tolist" => convert(a[0].clone(), &Type::list(Type::Any)).map_err(CallError::Failed)?,
         "toset" => convert(a[0].clone(), &Type::set(Type::Any)).map_err(CallError::Failed)?,
         "tomap" => convert(a[0].clone(), &Type::map(Type::Any)).map_err(CallError::Failed)?,
-        "jsonencode" => Value::String(serde_json::to_string(&a[0].to_json()).map_err(|e| CallError::Failed(e.to_string()))?),
+        "jsonencode" => Value::String(
+            serde_json::to_string(&a[0].to_json()).map_err(|e| CallError::Failed(e.to_string()))?,
+        ),
         "jsondecode" => {
-            let json: serde_json::Value = serde_json::from_str(&s(0)?).map_err(|e| CallError::Failed(format!("invalid JSON: {e}")))?;
+            let json: serde_json::Value = serde_json::from_str(&s(0)?)
+                .map_err(|e| CallError::Failed(format!("invalid JSON: {e}")))?;
             Value::from_json(&json)
         }
         "base64encode" => Value::String(base64::engine::general_purpose::STANDARD.encode(s(0)?)),
         "base64decode" => {
-            let bytes = base64::engine::general_purpose::STANDARD.decode(s(0)?).map_err(|e| CallError::Failed(format!("invalid base64: {e}")))?;
-            Value::String(String::from_utf8(bytes).map_err(|_| CallError::Failed("the decoded bytes are not UTF-8".into()))?)
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(s(0)?)
+                .map_err(|e| CallError::Failed(format!("invalid base64: {e}")))?;
+            Value::String(
+                String::from_utf8(bytes)
+                    .map_err(|_| CallError::Failed("the decoded bytes are not UTF-8".into()))?,
+            )
         }
         "sha256" => Value::String(format!("{:x}", sha2::Sha256::digest(s(0)?.as_bytes()))),
         "file" => Value::String(read_file(base_dir, &s(0)?)?),
@@ -356,7 +519,8 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
             let path = s(0)?;
             let text = read_file(base_dir, &path)?;
             let vars = map(&a[1], "the variables")?;
-            templatefile(&text, vars, base_dir).map_err(|m| CallError::Failed(format!("{path}: {m}")))?
+            templatefile(&text, vars, base_dir)
+                .map_err(|m| CallError::Failed(format!("{path}: {m}")))?
         }
         "cidrsubnet" => {
             arity(name, &a, 3)?;
@@ -373,14 +537,24 @@ fn dispatch(name: &str, a: Vec<Value>, base_dir: &Path) -> R {
 
 fn read_file(base_dir: &Path, path: &str) -> Result<String, CallError> {
     let full = base_dir.join(path);
-    std::fs::read_to_string(&full).map_err(|e| CallError::Failed(format!("cannot read {}: {e}", full.display())))
+    std::fs::read_to_string(&full)
+        .map_err(|e| CallError::Failed(format!("cannot read {}: {e}", full.display())))
 }
 
-fn templatefile(text: &str, vars: &BTreeMap<String, Value>, base_dir: &Path) -> Result<Value, String> {
-    let template = hcl_edit::parser::parse_template(text).map_err(|e| format!("syntax error: {}", e.message()))?;
+fn templatefile(
+    text: &str,
+    vars: &BTreeMap<String, Value>,
+    base_dir: &Path,
+) -> Result<Value, String> {
+    let template = hcl_edit::parser::parse_template(text)
+        .map_err(|e| format!("syntax error: {}", e.message()))?;
     let scope = crate::eval::MapScope(vars);
     let ctx = crate::eval::EvalContext::new(&scope, base_dir);
-    let mut ev = crate::eval::Evaluator { file: crate::FileId(usize::MAX), ctx: &ctx, locals: Vec::new() };
+    let mut ev = crate::eval::Evaluator {
+        file: crate::FileId(usize::MAX),
+        ctx: &ctx,
+        locals: Vec::new(),
+    };
     ev.template(&template).map_err(|d| d.to_string())
 }
 
@@ -399,7 +573,10 @@ fn title(s: &str) -> String {
 }
 
 fn range(a: &[Value]) -> R {
-    let nums = a.iter().map(|v| number(v, "each argument")).collect::<Result<Vec<_>, _>>()?;
+    let nums = a
+        .iter()
+        .map(|v| number(v, "each argument"))
+        .collect::<Result<Vec<_>, _>>()?;
     let (start, end, step) = match nums.as_slice() {
         [e] => (0.0, *e, 1.0),
         [s, e] => (*s, *e, if s <= e { 1.0 } else { -1.0 }),
@@ -422,9 +599,15 @@ fn range(a: &[Value]) -> R {
 }
 
 fn formatlist(a: &[Value]) -> R {
-    let Some((fmt, rest)) = a.split_first() else { return fail("formatlist needs a format string") };
+    let Some((fmt, rest)) = a.split_first() else {
+        return fail("formatlist needs a format string");
+    };
     let fmt = string(fmt, "the format")?;
-    let len = rest.iter().filter_map(|v| v.as_items().map(<[Value]>::len)).max().unwrap_or(0);
+    let len = rest
+        .iter()
+        .filter_map(|v| v.as_items().map(<[Value]>::len))
+        .max()
+        .unwrap_or(0);
     let mut out = Vec::with_capacity(len);
     for i in 0..len {
         let args: Vec<Value> = rest
@@ -474,13 +657,17 @@ fn format(fmt: &str, args: &[Value]) -> Result<String, CallError> {
             }
             precision = Some(p.parse::<usize>().unwrap_or(0));
         }
-        let Some(verb) = chars.next() else { return fail("the format string ends with an unfinished verb") };
+        let Some(verb) = chars.next() else {
+            return fail("the format string ends with an unfinished verb");
+        };
         if verb == '%' {
             out.push('%');
             continue;
         }
         let Some(arg) = args.get(next) else {
-            return fail(format!("not enough arguments for the format string: verb %{verb} has no argument"));
+            return fail(format!(
+                "not enough arguments for the format string: verb %{verb} has no argument"
+            ));
         };
         next += 1;
         let text = match verb {
@@ -489,10 +676,17 @@ fn format(fmt: &str, args: &[Value]) -> Result<String, CallError> {
             'd' => {
                 let n = number(arg, "a %d argument")?;
                 if n.fract() != 0.0 {
-                    return fail(format!("%d needs a whole number, got {}", display_number(n)));
+                    return fail(format!(
+                        "%d needs a whole number, got {}",
+                        display_number(n)
+                    ));
                 }
                 let s = format!("{}", n as i64);
-                if flags.contains('+') && n >= 0.0 { format!("+{s}") } else { s }
+                if flags.contains('+') && n >= 0.0 {
+                    format!("+{s}")
+                } else {
+                    s
+                }
             }
             'f' | 'e' | 'g' => {
                 let n = number(arg, "a %f argument")?;
@@ -541,7 +735,10 @@ fn format(fmt: &str, args: &[Value]) -> Result<String, CallError> {
         }
     }
     if next < args.len() {
-        return fail(format!("too many arguments: the format string uses {next} but {} were given", args.len()));
+        return fail(format!(
+            "too many arguments: the format string uses {next} but {} were given",
+            args.len()
+        ));
     }
     Ok(out)
 }
@@ -551,7 +748,9 @@ mod cidr {
     use std::net::IpAddr;
 
     fn parse(prefix: &str) -> Result<IpNet, String> {
-        prefix.parse::<IpNet>().map_err(|e| format!("invalid CIDR address \"{prefix}\": {e}"))
+        prefix
+            .parse::<IpNet>()
+            .map_err(|e| format!("invalid CIDR address \"{prefix}\": {e}"))
     }
 
     fn bits(net: &IpNet) -> u8 {
@@ -580,10 +779,15 @@ mod cidr {
         let net = parse(prefix)?;
         let new_len = net.prefix_len() as u32 + newbits as u32;
         if new_len > bits(&net) as u32 {
-            return Err(format!("insufficient address space to extend prefix of {} by {newbits}", net.prefix_len()));
+            return Err(format!(
+                "insufficient address space to extend prefix of {} by {newbits}",
+                net.prefix_len()
+            ));
         }
         if netnum < 0.0 || (newbits as u32) < 128 && netnum as u128 >= (1u128 << newbits as u32) {
-            return Err(format!("prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"));
+            return Err(format!(
+                "prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"
+            ));
         }
         let base = to_u128(net.network());
         let shift = bits(&net) as u32 - new_len;
@@ -595,9 +799,16 @@ mod cidr {
     pub(super) fn host(prefix: &str, hostnum: f64) -> Result<String, String> {
         let net = parse(prefix)?;
         let size = 1u128 << (bits(&net) - net.prefix_len()).min(127);
-        let n = if hostnum < 0.0 { size as i128 + hostnum as i128 } else { hostnum as i128 };
+        let n = if hostnum < 0.0 {
+            size as i128 + hostnum as i128
+        } else {
+            hostnum as i128
+        };
         if n < 0 || n as u128 >= size {
-            return Err(format!("prefix of {} does not accommodate a host numbered {hostnum}", net.prefix_len()));
+            return Err(format!(
+                "prefix of {} does not accommodate a host numbered {hostnum}",
+                net.prefix_len()
+            ));
         }
         Ok(from_u128(&net, to_u128(net.network()) + n as u128).to_string())
     }

@@ -12,6 +12,7 @@
 pub mod config;
 mod diag;
 pub mod eval;
+pub mod format;
 mod functions;
 mod load;
 mod references;

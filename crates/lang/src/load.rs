@@ -14,49 +14,81 @@ use crate::source::{FileId, Sources, Span};
 use crate::suggest::did_you_mean;
 use crate::typeexpr::parse_type;
 
-const TOP_LEVEL_BLOCKS: &[&str] =
-    &["terraform", "provider", "variable", "locals", "output", "resource", "data", "module", "moved", "removed"];
+const TOP_LEVEL_BLOCKS: &[&str] = &[
+    "terraform",
+    "provider",
+    "variable",
+    "locals",
+    "output",
+    "resource",
+    "data",
+    "module",
+    "moved",
+    "removed",
+];
 
 /// Reads every `*.hcl` and `*.tf` file of `dir` (in name order) into a module.
 pub fn load_module(dir: &Path, sources: &mut Sources) -> (Module, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let mut module = Module { dir: dir.to_path_buf(), ..Module::default() };
+    let mut module = Module {
+        dir: dir.to_path_buf(),
+        ..Module::default()
+    };
     let mut paths = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("hcl" | "tf")))
+            .filter(|p| {
+                p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("hcl" | "tf"))
+            })
             .collect::<Vec<_>>(),
         Err(e) => {
-            diags.push(Diagnostic::error(format!("Cannot read the stack folder {}: {e}", dir.display()), None));
+            diags.push(Diagnostic::error(
+                format!("Cannot read the stack folder {}: {e}", dir.display()),
+                None,
+            ));
             return (module, diags);
         }
     };
     paths.sort();
     if paths.is_empty() {
-        diags.push(Diagnostic::error(
-            format!("No stack files in {}", dir.display()),
-            None,
-        ).with_detail("A stack is a folder of *.hcl (or *.tf) files."));
+        diags.push(
+            Diagnostic::error(format!("No stack files in {}", dir.display()), None)
+                .with_detail("A stack is a folder of *.hcl (or *.tf) files."),
+        );
     }
     for path in paths {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::error(format!("Cannot read {}: {e}", path.display()), None));
+                diags.push(Diagnostic::error(
+                    format!("Cannot read {}: {e}", path.display()),
+                    None,
+                ));
                 continue;
             }
         };
         let file = sources.add(&path, text);
         module.files.push(file);
         match hcl_edit::parser::parse_body(sources.text(file)) {
-            Ok(body) => Loader { file, module: &mut module, diags: &mut diags }.top_level(&body),
+            Ok(body) => Loader {
+                file,
+                module: &mut module,
+                diags: &mut diags,
+            }
+            .top_level(&body),
             Err(e) => {
                 let loc = e.location();
                 let start = sources.offset_of(file, loc.line(), loc.column());
                 let end = (start + 1).min(sources.text(file).len());
                 diags.push(
-                    Diagnostic::error("Syntax error", Some(Span { file, range: start..end }))
-                        .with_detail(e.message().to_string()),
+                    Diagnostic::error(
+                        "Syntax error",
+                        Some(Span {
+                            file,
+                            range: start..end,
+                        }),
+                    )
+                    .with_detail(e.message().to_string()),
                 );
             }
         }
@@ -70,21 +102,32 @@ pub fn load_tree(dir: &Path, sources: &mut Sources) -> (ModuleTree, Diagnostics)
     load_tree_inner(dir, sources, &mut stack)
 }
 
-fn load_tree_inner(dir: &Path, sources: &mut Sources, stack: &mut Vec<PathBuf>) -> (ModuleTree, Diagnostics) {
+fn load_tree_inner(
+    dir: &Path,
+    sources: &mut Sources,
+    stack: &mut Vec<PathBuf>,
+) -> (ModuleTree, Diagnostics) {
     let (module, mut diags) = load_module(dir, sources);
     let mut children = BTreeMap::new();
     for call in module.module_calls.values() {
         if !(call.source.starts_with("./") || call.source.starts_with("../")) {
             diags.push(
                 Diagnostic::error("Unsupported module source", Some(call.source_span.clone()))
-                    .with_detail("Only local paths starting with ./ or ../ are supported as module sources."),
+                    .with_detail(
+                        "Only local paths starting with ./ or ../ are supported as module sources.",
+                    ),
             );
             continue;
         }
         let child_dir = dir.join(&call.source);
-        let canonical = child_dir.canonicalize().unwrap_or_else(|_| child_dir.clone());
+        let canonical = child_dir
+            .canonicalize()
+            .unwrap_or_else(|_| child_dir.clone());
         if stack.contains(&canonical) {
-            diags.push(Diagnostic::error("Module calls itself", Some(call.source_span.clone())));
+            diags.push(Diagnostic::error(
+                "Module calls itself",
+                Some(call.source_span.clone()),
+            ));
             continue;
         }
         if !child_dir.is_dir() {
@@ -132,11 +175,14 @@ impl Loader<'_> {
                 "moved" => self.moved(block),
                 "removed" => self.removed(block),
                 other => self.diags.push(
-                    Diagnostic::error(format!("Unsupported block type \"{other}\""), Some(block.span.clone()))
-                        .with_detail(format!(
-                            "Blocks of type \"{other}\" are not expected here.{}",
-                            did_you_mean(other, TOP_LEVEL_BLOCKS.iter().copied())
-                        )),
+                    Diagnostic::error(
+                        format!("Unsupported block type \"{other}\""),
+                        Some(block.span.clone()),
+                    )
+                    .with_detail(format!(
+                        "Blocks of type \"{other}\" are not expected here.{}",
+                        did_you_mean(other, TOP_LEVEL_BLOCKS.iter().copied())
+                    )),
                 ),
             }
         }
@@ -149,11 +195,19 @@ impl Loader<'_> {
         let detail = if names.is_empty() {
             format!("A {} block takes no labels.", block.kind)
         } else {
-            format!("A {} block takes {} label(s): {}.", block.kind, names.len(), names.join(", "))
+            format!(
+                "A {} block takes {} label(s): {}.",
+                block.kind,
+                names.len(),
+                names.join(", ")
+            )
         };
         self.diags.push(
-            Diagnostic::error(format!("Wrong number of labels on {} block", block.kind), Some(block.span.clone()))
-                .with_detail(detail),
+            Diagnostic::error(
+                format!("Wrong number of labels on {} block", block.kind),
+                Some(block.span.clone()),
+            )
+            .with_detail(detail),
         );
         false
     }
@@ -162,24 +216,30 @@ impl Loader<'_> {
         for a in &body.attrs {
             if !attrs.contains(&a.name.as_str()) {
                 self.diags.push(
-                    Diagnostic::error(format!("Unsupported argument \"{}\" in {what}", a.name), Some(a.name_span.clone()))
-                        .with_detail(format!(
-                            "An argument named \"{}\" is not expected here.{}",
-                            a.name,
-                            did_you_mean(&a.name, attrs.iter().copied())
-                        )),
+                    Diagnostic::error(
+                        format!("Unsupported argument \"{}\" in {what}", a.name),
+                        Some(a.name_span.clone()),
+                    )
+                    .with_detail(format!(
+                        "An argument named \"{}\" is not expected here.{}",
+                        a.name,
+                        did_you_mean(&a.name, attrs.iter().copied())
+                    )),
                 );
             }
         }
         for b in &body.blocks {
             if !blocks.contains(&b.kind.as_str()) {
                 self.diags.push(
-                    Diagnostic::error(format!("Unsupported block type \"{}\" in {what}", b.kind), Some(b.span.clone()))
-                        .with_detail(format!(
-                            "Blocks of type \"{}\" are not expected here.{}",
-                            b.kind,
-                            did_you_mean(&b.kind, blocks.iter().copied())
-                        )),
+                    Diagnostic::error(
+                        format!("Unsupported block type \"{}\" in {what}", b.kind),
+                        Some(b.span.clone()),
+                    )
+                    .with_detail(format!(
+                        "Blocks of type \"{}\" are not expected here.{}",
+                        b.kind,
+                        did_you_mean(&b.kind, blocks.iter().copied())
+                    )),
                 );
             }
         }
@@ -187,7 +247,10 @@ impl Loader<'_> {
 
     fn constant(&mut self, attr: Option<&Attr>) -> Option<Value> {
         let attr = attr?;
-        self.diags.take(evaluate(&attr.expr, &EvalContext::new(&NoScope, Path::new("."))))
+        self.diags.take(evaluate(
+            &attr.expr,
+            &EvalContext::new(&NoScope, Path::new(".")),
+        ))
     }
 
     fn const_bool(&mut self, body: &Body, name: &str) -> Option<bool> {
@@ -211,7 +274,10 @@ impl Loader<'_> {
         match value {
             Value::String(s) => Some(s),
             _ => {
-                self.diags.push(Diagnostic::error(format!("\"{name}\" must be a string"), Some(attr.expr.span())));
+                self.diags.push(Diagnostic::error(
+                    format!("\"{name}\" must be a string"),
+                    Some(attr.expr.span()),
+                ));
                 None
             }
         }
@@ -221,7 +287,12 @@ impl Loader<'_> {
         if !self.labels(&block, &[]) {
             return;
         }
-        self.only(&block.body, &["required_version"], &["backend", "required_providers"], "the terraform block");
+        self.only(
+            &block.body,
+            &["required_version"],
+            &["backend", "required_providers"],
+            "the terraform block",
+        );
         for backend in block.body.blocks_of("backend") {
             if !self.labels(backend, &["type"]) {
                 continue;
@@ -229,8 +300,11 @@ impl Loader<'_> {
             let kind = backend.labels[0].clone();
             if kind != "local" {
                 self.diags.push(
-                    Diagnostic::error(format!("Unsupported backend \"{kind}\""), Some(backend.span.clone()))
-                        .with_detail("This version of iac supports the \"local\" backend."),
+                    Diagnostic::error(
+                        format!("Unsupported backend \"{kind}\""),
+                        Some(backend.span.clone()),
+                    )
+                    .with_detail("This version of iac supports the \"local\" backend."),
                 );
                 continue;
             }
@@ -242,9 +316,16 @@ impl Loader<'_> {
                 }
             }
             if self.module.backend.is_some() {
-                self.diags.push(Diagnostic::error("Duplicate backend configuration", Some(backend.span.clone())));
+                self.diags.push(Diagnostic::error(
+                    "Duplicate backend configuration",
+                    Some(backend.span.clone()),
+                ));
             }
-            self.module.backend = Some(Backend { kind, span: backend.span.clone(), config });
+            self.module.backend = Some(Backend {
+                kind,
+                span: backend.span.clone(),
+                config,
+            });
         }
     }
 
@@ -253,16 +334,35 @@ impl Loader<'_> {
             return;
         }
         let alias = self.const_string(&block.body, "alias");
-        block.body.attrs.retain(|a| a.name != "alias" && a.name != "version");
+        block
+            .body
+            .attrs
+            .retain(|a| a.name != "alias" && a.name != "version");
         let name = block.labels[0].clone();
-        if self.module.providers.iter().any(|p| p.name == name && p.alias == alias) {
+        if self
+            .module
+            .providers
+            .iter()
+            .any(|p| p.name == name && p.alias == alias)
+        {
             self.diags.push(Diagnostic::error(
-                format!("Duplicate provider configuration \"{name}\"{}", alias.as_deref().map(|a| format!(" with alias \"{a}\"")).unwrap_or_default()),
+                format!(
+                    "Duplicate provider configuration \"{name}\"{}",
+                    alias
+                        .as_deref()
+                        .map(|a| format!(" with alias \"{a}\""))
+                        .unwrap_or_default()
+                ),
                 Some(block.span.clone()),
             ));
             return;
         }
-        self.module.providers.push(ProviderConfig { name, alias, span: block.span, body: block.body });
+        self.module.providers.push(ProviderConfig {
+            name,
+            alias,
+            span: block.span,
+            body: block.body,
+        });
     }
 
     fn variable(&mut self, block: Block) {
@@ -270,19 +370,34 @@ impl Loader<'_> {
             return;
         }
         let body = &block.body;
-        self.only(body, &["type", "default", "description", "sensitive", "nullable"], &["validation"], "a variable block");
+        self.only(
+            body,
+            &["type", "default", "description", "sensitive", "nullable"],
+            &["validation"],
+            "a variable block",
+        );
         let name = block.labels[0].clone();
         let ty = match body.attr("type") {
-            Some(attr) => self.diags.take(parse_type(&attr.expr)).map(|(t, _)| t).unwrap_or(Type::Any),
+            Some(attr) => self
+                .diags
+                .take(parse_type(&attr.expr))
+                .map(|(t, _)| t)
+                .unwrap_or(Type::Any),
             None => Type::Any,
         };
         let mut validations = Vec::new();
         for v in body.blocks_of("validation") {
-            self.only(&v.body, &["condition", "error_message"], &[], "a validation block");
+            self.only(
+                &v.body,
+                &["condition", "error_message"],
+                &[],
+                "a validation block",
+            );
             match (v.body.attr("condition"), v.body.attr("error_message")) {
-                (Some(c), Some(m)) => {
-                    validations.push(Validation { condition: c.expr.clone(), error_message: m.expr.clone() })
-                }
+                (Some(c), Some(m)) => validations.push(Validation {
+                    condition: c.expr.clone(),
+                    error_message: m.expr.clone(),
+                }),
                 _ => self.diags.push(Diagnostic::error(
                     "A validation block needs both \"condition\" and \"error_message\"",
                     Some(v.span.clone()),
@@ -301,8 +416,11 @@ impl Loader<'_> {
         };
         if let Some(first) = self.module.variables.get(&name) {
             self.diags.push(
-                Diagnostic::error(format!("Duplicate variable \"{name}\""), Some(block.span.clone()))
-                    .with_related(first.span.clone(), "first declared here"),
+                Diagnostic::error(
+                    format!("Duplicate variable \"{name}\""),
+                    Some(block.span.clone()),
+                )
+                .with_related(first.span.clone(), "first declared here"),
             );
             return;
         }
@@ -314,19 +432,30 @@ impl Loader<'_> {
             return;
         }
         for b in &block.body.blocks {
-            self.diags.push(Diagnostic::error("Blocks are not allowed in locals", Some(b.span.clone())));
+            self.diags.push(Diagnostic::error(
+                "Blocks are not allowed in locals",
+                Some(b.span.clone()),
+            ));
         }
         for attr in block.body.attrs {
             if let Some(first) = self.module.locals.get(&attr.name) {
                 self.diags.push(
-                    Diagnostic::error(format!("Duplicate local value \"{}\"", attr.name), Some(attr.name_span.clone()))
-                        .with_related(first.span.clone(), "first defined here"),
+                    Diagnostic::error(
+                        format!("Duplicate local value \"{}\"", attr.name),
+                        Some(attr.name_span.clone()),
+                    )
+                    .with_related(first.span.clone(), "first defined here"),
                 );
                 continue;
             }
-            self.module
-                .locals
-                .insert(attr.name.clone(), Local { name: attr.name, span: attr.name_span, expr: attr.expr });
+            self.module.locals.insert(
+                attr.name.clone(),
+                Local {
+                    name: attr.name,
+                    span: attr.name_span,
+                    expr: attr.expr,
+                },
+            );
         }
     }
 
@@ -335,7 +464,12 @@ impl Loader<'_> {
             return;
         }
         let body = &block.body;
-        self.only(body, &["value", "description", "sensitive", "depends_on"], &[], "an output block");
+        self.only(
+            body,
+            &["value", "description", "sensitive", "depends_on"],
+            &[],
+            "an output block",
+        );
         let name = block.labels[0].clone();
         let Some(value) = body.attr("value") else {
             self.diags.push(Diagnostic::error(
@@ -353,7 +487,10 @@ impl Loader<'_> {
             depends_on: self.expr_list(body.attr("depends_on")),
         };
         if self.module.outputs.contains_key(&name) {
-            self.diags.push(Diagnostic::error(format!("Duplicate output \"{name}\""), Some(block.span.clone())));
+            self.diags.push(Diagnostic::error(
+                format!("Duplicate output \"{name}\""),
+                Some(block.span.clone()),
+            ));
             return;
         }
         self.module.outputs.insert(name, output);
@@ -362,7 +499,13 @@ impl Loader<'_> {
     fn expr_list(&mut self, attr: Option<&Attr>) -> Vec<Expr> {
         let Some(attr) = attr else { return Vec::new() };
         match attr.expr.expr.as_array() {
-            Some(items) => items.iter().map(|e| Expr { file: attr.expr.file, expr: Arc::new(e.clone()) }).collect(),
+            Some(items) => items
+                .iter()
+                .map(|e| Expr {
+                    file: attr.expr.file,
+                    expr: Arc::new(e.clone()),
+                })
+                .collect(),
             None => {
                 self.diags.push(Diagnostic::error(
                     format!("\"{}\" must be a list of references", attr.name),
@@ -388,8 +531,11 @@ impl Loader<'_> {
         let for_each = take(&mut block.body, "for_each").map(|a| a.expr);
         if let (Some(_), Some(f)) = (&count, &for_each) {
             self.diags.push(
-                Diagnostic::error("Invalid combination of \"count\" and \"for_each\"", Some(f.span()))
-                    .with_detail("A resource may use count or for_each, not both."),
+                Diagnostic::error(
+                    "Invalid combination of \"count\" and \"for_each\"",
+                    Some(f.span()),
+                )
+                .with_detail("A resource may use count or for_each, not both."),
             );
         }
         let depends_on = take(&mut block.body, "depends_on");
@@ -406,10 +552,17 @@ impl Loader<'_> {
         }
         block.body.blocks = rest;
         if let Some(existing) = self.module.resource(mode, &ty, &name) {
-            let kind = if mode == Mode::Data { "data source" } else { "resource" };
+            let kind = if mode == Mode::Data {
+                "data source"
+            } else {
+                "resource"
+            };
             self.diags.push(
-                Diagnostic::error(format!("Duplicate {kind} \"{ty}\" \"{name}\""), Some(block.span.clone()))
-                    .with_related(existing.span.clone(), "first declared here"),
+                Diagnostic::error(
+                    format!("Duplicate {kind} \"{ty}\" \"{name}\""),
+                    Some(block.span.clone()),
+                )
+                .with_related(existing.span.clone(), "first declared here"),
             );
             return;
         }
@@ -431,7 +584,11 @@ impl Loader<'_> {
     fn provider_ref(&mut self, attr: &Attr) -> Option<(String, Option<String>, Span)> {
         let span = attr.expr.span();
         let text = crate::references::static_path(&attr.expr.expr);
-        match text.as_deref().map(|t| t.split('.').collect::<Vec<_>>()).as_deref() {
+        match text
+            .as_deref()
+            .map(|t| t.split('.').collect::<Vec<_>>())
+            .as_deref()
+        {
             Some([name]) => Some((name.to_string(), None, span)),
             Some([name, alias]) => Some((name.to_string(), Some(alias.to_string()), span)),
             _ => {
@@ -448,7 +605,12 @@ impl Loader<'_> {
         let body = &block.body;
         self.only(
             body,
-            &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"],
+            &[
+                "create_before_destroy",
+                "prevent_destroy",
+                "ignore_changes",
+                "replace_triggered_by",
+            ],
             &["precondition", "postcondition"],
             "a lifecycle block",
         );
@@ -458,7 +620,9 @@ impl Loader<'_> {
             Some(a) => IgnoreChanges::Paths(self.expr_list(Some(a))),
         };
         Lifecycle {
-            create_before_destroy: self.const_bool(body, "create_before_destroy").unwrap_or(false),
+            create_before_destroy: self
+                .const_bool(body, "create_before_destroy")
+                .unwrap_or(false),
             prevent_destroy: self.const_bool(body, "prevent_destroy").unwrap_or(false),
             ignore_changes,
             replace_triggered_by: self.expr_list(body.attr("replace_triggered_by")),
@@ -485,7 +649,9 @@ impl Loader<'_> {
             return;
         };
         let source_span = source_attr.expr.span();
-        let Some(source) = self.const_string(&body, "source") else { return };
+        let Some(source) = self.const_string(&body, "source") else {
+            return;
+        };
         let depends_on = self.expr_list(body.attr("depends_on"));
         let mut inputs = Vec::new();
         let (mut count, mut for_each) = (None, None);
@@ -498,12 +664,24 @@ impl Loader<'_> {
             }
         }
         if self.module.module_calls.contains_key(&name) {
-            self.diags.push(Diagnostic::error(format!("Duplicate module call \"{name}\""), Some(block.span.clone())));
+            self.diags.push(Diagnostic::error(
+                format!("Duplicate module call \"{name}\""),
+                Some(block.span.clone()),
+            ));
             return;
         }
         self.module.module_calls.insert(
             name.clone(),
-            ModuleCall { name, span: block.span, source, source_span, count, for_each, depends_on, inputs },
+            ModuleCall {
+                name,
+                span: block.span,
+                source,
+                source_span,
+                count,
+                for_each,
+                depends_on,
+                inputs,
+            },
         );
     }
 
@@ -513,10 +691,15 @@ impl Loader<'_> {
         }
         self.only(&block.body, &["from", "to"], &[], "a moved block");
         match (block.body.attr("from"), block.body.attr("to")) {
-            (Some(from), Some(to)) => {
-                self.module.moved.push(Moved { span: block.span.clone(), from: from.expr.clone(), to: to.expr.clone() })
-            }
-            _ => self.diags.push(Diagnostic::error("A moved block needs \"from\" and \"to\"", Some(block.span.clone()))),
+            (Some(from), Some(to)) => self.module.moved.push(Moved {
+                span: block.span.clone(),
+                from: from.expr.clone(),
+                to: to.expr.clone(),
+            }),
+            _ => self.diags.push(Diagnostic::error(
+                "A moved block needs \"from\" and \"to\"",
+                Some(block.span.clone()),
+            )),
         }
     }
 
@@ -526,7 +709,10 @@ impl Loader<'_> {
         }
         self.only(&block.body, &["from"], &["lifecycle"], "a removed block");
         let Some(from) = block.body.attr("from") else {
-            self.diags.push(Diagnostic::error("A removed block needs \"from\"", Some(block.span.clone())));
+            self.diags.push(Diagnostic::error(
+                "A removed block needs \"from\"",
+                Some(block.span.clone()),
+            ));
             return;
         };
         let mut destroy = true;
@@ -534,7 +720,11 @@ impl Loader<'_> {
             self.only(&lc.body, &["destroy"], &[], "a removed block's lifecycle");
             destroy = self.const_bool(&lc.body, "destroy").unwrap_or(true);
         }
-        self.module.removed.push(Removed { span: block.span.clone(), from: from.expr.clone(), destroy });
+        self.module.removed.push(Removed {
+            span: block.span.clone(),
+            from: from.expr.clone(),
+            destroy,
+        });
     }
 }
 
@@ -546,7 +736,10 @@ pub(crate) fn convert_body(file: FileId, body: &hcl_edit::structure::Body) -> Bo
             hcl_edit::structure::Structure::Attribute(a) => out.attrs.push(Attr {
                 name: a.key.as_str().to_string(),
                 name_span: span_of(file, a.key.span()),
-                expr: Expr { file, expr: Arc::new(a.value.clone()) },
+                expr: Expr {
+                    file,
+                    expr: Arc::new(a.value.clone()),
+                },
             }),
             hcl_edit::structure::Structure::Block(b) => {
                 let start = b.ident.span().map(|r| r.start).unwrap_or(0);
@@ -560,7 +753,10 @@ pub(crate) fn convert_body(file: FileId, body: &hcl_edit::structure::Body) -> Bo
                 out.blocks.push(Block {
                     kind: b.ident.as_str().to_string(),
                     labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
-                    span: Span { file, range: start..end },
+                    span: Span {
+                        file,
+                        range: start..end,
+                    },
                     body: convert_body(file, &b.body),
                 });
             }
@@ -584,8 +780,11 @@ mod tests {
     fn tempdir() -> PathBuf {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir()
-            .join(format!("iac-lang-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+        let dir = std::env::temp_dir().join(format!(
+            "iac-lang-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }
@@ -643,7 +842,10 @@ removed {
         assert_eq!(m.providers[0].alias.as_deref(), Some("eu"));
         assert_eq!(m.variables["env"].validations.len(), 1);
         let r = &m.resources[0];
-        assert_eq!((r.ty.as_str(), r.name.as_str(), r.provider_alias()), ("aws_s3_bucket", "logs", Some("eu")));
+        assert_eq!(
+            (r.ty.as_str(), r.name.as_str(), r.provider_alias()),
+            ("aws_s3_bucket", "logs", Some("eu"))
+        );
         assert!(r.lifecycle.prevent_destroy);
         assert!(r.count.is_some());
         assert_eq!(m.resources[1].mode, Mode::Data);
@@ -665,7 +867,13 @@ removed {
     #[test]
     fn unknown_blocks_get_a_suggestion() {
         let (_, d, _) = load("resorce \"a\" \"b\" {}\n");
-        assert!(d.0[0].detail.as_ref().unwrap().contains("Did you mean \"resource\"?"));
+        assert!(
+            d.0[0]
+                .detail
+                .as_ref()
+                .unwrap()
+                .contains("Did you mean \"resource\"?")
+        );
     }
 
     #[test]

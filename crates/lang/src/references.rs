@@ -49,7 +49,11 @@ fn collect(file: FileId, expr: &Expression, bound: &mut Vec<String>, out: &mut V
     match expr {
         Expression::Variable(v) => {
             if !bound.iter().any(|b| b == v.as_str()) {
-                out.push(Reference { root: v.as_str().to_string(), attrs: Vec::new(), span: span_of(file, v.span()) });
+                out.push(Reference {
+                    root: v.as_str().to_string(),
+                    attrs: Vec::new(),
+                    span: span_of(file, v.span()),
+                });
             }
         }
         Expression::Traversal(t) => {
@@ -63,7 +67,11 @@ fn collect(file: FileId, expr: &Expression, bound: &mut Vec<String>, out: &mut V
                             _ => None,
                         })
                         .collect();
-                    out.push(Reference { root: v.as_str().to_string(), attrs, span: span_of(file, t.span()) });
+                    out.push(Reference {
+                        root: v.as_str().to_string(),
+                        attrs,
+                        span: span_of(file, t.span()),
+                    });
                 }
             } else {
                 collect(file, &t.expr, bound, out);
@@ -113,7 +121,10 @@ fn collect(file: FileId, expr: &Expression, bound: &mut Vec<String>, out: &mut V
             }
             bound.truncate(before);
         }
-        Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_) => {}
     }
 }
 
@@ -162,13 +173,17 @@ pub fn static_traversal(expr: &Expr) -> Option<Vec<Step>> {
     match expr.expr.as_ref() {
         Expression::Variable(v) => Some(vec![Step::Name(v.as_str().to_string())]),
         Expression::Traversal(t) => {
-            let Expression::Variable(root) = &t.expr else { return None };
+            let Expression::Variable(root) = &t.expr else {
+                return None;
+            };
             let mut steps = vec![Step::Name(root.as_str().to_string())];
             for op in &t.operators {
                 steps.push(match op.value() {
                     TraversalOperator::GetAttr(n) => Step::Name(n.as_str().to_string()),
                     TraversalOperator::Index(Expression::String(s)) => Step::Key(s.value().clone()),
-                    TraversalOperator::Index(Expression::Number(n)) => Step::Index(n.value().as_u64()?),
+                    TraversalOperator::Index(Expression::Number(n)) => {
+                        Step::Index(n.value().as_u64()?)
+                    }
                     TraversalOperator::LegacyIndex(n) => Step::Index(*n.value()),
                     _ => return None,
                 });

@@ -17,7 +17,10 @@ pub struct Span {
 impl Span {
     /// The span from the start of `self` to the end of `other` (same file).
     pub fn to(&self, other: &Span) -> Span {
-        Span { file: self.file, range: self.range.start..other.range.end.max(self.range.start) }
+        Span {
+            file: self.file,
+            range: self.range.start..other.range.end.max(self.range.start),
+        }
     }
 }
 
@@ -31,7 +34,8 @@ pub struct Sources {
 impl Sources {
     /// Registers a file's text under its path (as shown to the user).
     pub fn add(&mut self, path: &Path, text: String) -> FileId {
-        self.files.push(SimpleFile::new(path.display().to_string(), text));
+        self.files
+            .push(SimpleFile::new(path.display().to_string(), text));
         self.paths.push(path.to_path_buf());
         FileId(self.files.len() - 1)
     }
@@ -59,15 +63,24 @@ impl Sources {
     /// One-based line and column of a span's start.
     pub fn line_col(&self, span: &Span) -> (usize, usize) {
         let loc = Files::location(&SourcesView(self), span.file.0, span.range.start);
-        loc.map(|l| (l.line_number, l.column_number)).unwrap_or((1, 1))
+        loc.map(|l| (l.line_number, l.column_number))
+            .unwrap_or((1, 1))
     }
 
     /// The byte offset of a one-based line and column.
     pub fn offset_of(&self, id: FileId, line: usize, column: usize) -> usize {
         let text = self.text(id);
-        let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
         let rest = &text[line_start.min(text.len())..];
-        let col_bytes: usize = rest.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
+        let col_bytes: usize = rest
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum();
         (line_start + col_bytes).min(text.len())
     }
 }
@@ -81,15 +94,34 @@ impl<'a> Files<'a> for SourcesView<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: usize) -> Result<String, codespan_reporting::files::Error> {
-        Ok(self.0.files.get(id).ok_or(codespan_reporting::files::Error::FileMissing)?.name().clone())
+        Ok(self
+            .0
+            .files
+            .get(id)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?
+            .name()
+            .clone())
     }
 
     fn source(&'a self, id: usize) -> Result<&'a str, codespan_reporting::files::Error> {
-        Ok(self.0.files.get(id).ok_or(codespan_reporting::files::Error::FileMissing)?.source())
+        Ok(self
+            .0
+            .files
+            .get(id)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?
+            .source())
     }
 
-    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
-        self.0.files.get(id).ok_or(codespan_reporting::files::Error::FileMissing)?.line_index((), byte_index)
+    fn line_index(
+        &'a self,
+        id: usize,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        self.0
+            .files
+            .get(id)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?
+            .line_index((), byte_index)
     }
 
     fn line_range(
@@ -97,6 +129,10 @@ impl<'a> Files<'a> for SourcesView<'a> {
         id: usize,
         line_index: usize,
     ) -> Result<Range<usize>, codespan_reporting::files::Error> {
-        self.0.files.get(id).ok_or(codespan_reporting::files::Error::FileMissing)?.line_range((), line_index)
+        self.0
+            .files
+            .get(id)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?
+            .line_range((), line_index)
     }
 }

@@ -32,7 +32,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("bucket_prefx", ["bucket", "bucket_prefix"]), " Did you mean \"bucket_prefix\"?");
+        assert_eq!(
+            did_you_mean("bucket_prefx", ["bucket", "bucket_prefix"]),
+            " Did you mean \"bucket_prefix\"?"
+        );
         assert_eq!(did_you_mean("zzz", ["bucket"]), "");
     }
 }

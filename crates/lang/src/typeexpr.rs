@@ -17,20 +17,41 @@ pub fn parse_type(expr: &Expr) -> Result<(Type, Option<Value>), Diagnostic> {
 }
 
 fn invalid(expr: &Expr, e: &Expression, detail: &str) -> Diagnostic {
-    let at = Expr { file: expr.file, expr: std::sync::Arc::new(e.clone()) };
+    let at = Expr {
+        file: expr.file,
+        expr: std::sync::Arc::new(e.clone()),
+    };
     Diagnostic::error("Invalid type specification", Some(at.span())).with_detail(detail.to_string())
 }
 
 /// Returns the type, whether it was wrapped in `optional`, and its default.
-fn parse(root: &Expr, e: &Expression, in_object: bool) -> Result<(Type, bool, Option<Value>), Diagnostic> {
+fn parse(
+    root: &Expr,
+    e: &Expression,
+    in_object: bool,
+) -> Result<(Type, bool, Option<Value>), Diagnostic> {
     match e {
         Expression::Variable(v) => match v.as_str() {
             "string" => Ok((Type::String, false, None)),
             "number" => Ok((Type::Number, false, None)),
             "bool" => Ok((Type::Bool, false, None)),
             "any" => Ok((Type::Any, false, None)),
-            "list" | "set" | "map" => Err(invalid(root, e, &format!("The {} type needs an element type, e.g. {}(string).", v.as_str(), v.as_str()))),
-            other => Err(invalid(root, e, &format!("\"{other}\" is not a type; use string, number, bool, any, list(...), set(...), map(...), object({{...}}) or tuple([...])."))),
+            "list" | "set" | "map" => Err(invalid(
+                root,
+                e,
+                &format!(
+                    "The {} type needs an element type, e.g. {}(string).",
+                    v.as_str(),
+                    v.as_str()
+                ),
+            )),
+            other => Err(invalid(
+                root,
+                e,
+                &format!(
+                    "\"{other}\" is not a type; use string, number, bool, any, list(...), set(...), map(...), object({{...}}) or tuple([...])."
+                ),
+            )),
         },
         Expression::FuncCall(call) => {
             let name = call.name.name.as_str();
@@ -38,7 +59,11 @@ fn parse(root: &Expr, e: &Expression, in_object: bool) -> Result<(Type, bool, Op
             let one = |args: &[&Expression]| -> Result<Type, Diagnostic> {
                 match args {
                     [a] => parse(root, a, false).map(|(t, _, _)| t),
-                    _ => Err(invalid(root, e, &format!("{name}(...) takes exactly one element type."))),
+                    _ => Err(invalid(
+                        root,
+                        e,
+                        &format!("{name}(...) takes exactly one element type."),
+                    )),
                 }
             };
             match name {
@@ -47,10 +72,17 @@ fn parse(root: &Expr, e: &Expression, in_object: bool) -> Result<(Type, bool, Op
                 "map" => Ok((Type::map(one(&args)?), false, None)),
                 "tuple" => match args.as_slice() {
                     [Expression::Array(items)] => {
-                        let types = items.iter().map(|i| parse(root, i, false).map(|(t, _, _)| t)).collect::<Result<_, _>>()?;
+                        let types = items
+                            .iter()
+                            .map(|i| parse(root, i, false).map(|(t, _, _)| t))
+                            .collect::<Result<_, _>>()?;
                         Ok((Type::Tuple(types), false, None))
                     }
-                    _ => Err(invalid(root, e, "tuple takes a list of element types: tuple([string, number]).")),
+                    _ => Err(invalid(
+                        root,
+                        e,
+                        "tuple takes a list of element types: tuple([string, number]).",
+                    )),
                 },
                 "object" => match args.as_slice() {
                     [Expression::Object(obj)] => {
@@ -58,32 +90,75 @@ fn parse(root: &Expr, e: &Expression, in_object: bool) -> Result<(Type, bool, Op
                         for (k, v) in obj.iter() {
                             let key = match k {
                                 ObjectKey::Ident(i) => i.as_str().to_string(),
-                                ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
-                                ObjectKey::Expression(other) => return Err(invalid(root, other, "Object type attribute names must be plain names.")),
+                                ObjectKey::Expression(Expression::String(s)) => {
+                                    s.as_str().to_string()
+                                }
+                                ObjectKey::Expression(other) => {
+                                    return Err(invalid(
+                                        root,
+                                        other,
+                                        "Object type attribute names must be plain names.",
+                                    ));
+                                }
                             };
                             let (ty, optional, default) = parse(root, v.expr(), true)?;
-                            attrs.insert(key, ObjectAttr { ty, optional, default });
+                            attrs.insert(
+                                key,
+                                ObjectAttr {
+                                    ty,
+                                    optional,
+                                    default,
+                                },
+                            );
                         }
                         Ok((Type::Object(attrs), false, None))
                     }
-                    _ => Err(invalid(root, e, "object takes an object of attribute types: object({ name = string }).")),
+                    _ => Err(invalid(
+                        root,
+                        e,
+                        "object takes an object of attribute types: object({ name = string }).",
+                    )),
                 },
                 "optional" if in_object => match args.as_slice() {
                     [t] => Ok((parse(root, t, false)?.0, true, None)),
                     [t, d] => {
                         let ty = parse(root, t, false)?.0;
-                        let at = Expr { file: root.file, expr: std::sync::Arc::new((*d).clone()) };
+                        let at = Expr {
+                            file: root.file,
+                            expr: std::sync::Arc::new((*d).clone()),
+                        };
                         let default = evaluate(&at, &EvalContext::new(&NoScope, Path::new(".")))?;
-                        let default = iac_value::convert(default, &ty)
-                            .map_err(|m| Diagnostic::error("Invalid default for optional attribute", Some(at.span())).with_detail(m))?;
+                        let default = iac_value::convert(default, &ty).map_err(|m| {
+                            Diagnostic::error(
+                                "Invalid default for optional attribute",
+                                Some(at.span()),
+                            )
+                            .with_detail(m)
+                        })?;
                         Ok((ty, true, Some(default)))
                     }
-                    _ => Err(invalid(root, e, "optional takes a type and, optionally, a default value.")),
+                    _ => Err(invalid(
+                        root,
+                        e,
+                        "optional takes a type and, optionally, a default value.",
+                    )),
                 },
-                "optional" => Err(invalid(root, e, "optional(...) may only be used for attributes of an object type.")),
-                other => Err(invalid(root, e, &format!("\"{other}\" is not a type constructor."))),
+                "optional" => Err(invalid(
+                    root,
+                    e,
+                    "optional(...) may only be used for attributes of an object type.",
+                )),
+                other => Err(invalid(
+                    root,
+                    e,
+                    &format!("\"{other}\" is not a type constructor."),
+                )),
             }
         }
-        _ => Err(invalid(root, e, "A type is a keyword such as string, or a constructor such as list(string).")),
+        _ => Err(invalid(
+            root,
+            e,
+            "A type is a keyword such as string, or a constructor such as list(string).",
+        )),
     }
 }

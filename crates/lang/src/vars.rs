@@ -57,7 +57,11 @@ pub fn root_variables(
         files.push(dir.join("terraform.tfvars"));
     }
     let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(".auto.tfvars")).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars"))
+                .collect()
+        })
         .unwrap_or_default();
     auto.sort();
     files.extend(auto);
@@ -107,7 +111,10 @@ fn read_file(
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::error(format!("Cannot read variables file {}: {e}", path.display()), None));
+            diags.push(Diagnostic::error(
+                format!("Cannot read variables file {}: {e}", path.display()),
+                None,
+            ));
             return;
         }
     };
@@ -117,38 +124,75 @@ fn read_file(
         Err(e) => {
             let loc = e.location();
             let start = sources.offset_of(file, loc.line(), loc.column());
-            diags.push(Diagnostic::error("Syntax error", Some(Span { file, range: start..start + 1 })).with_detail(e.message().to_string()));
+            diags.push(
+                Diagnostic::error(
+                    "Syntax error",
+                    Some(Span {
+                        file,
+                        range: start..start + 1,
+                    }),
+                )
+                .with_detail(e.message().to_string()),
+            );
             return;
         }
     };
     for b in &body.blocks {
-        diags.push(Diagnostic::error("Blocks are not allowed in a variables file", Some(b.span.clone())));
+        diags.push(Diagnostic::error(
+            "Blocks are not allowed in a variables file",
+            Some(b.span.clone()),
+        ));
     }
     for attr in body.attrs {
         if !module.variables.contains_key(&attr.name) {
-            let d = if explicit { Diagnostic::error } else { Diagnostic::warning };
-            diags.push(d(format!("Value for undeclared variable \"{}\"", attr.name), Some(attr.name_span.clone())).with_detail(format!(
-                "The stack does not declare a variable named \"{}\".{}",
-                attr.name,
-                crate::did_you_mean(&attr.name, module.variables.keys().map(String::as_str))
-            )));
+            let d = if explicit {
+                Diagnostic::error
+            } else {
+                Diagnostic::warning
+            };
+            diags.push(
+                d(
+                    format!("Value for undeclared variable \"{}\"", attr.name),
+                    Some(attr.name_span.clone()),
+                )
+                .with_detail(format!(
+                    "The stack does not declare a variable named \"{}\".{}",
+                    attr.name,
+                    crate::did_you_mean(&attr.name, module.variables.keys().map(String::as_str))
+                )),
+            );
             continue;
         }
-        raw.insert(attr.name.clone(), (Raw::Expr(attr.expr), Some(attr.name_span)));
+        raw.insert(
+            attr.name.clone(),
+            (Raw::Expr(attr.expr), Some(attr.name_span)),
+        );
     }
 }
 
-fn finalize(var: &Variable, given: Option<(Raw, Option<Span>)>, sources: &mut Sources) -> Result<Value, Diagnostic> {
+fn finalize(
+    var: &Variable,
+    given: Option<(Raw, Option<Span>)>,
+    sources: &mut Sources,
+) -> Result<Value, Diagnostic> {
     let ctx = EvalContext::new(&NoScope, Path::new("."));
     let (value, span) = match given {
         Some((Raw::Expr(e), span)) => (evaluate(&e, &ctx)?, span),
-        Some((Raw::Text(t), _)) if matches!(var.ty, Type::String | Type::Number | Type::Bool | Type::Any) => (Value::String(t), None),
+        Some((Raw::Text(t), _))
+            if matches!(var.ty, Type::String | Type::Number | Type::Bool | Type::Any) =>
+        {
+            (Value::String(t), None)
+        }
         Some((Raw::Text(t), _)) => {
             let file = sources.add(Path::new(&format!("<value for var.{}>", var.name)), t);
             let expr = hcl_edit::parser::parse_expr(sources.text(file)).map_err(|e| {
-                Diagnostic::error(format!("Invalid value for variable \"{}\"", var.name), None).with_detail(e.message().to_string())
+                Diagnostic::error(format!("Invalid value for variable \"{}\"", var.name), None)
+                    .with_detail(e.message().to_string())
             })?;
-            let expr = Expr { file, expr: std::sync::Arc::new(expr) };
+            let expr = Expr {
+                file,
+                expr: std::sync::Arc::new(expr),
+            };
             (evaluate(&expr, &ctx)?, Some(expr.span()))
         }
         None => match &var.default {
@@ -163,11 +207,19 @@ fn finalize(var: &Variable, given: Option<(Raw, Option<Span>)>, sources: &mut So
     };
     let span = span.unwrap_or_else(|| var.span.clone());
     if value.is_null() && !var.nullable {
-        return Err(Diagnostic::error(format!("Required variable \"{}\" is null", var.name), Some(span))
-            .with_detail("The variable is declared with nullable = false."));
+        return Err(Diagnostic::error(
+            format!("Required variable \"{}\" is null", var.name),
+            Some(span),
+        )
+        .with_detail("The variable is declared with nullable = false."));
     }
-    let value = convert(value, &var.ty)
-        .map_err(|m| Diagnostic::error(format!("Invalid value for variable \"{}\"", var.name), Some(span)).with_detail(m))?;
+    let value = convert(value, &var.ty).map_err(|m| {
+        Diagnostic::error(
+            format!("Invalid value for variable \"{}\"", var.name),
+            Some(span),
+        )
+        .with_detail(m)
+    })?;
     Ok(value.mark_if(var.sensitive))
 }
 
@@ -175,7 +227,12 @@ fn finalize(var: &Variable, given: Option<(Raw, Option<Span>)>, sources: &mut So
 pub fn validate(var: &Variable, value: &Value, base_dir: &Path) -> Vec<Diagnostic> {
     struct SelfScope<'a>(&'a str, &'a Value);
     impl Scope for SelfScope<'_> {
-        fn resolve(&self, root: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
+        fn resolve(
+            &self,
+            root: &str,
+            attrs: &[&str],
+            span: &Span,
+        ) -> Result<(Value, usize), Diagnostic> {
             match (root, attrs.first()) {
                 ("var", Some(name)) if *name == self.0 => Ok((self.1.clone(), 1)),
                 _ => Err(Diagnostic::error("Invalid reference in variable validation", Some(span.clone()))
@@ -194,12 +251,18 @@ pub fn validate(var: &Variable, value: &Value, base_dir: &Path) -> Vec<Diagnosti
                     .ok()
                     .and_then(|m| m.as_str().map(str::to_string))
                     .unwrap_or_else(|| "The value failed validation.".to_string());
-                out.push(Diagnostic::error("Invalid value for variable", Some(v.condition.span())).with_detail(format!(
-                    "{message}\n\nThis was checked by the validation rule for var.{}.",
-                    var.name
-                )));
+                out.push(
+                    Diagnostic::error("Invalid value for variable", Some(v.condition.span()))
+                        .with_detail(format!(
+                            "{message}\n\nThis was checked by the validation rule for var.{}.",
+                            var.name
+                        )),
+                );
             }
-            Ok(_) => out.push(Diagnostic::error("Invalid validation condition", Some(v.condition.span())).with_detail("The condition must be true or false.")),
+            Ok(_) => out.push(
+                Diagnostic::error("Invalid validation condition", Some(v.condition.span()))
+                    .with_detail("The condition must be true or false."),
+            ),
             Err(d) => out.push(d),
         }
     }

@@ -11,12 +11,18 @@ pub struct Error {
 impl Error {
     /// An error with no particular API operation.
     pub fn new(message: impl Into<String>) -> Error {
-        Error { operation: None, message: message.into() }
+        Error {
+            operation: None,
+            message: message.into(),
+        }
     }
 
     /// An error from the API operation `operation`.
     pub fn api(operation: impl Into<String>, message: impl Into<String>) -> Error {
-        Error { operation: Some(operation.into()), message: message.into() }
+        Error {
+            operation: Some(operation.into()),
+            message: message.into(),
+        }
     }
 }
 
@@ -41,7 +47,10 @@ pub struct ApplyError {
 
 impl From<Error> for ApplyError {
     fn from(error: Error) -> ApplyError {
-        ApplyError { error, partial: None }
+        ApplyError {
+            error,
+            partial: None,
+        }
     }
 }
 

@@ -52,8 +52,16 @@ pub trait ProviderClient: Send + Sync {
     /// Settles the planned state of a resource from the proposal the engine made (config
     /// values, prior values for unset computed attributes, unknown for new ones). The
     /// default returns the proposal unchanged.
-    fn plan(&self, _type_name: &str, _prior: Option<&Value>, proposed: Value) -> Result<PlannedState, Error> {
-        Ok(PlannedState { planned: proposed, requires_replace: Vec::new() })
+    fn plan(
+        &self,
+        _type_name: &str,
+        _prior: Option<&Value>,
+        proposed: Value,
+    ) -> Result<PlannedState, Error> {
+        Ok(PlannedState {
+            planned: proposed,
+            requires_replace: Vec::new(),
+        })
     }
 
     /// Reads the current state of an object, given its last known state. `None` means it
@@ -64,7 +72,12 @@ pub trait ProviderClient: Send + Sync {
     async fn create(&self, type_name: &str, planned: &Value) -> Result<Value, ApplyError>;
 
     /// Changes an object in place; returns its full new state.
-    async fn update(&self, type_name: &str, prior: &Value, planned: &Value) -> Result<Value, ApplyError>;
+    async fn update(
+        &self,
+        type_name: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError>;
 
     /// Deletes an object.
     async fn delete(&self, type_name: &str, prior: &Value) -> Result<(), Error>;

@@ -27,27 +27,48 @@ pub struct Attribute {
 
 impl Attribute {
     fn new(ty: Type) -> Attribute {
-        Attribute { ty, required: false, optional: false, computed: false, force_new: false, sensitive: false, default: None }
+        Attribute {
+            ty,
+            required: false,
+            optional: false,
+            computed: false,
+            force_new: false,
+            sensitive: false,
+            default: None,
+        }
     }
 
     /// An attribute the configuration must set.
     pub fn required(ty: Type) -> Attribute {
-        Attribute { required: true, ..Attribute::new(ty) }
+        Attribute {
+            required: true,
+            ..Attribute::new(ty)
+        }
     }
 
     /// An attribute the configuration may set.
     pub fn optional(ty: Type) -> Attribute {
-        Attribute { optional: true, ..Attribute::new(ty) }
+        Attribute {
+            optional: true,
+            ..Attribute::new(ty)
+        }
     }
 
     /// An attribute only the provider sets.
     pub fn computed(ty: Type) -> Attribute {
-        Attribute { computed: true, ..Attribute::new(ty) }
+        Attribute {
+            computed: true,
+            ..Attribute::new(ty)
+        }
     }
 
     /// An attribute the configuration may set, else the provider does.
     pub fn optional_computed(ty: Type) -> Attribute {
-        Attribute { optional: true, computed: true, ..Attribute::new(ty) }
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Attribute::new(ty)
+        }
     }
 
     /// Marks a change of this attribute as forcing replacement.
@@ -93,12 +114,24 @@ pub struct NestedBlock {
 impl NestedBlock {
     /// A repeated block.
     pub fn list(schema: Schema) -> NestedBlock {
-        NestedBlock { nesting: Nesting::List, schema, min_items: 0, max_items: None, force_new: false }
+        NestedBlock {
+            nesting: Nesting::List,
+            schema,
+            min_items: 0,
+            max_items: None,
+            force_new: false,
+        }
     }
 
     /// A block given at most once.
     pub fn single(schema: Schema) -> NestedBlock {
-        NestedBlock { nesting: Nesting::Single, schema, min_items: 0, max_items: Some(1), force_new: false }
+        NestedBlock {
+            nesting: Nesting::Single,
+            schema,
+            min_items: 0,
+            max_items: Some(1),
+            force_new: false,
+        }
     }
 
     /// Requires at least `n` blocks.
@@ -115,8 +148,14 @@ impl Schema {
         blocks: [(&str, NestedBlock); B],
     ) -> Schema {
         Schema {
-            attributes: attributes.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-            blocks: blocks.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            attributes: attributes
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            blocks: blocks
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
         }
     }
 
@@ -124,7 +163,14 @@ impl Schema {
     pub fn value_type(&self) -> Type {
         let mut attrs = BTreeMap::new();
         for (name, a) in &self.attributes {
-            attrs.insert(name.clone(), iac_value::ObjectAttr { ty: a.ty.clone(), optional: true, default: None });
+            attrs.insert(
+                name.clone(),
+                iac_value::ObjectAttr {
+                    ty: a.ty.clone(),
+                    optional: true,
+                    default: None,
+                },
+            );
         }
         for (name, b) in &self.blocks {
             let inner = b.schema.value_type();
@@ -133,7 +179,14 @@ impl Schema {
                 Nesting::List => Type::list(inner),
                 Nesting::Set => Type::set(inner),
             };
-            attrs.insert(name.clone(), iac_value::ObjectAttr { ty, optional: true, default: None });
+            attrs.insert(
+                name.clone(),
+                iac_value::ObjectAttr {
+                    ty,
+                    optional: true,
+                    default: None,
+                },
+            );
         }
         Type::Object(attrs)
     }
@@ -145,7 +198,12 @@ impl Schema {
         out
     }
 
-    fn collect_sensitive(&self, value: &Value, at: &mut iac_value::Path, out: &mut Vec<iac_value::Path>) {
+    fn collect_sensitive(
+        &self,
+        value: &Value,
+        at: &mut iac_value::Path,
+        out: &mut Vec<iac_value::Path>,
+    ) {
         use iac_value::PathStep;
         for (name, a) in &self.attributes {
             if a.sensitive && !value.get(name).is_null() {

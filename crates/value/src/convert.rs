@@ -64,7 +64,11 @@ fn convert_at(value: Value, ty: &Type, at: &str) -> Result<Value, String> {
         (Value::Map(mut map), Type::Object(attrs)) => {
             let mut out = BTreeMap::new();
             for (name, attr) in attrs {
-                let path = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+                let path = if at.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{at}.{name}")
+                };
                 match map.remove(name) {
                     Some(v) if !v.is_null() => {
                         out.insert(name.clone(), convert_at(v, &attr.ty, &path)?);
@@ -103,7 +107,11 @@ fn convert_items(items: Vec<Value>, elem: &Type, at: &str) -> Result<Vec<Value>,
 }
 
 fn prefix(at: &str) -> String {
-    if at.is_empty() { String::new() } else { format!("{at}: ") }
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
+    }
 }
 
 fn describe(v: &Value) -> String {
@@ -137,7 +145,11 @@ mod tests {
             ("name".to_string(), ObjectAttr::required(Type::String)),
             (
                 "size".to_string(),
-                ObjectAttr { ty: Type::Number, optional: true, default: Some(Value::Number(1.0)) },
+                ObjectAttr {
+                    ty: Type::Number,
+                    optional: true,
+                    default: Some(Value::Number(1.0)),
+                },
             ),
         ]));
         let v = convert(Value::object([("name", Value::from("a"))]), &ty).unwrap();

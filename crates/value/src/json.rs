@@ -15,9 +15,9 @@ impl Value {
             Value::List(items) | Value::Set(items) => {
                 serde_json::Value::Array(items.iter().map(Value::to_json).collect())
             }
-            Value::Map(map) => {
-                serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
-            }
+            Value::Map(map) => serde_json::Value::Object(
+                map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+            ),
             Value::Sensitive(inner) => inner.to_json(),
         }
     }
@@ -29,10 +29,14 @@ impl Value {
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::String(s.clone()),
-            serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
-            serde_json::Value::Object(map) => {
-                Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
+            serde_json::Value::Array(items) => {
+                Value::List(items.iter().map(Value::from_json).collect())
             }
+            serde_json::Value::Object(map) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            ),
         }
     }
 
@@ -51,7 +55,9 @@ impl Value {
                     .map(|(k, v)| (k.clone(), v.unknown_json()))
                     .collect(),
             ),
-            Value::List(_) | Value::Set(_) | Value::Map(_) => serde_json::Value::Object(Default::default()),
+            Value::List(_) | Value::Set(_) | Value::Map(_) => {
+                serde_json::Value::Object(Default::default())
+            }
             _ => serde_json::Value::Bool(false),
         }
     }
@@ -69,7 +75,9 @@ impl Value {
                     .map(|(k, v)| (k.clone(), v.sensitive_json()))
                     .collect(),
             ),
-            Value::List(_) | Value::Set(_) | Value::Map(_) => serde_json::Value::Object(Default::default()),
+            Value::List(_) | Value::Set(_) | Value::Map(_) => {
+                serde_json::Value::Object(Default::default())
+            }
             _ => serde_json::Value::Bool(false),
         }
     }

@@ -63,8 +63,12 @@ fn pad(n: usize, out: &mut String) {
 
 /// An object key, quoted unless it is a plain identifier.
 pub(crate) fn render_key(k: &str) -> String {
-    let ident = k.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    let ident = k
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && k.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
     if ident {
         k.to_string()
     } else {

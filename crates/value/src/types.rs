@@ -29,7 +29,11 @@ pub struct ObjectAttr {
 impl ObjectAttr {
     /// A required attribute of type `ty`.
     pub fn required(ty: Type) -> ObjectAttr {
-        ObjectAttr { ty, optional: false, default: None }
+        ObjectAttr {
+            ty,
+            optional: false,
+            default: None,
+        }
     }
 }
 

@@ -50,7 +50,11 @@ impl Value {
 
     /// Marks `self` sensitive when `sensitive` is true.
     pub fn mark_if(self, sensitive: bool) -> Value {
-        if sensitive { self.mark_sensitive() } else { self }
+        if sensitive {
+            self.mark_sensitive()
+        } else {
+            self
+        }
     }
 
     /// Whether the top level carries the sensitive mark.
@@ -282,7 +286,9 @@ impl Value {
     /// Replaces the values at `paths` (relative to `self`) by those in `other`.
     pub fn copy_paths_from(&mut self, other: &Value, paths: &[Path]) {
         for path in paths {
-            let Some(source) = other.get_path(path) else { continue };
+            let Some(source) = other.get_path(path) else {
+                continue;
+            };
             if let Some(slot) = self.get_path_mut(path) {
                 *slot = source.clone();
             }
@@ -363,7 +369,10 @@ mod tests {
         let v = Value::object([
             ("name", Value::from("db")),
             ("password", Value::from("hunter2").mark_sensitive()),
-            ("list", Value::List(vec![Value::from(1i64), Value::from(2i64).mark_sensitive()])),
+            (
+                "list",
+                Value::List(vec![Value::from(1i64), Value::from(2i64).mark_sensitive()]),
+            ),
         ]);
         let (plain, paths) = v.clone().unmark_deep();
         assert!(!plain.contains_sensitive());

@@ -26,7 +26,12 @@ pub trait Scope {
     /// Resolves a reference with root name `root` followed by the attribute names
     /// `attrs`. Returns the value and how many of `attrs` the scope used; the evaluator
     /// applies the rest.
-    fn resolve(&self, root: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic>;
+    fn resolve(
+        &self,
+        root: &str,
+        attrs: &[&str],
+        span: &Span,
+    ) -> Result<(Value, usize), Diagnostic>;
 }
 
 /// A scope with nothing in it, for expressions that must be constant.
@@ -46,8 +51,14 @@ impl Scope for MapScope<'_> {
     fn resolve(&self, root: &str, _: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
         match self.0.get(root) {
             Some(v) => Ok((v.clone(), 0)),
-            None => Err(Diagnostic::error(format!("Unknown variable \"{root}\""), Some(span.clone()))
-                .with_detail(format!("The template has no variable named \"{root}\".{}", crate::did_you_mean(root, self.0.keys().map(String::as_str))))),
+            None => Err(Diagnostic::error(
+                format!("Unknown variable \"{root}\""),
+                Some(span.clone()),
+            )
+            .with_detail(format!(
+                "The template has no variable named \"{root}\".{}",
+                crate::did_you_mean(root, self.0.keys().map(String::as_str))
+            ))),
         }
     }
 }
@@ -68,13 +79,19 @@ impl<'a> EvalContext<'a> {
 
 /// Evaluates an expression.
 pub fn evaluate(expr: &Expr, ctx: &EvalContext) -> Result<Value, Diagnostic> {
-    Evaluator { file: expr.file, ctx, locals: Vec::new() }.eval(&expr.expr)
+    Evaluator {
+        file: expr.file,
+        ctx,
+        locals: Vec::new(),
+    }
+    .eval(&expr.expr)
 }
 
 /// Evaluates an expression and converts the result to `ty`.
 pub fn evaluate_as(expr: &Expr, ty: &Type, ctx: &EvalContext) -> Result<Value, Diagnostic> {
     let value = evaluate(expr, ctx)?;
-    convert(value, ty).map_err(|m| Diagnostic::error("Incorrect value type", Some(expr.span())).with_detail(m))
+    convert(value, ty)
+        .map_err(|m| Diagnostic::error("Incorrect value type", Some(expr.span())).with_detail(m))
 }
 
 pub(crate) struct Evaluator<'a, 'c> {
@@ -89,7 +106,12 @@ impl Evaluator<'_, '_> {
         span_of(self.file, range)
     }
 
-    pub(crate) fn error(&self, e: &impl hcl_edit::Span, summary: &str, detail: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(
+        &self,
+        e: &impl hcl_edit::Span,
+        summary: &str,
+        detail: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::error(summary, Some(self.span(e.span()))).with_detail(detail)
     }
 
@@ -99,12 +121,18 @@ impl Evaluator<'_, '_> {
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
             Expression::Number(n) => Ok(Value::Number(n.value().as_f64().unwrap_or(f64::NAN))),
             Expression::String(s) => Ok(Value::String(s.value().clone())),
-            Expression::Array(items) => items.iter().map(|i| self.eval(i)).collect::<Result<_, _>>().map(Value::List),
+            Expression::Array(items) => items
+                .iter()
+                .map(|i| self.eval(i))
+                .collect::<Result<_, _>>()
+                .map(Value::List),
             Expression::Object(obj) => self.object(obj),
             Expression::StringTemplate(t) => self.template(t),
             Expression::HeredocTemplate(h) => self.template(&h.template),
             Expression::Parenthesis(p) => self.eval(p.inner()),
-            Expression::Variable(v) => self.variable(v.as_str(), &[], &self.span(v.span())).map(|(v, _)| v),
+            Expression::Variable(v) => self
+                .variable(v.as_str(), &[], &self.span(v.span()))
+                .map(|(v, _)| v),
             Expression::Conditional(c) => {
                 let cond = self.eval(&c.cond_expr)?;
                 let (cond, sensitive) = cond.into_unmarked();
@@ -112,7 +140,11 @@ impl Evaluator<'_, '_> {
                     Ok(Value::Unknown) => Ok(Value::Unknown.mark_if(sensitive)),
                     Ok(Value::Bool(true)) => Ok(self.eval(&c.true_expr)?.mark_if(sensitive)),
                     Ok(Value::Bool(false)) => Ok(self.eval(&c.false_expr)?.mark_if(sensitive)),
-                    Ok(_) => Err(self.error(&c.cond_expr, "Null condition", "The condition value is null; conditions must be true or false.")),
+                    Ok(_) => Err(self.error(
+                        &c.cond_expr,
+                        "Null condition",
+                        "The condition value is null; conditions must be true or false.",
+                    )),
                     Err(m) => Err(self.error(&c.cond_expr, "Incorrect condition type", m)),
                 }
             }
@@ -125,7 +157,8 @@ impl Evaluator<'_, '_> {
             Expression::BinaryOp(b) => {
                 let l = self.eval(&b.lhs_expr)?;
                 let r = self.eval(&b.rhs_expr)?;
-                ops::binary(*b.operator.value(), l, r).map_err(|m| self.error(e, "Invalid operand", m))
+                ops::binary(*b.operator.value(), l, r)
+                    .map_err(|m| self.error(e, "Invalid operand", m))
             }
             Expression::ForExpr(f) => self.for_expr(f),
         }
@@ -149,7 +182,13 @@ impl Evaluator<'_, '_> {
                                 unknown_key = true;
                                 continue;
                             }
-                            Ok(_) => return Err(self.error(ke, "Invalid object key", "Object keys must not be null.")),
+                            Ok(_) => {
+                                return Err(self.error(
+                                    ke,
+                                    "Invalid object key",
+                                    "Object keys must not be null.",
+                                ));
+                            }
                             Err(m) => return Err(self.error(ke, "Invalid object key", m)),
                         }
                     }
@@ -158,10 +197,19 @@ impl Evaluator<'_, '_> {
             let value = self.eval(v.expr())?;
             map.insert(key, value);
         }
-        Ok(if unknown_key { Value::Unknown } else { Value::Map(map) })
+        Ok(if unknown_key {
+            Value::Unknown
+        } else {
+            Value::Map(map)
+        })
     }
 
-    fn variable(&mut self, name: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
+    fn variable(
+        &mut self,
+        name: &str,
+        attrs: &[&str],
+        span: &Span,
+    ) -> Result<(Value, usize), Diagnostic> {
         if let Some((_, v)) = self.locals.iter().rev().find(|(n, _)| n == name) {
             return Ok((v.clone(), 0));
         }
@@ -196,7 +244,11 @@ impl Evaluator<'_, '_> {
         Ok(value)
     }
 
-    fn splat(&mut self, value: Value, rest: &[hcl_edit::Decorated<TraversalOperator>]) -> Result<Value, Diagnostic> {
+    fn splat(
+        &mut self,
+        value: Value,
+        rest: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Result<Value, Diagnostic> {
         let (value, sensitive) = value.into_unmarked();
         let items = match value {
             Value::Unknown => return Ok(Value::Unknown.mark_if(sensitive)),
@@ -214,7 +266,11 @@ impl Evaluator<'_, '_> {
         Ok(Value::List(out).mark_if(sensitive))
     }
 
-    fn step(&mut self, value: Value, op: &hcl_edit::Decorated<TraversalOperator>) -> Result<Value, Diagnostic> {
+    fn step(
+        &mut self,
+        value: Value,
+        op: &hcl_edit::Decorated<TraversalOperator>,
+    ) -> Result<Value, Diagnostic> {
         let (value, sensitive) = value.into_unmarked();
         let result = match op.value() {
             TraversalOperator::GetAttr(name) => self.get_attr(value, name.as_str(), op)?,
@@ -222,13 +278,22 @@ impl Evaluator<'_, '_> {
                 let (key, key_sensitive) = self.eval(ie)?.into_unmarked();
                 self.index(value, key, op)?.mark_if(key_sensitive)
             }
-            TraversalOperator::LegacyIndex(n) => self.index(value, Value::Number(*n.value() as f64), op)?,
-            TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => unreachable!("splats are handled by the caller"),
+            TraversalOperator::LegacyIndex(n) => {
+                self.index(value, Value::Number(*n.value() as f64), op)?
+            }
+            TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                unreachable!("splats are handled by the caller")
+            }
         };
         Ok(result.mark_if(sensitive))
     }
 
-    fn get_attr(&self, value: Value, name: &str, at: &impl hcl_edit::Span) -> Result<Value, Diagnostic> {
+    fn get_attr(
+        &self,
+        value: Value,
+        name: &str,
+        at: &impl hcl_edit::Span,
+    ) -> Result<Value, Diagnostic> {
         match value {
             Value::Unknown => Ok(Value::Unknown),
             Value::Map(mut map) => match map.remove(name) {
@@ -246,7 +311,12 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    fn index(&self, value: Value, key: Value, at: &impl hcl_edit::Span) -> Result<Value, Diagnostic> {
+    fn index(
+        &self,
+        value: Value,
+        key: Value,
+        at: &impl hcl_edit::Span,
+    ) -> Result<Value, Diagnostic> {
         if key.is_unknown() || value.is_unknown() {
             return Ok(Value::Unknown);
         }
@@ -254,7 +324,13 @@ impl Evaluator<'_, '_> {
             Value::List(mut items) => {
                 let i = match convert(key, &Type::Number) {
                     Ok(Value::Number(n)) if n >= 0.0 && n.fract() == 0.0 => n as usize,
-                    _ => return Err(self.error(at, "Invalid index", "A list is indexed by a whole number.")),
+                    _ => {
+                        return Err(self.error(
+                            at,
+                            "Invalid index",
+                            "A list is indexed by a whole number.",
+                        ));
+                    }
                 };
                 if i >= items.len() {
                     return Err(self.error(at, "Invalid index", format!("The given key does not identify an element in this collection value: the index {i} is out of range for a list of {} elements.", items.len())));
@@ -264,15 +340,36 @@ impl Evaluator<'_, '_> {
             Value::Map(mut map) => {
                 let k = match convert(key, &Type::String) {
                     Ok(Value::String(s)) => s,
-                    _ => return Err(self.error(at, "Invalid index", "A map is indexed by a string.")),
+                    _ => {
+                        return Err(self.error(
+                            at,
+                            "Invalid index",
+                            "A map is indexed by a string.",
+                        ));
+                    }
                 };
                 map.remove(&k).ok_or_else(|| {
                     self.error(at, "Invalid index", format!("The given key does not identify an element in this collection value: no element has the key \"{k}\".{}", crate::did_you_mean(&k, map.keys().map(String::as_str))))
                 })
             }
-            Value::Set(_) => Err(self.error(at, "Invalid index", "Elements of a set are not indexed; convert it with tolist(...) first.")),
-            Value::Null => Err(self.error(at, "Attempt to index null value", "This value is null, so it does not have any indices.")),
-            other => Err(self.error(at, "Invalid index", format!("This value ({}) does not have any indices.", other.type_name()))),
+            Value::Set(_) => Err(self.error(
+                at,
+                "Invalid index",
+                "Elements of a set are not indexed; convert it with tolist(...) first.",
+            )),
+            Value::Null => Err(self.error(
+                at,
+                "Attempt to index null value",
+                "This value is null, so it does not have any indices.",
+            )),
+            other => Err(self.error(
+                at,
+                "Invalid index",
+                format!(
+                    "This value ({}) does not have any indices.",
+                    other.type_name()
+                ),
+            )),
         }
     }
 
@@ -280,14 +377,16 @@ impl Evaluator<'_, '_> {
         let name = call.name.name.as_str();
         let span = self.span(call.span());
         if !call.name.namespace.is_empty() {
-            return Err(Diagnostic::error("Call to unknown function", Some(span)).with_detail("Provider-defined functions are not supported."));
+            return Err(Diagnostic::error("Call to unknown function", Some(span))
+                .with_detail("Provider-defined functions are not supported."));
         }
         let args: Vec<&Expression> = call.args.iter().collect();
         match name {
             "try" => return self.call_try(&args, span),
             "can" => {
                 let [arg] = args.as_slice() else {
-                    return Err(Diagnostic::error("Invalid function arguments", Some(span)).with_detail("can takes exactly one argument."));
+                    return Err(Diagnostic::error("Invalid function arguments", Some(span))
+                        .with_detail("can takes exactly one argument."));
                 };
                 return match self.eval(arg) {
                     Ok(v) if v.is_unknown() => Ok(Value::Unknown),
@@ -297,20 +396,38 @@ impl Evaluator<'_, '_> {
             }
             _ => {}
         }
-        let mut values = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
+        let mut values = args
+            .iter()
+            .map(|a| self.eval(a))
+            .collect::<Result<Vec<_>, _>>()?;
         if call.args.expand_final() {
             let last = values.pop().unwrap_or(Value::Null);
             match last.into_unmarked() {
                 (Value::List(items) | Value::Set(items), false) => values.extend(items),
                 (Value::Unknown, _) => return Ok(Value::Unknown),
-                _ => return Err(Diagnostic::error("Invalid expanding argument value", Some(span)).with_detail("The expanding argument (indicated by ...) must be a list or set.")),
+                _ => {
+                    return Err(
+                        Diagnostic::error("Invalid expanding argument value", Some(span))
+                            .with_detail(
+                                "The expanding argument (indicated by ...) must be a list or set.",
+                            ),
+                    );
+                }
             }
         }
         functions::call(name, values, self.ctx.base_dir).map_err(|e| match e {
-            functions::CallError::Unknown => Diagnostic::error("Call to unknown function", Some(span.clone()))
-                .with_detail(format!("There is no function named \"{name}\".{}", crate::did_you_mean(name, functions::NAMES.iter().copied()))),
-            functions::CallError::Failed(m) => Diagnostic::error("Error in function call", Some(span.clone()))
-                .with_detail(format!("Call to function \"{name}\" failed: {m}")),
+            functions::CallError::Unknown => {
+                Diagnostic::error("Call to unknown function", Some(span.clone())).with_detail(
+                    format!(
+                        "There is no function named \"{name}\".{}",
+                        crate::did_you_mean(name, functions::NAMES.iter().copied())
+                    ),
+                )
+            }
+            functions::CallError::Failed(m) => {
+                Diagnostic::error("Error in function call", Some(span.clone()))
+                    .with_detail(format!("Call to function \"{name}\" failed: {m}"))
+            }
         })
     }
 
@@ -323,24 +440,50 @@ impl Evaluator<'_, '_> {
                 Err(d) => last = Some(d),
             }
         }
-        Err(Diagnostic::error("Error in function call", Some(span)).with_detail(format!(
-            "Call to function \"try\" failed: no expression succeeded{}",
-            last.map(|d| format!("; the last error was: {d}")).unwrap_or_default()
-        )))
+        Err(
+            Diagnostic::error("Error in function call", Some(span)).with_detail(format!(
+                "Call to function \"try\" failed: no expression succeeded{}",
+                last.map(|d| format!("; the last error was: {d}"))
+                    .unwrap_or_default()
+            )),
+        )
     }
 
     /// The (key, value) pairs a `for` iterates over.
-    pub(crate) fn iteration(&self, coll: Value, at: &impl hcl_edit::Span) -> Result<Option<(Vec<(Value, Value)>, bool)>, Diagnostic> {
+    pub(crate) fn iteration(
+        &self,
+        coll: Value,
+        at: &impl hcl_edit::Span,
+    ) -> Result<Option<(Vec<(Value, Value)>, bool)>, Diagnostic> {
         let (coll, sensitive) = coll.into_unmarked();
-        let pairs = match coll {
-            Value::Unknown => return Ok(None),
-            Value::List(items) | Value::Set(items) => {
-                items.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect()
-            }
-            Value::Map(map) => map.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-            Value::Null => return Err(self.error(at, "Iteration over null value", "A null value cannot be used as the collection in a for expression.")),
-            other => return Err(self.error(at, "Iteration over non-iterable value", format!("A value of type {} cannot be used as the collection in a for expression.", other.type_name()))),
-        };
+        let pairs =
+            match coll {
+                Value::Unknown => return Ok(None),
+                Value::List(items) | Value::Set(items) => items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::Number(i as f64), v))
+                    .collect(),
+                Value::Map(map) => map
+                    .into_iter()
+                    .map(|(k, v)| (Value::String(k), v))
+                    .collect(),
+                Value::Null => {
+                    return Err(self.error(
+                        at,
+                        "Iteration over null value",
+                        "A null value cannot be used as the collection in a for expression.",
+                    ));
+                }
+                other => return Err(self.error(
+                    at,
+                    "Iteration over non-iterable value",
+                    format!(
+                        "A value of type {} cannot be used as the collection in a for expression.",
+                        other.type_name()
+                    ),
+                )),
+            };
         Ok(Some((pairs, sensitive)))
     }
 
@@ -369,7 +512,12 @@ impl Evaluator<'_, '_> {
             Value::Unknown
         } else if f.key_expr.is_some() {
             if f.grouping {
-                Value::Map(groups.into_iter().map(|(k, v)| (k, Value::List(v))).collect())
+                Value::Map(
+                    groups
+                        .into_iter()
+                        .map(|(k, v)| (k, Value::List(v)))
+                        .collect(),
+                )
             } else {
                 Value::Map(map)
             }
@@ -395,7 +543,13 @@ impl Evaluator<'_, '_> {
                     *unknown = true;
                     return Ok(());
                 }
-                _ => return Err(self.error(&cond.expr, "Invalid for expression condition", "The condition must be true or false.")),
+                _ => {
+                    return Err(self.error(
+                        &cond.expr,
+                        "Invalid for expression condition",
+                        "The condition must be true or false.",
+                    ));
+                }
             }
         }
         let value = self.eval(&f.value_expr)?;
@@ -409,7 +563,13 @@ impl Evaluator<'_, '_> {
                 *unknown = true;
                 return Ok(());
             }
-            _ => return Err(self.error(key_expr, "Invalid object key", "The key expression must produce a string.")),
+            _ => {
+                return Err(self.error(
+                    key_expr,
+                    "Invalid object key",
+                    "The key expression must produce a string.",
+                ));
+            }
         };
         if f.grouping {
             groups.entry(key).or_default().push(value);

@@ -4,7 +4,8 @@ use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use iac_value::{Type, Value, convert};
 
 fn number(v: Value) -> Result<Value, String> {
-    convert(v, &Type::Number).map_err(|m| format!("Unsuitable value for an arithmetic operand: {m}."))
+    convert(v, &Type::Number)
+        .map_err(|m| format!("Unsuitable value for an arithmetic operand: {m}."))
 }
 
 fn boolean(v: Value) -> Result<Value, String> {
@@ -47,9 +48,19 @@ pub(super) fn binary(op: BinaryOperator, l: Value, r: Value) -> Result<Value, St
             }
         }
         And | Or => match (boolean(l)?, boolean(r)?) {
-            (Value::Bool(a), Value::Bool(b)) => Value::Bool(if op == And { a && b } else { a || b }),
-            (Value::Bool(false), Value::Unknown) | (Value::Unknown, Value::Bool(false)) if op == And => Value::Bool(false),
-            (Value::Bool(true), Value::Unknown) | (Value::Unknown, Value::Bool(true)) if op == Or => Value::Bool(true),
+            (Value::Bool(a), Value::Bool(b)) => {
+                Value::Bool(if op == And { a && b } else { a || b })
+            }
+            (Value::Bool(false), Value::Unknown) | (Value::Unknown, Value::Bool(false))
+                if op == And =>
+            {
+                Value::Bool(false)
+            }
+            (Value::Bool(true), Value::Unknown) | (Value::Unknown, Value::Bool(true))
+                if op == Or =>
+            {
+                Value::Bool(true)
+            }
             (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
             _ => return Err("Logical operands must not be null.".into()),
         },
@@ -82,7 +93,10 @@ fn equal(l: &Value, r: &Value) -> bool {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| equal(x, y))
         }
         (Value::Map(a), Value::Map(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && equal(va, vb))
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && equal(va, vb))
         }
         _ => l == r,
     }

@@ -40,7 +40,12 @@ impl Evaluator<'_, '_> {
         }
         let mut out = Rendered::default();
         self.render(t, &mut out)?;
-        Ok(if out.unknown { Value::Unknown } else { Value::String(out.text) }.mark_if(out.sensitive))
+        Ok(if out.unknown {
+            Value::Unknown
+        } else {
+            Value::String(out.text)
+        }
+        .mark_if(out.sensitive))
     }
 
     fn render(&mut self, t: &Template, out: &mut Rendered) -> Result<(), Diagnostic> {
@@ -78,7 +83,13 @@ impl Evaluator<'_, '_> {
                                 }
                             }
                             Ok(Value::Unknown) => out.unknown = true,
-                            _ => return Err(self.error(&dir.if_expr.cond_expr, "Invalid template directive", "The condition of %{ if } must be true or false.")),
+                            _ => {
+                                return Err(self.error(
+                                    &dir.if_expr.cond_expr,
+                                    "Invalid template directive",
+                                    "The condition of %{ if } must be true or false.",
+                                ));
+                            }
                         }
                         if dir.endif_expr.strip.strip_start() {
                             out.strip_before();
@@ -119,14 +130,29 @@ impl Evaluator<'_, '_> {
         Ok(())
     }
 
-    fn append(&self, v: Value, at: &hcl_edit::expr::Expression, out: &mut Rendered) -> Result<(), Diagnostic> {
+    fn append(
+        &self,
+        v: Value,
+        at: &hcl_edit::expr::Expression,
+        out: &mut Rendered,
+    ) -> Result<(), Diagnostic> {
         let (v, sensitive) = v.into_unmarked();
         out.sensitive |= sensitive;
         match convert(v, &Type::String) {
             Ok(Value::String(s)) => out.text.push_str(&s),
             Ok(Value::Unknown) => out.unknown = true,
-            Ok(_) => return Err(self.error(at, "Invalid template interpolation value", "The expression result is null. Cannot include a null value in a string template.")),
-            Err(_) => return Err(self.error(at, "Invalid template interpolation value", "Cannot include the given value in a string template: string required.")),
+            Ok(_) => return Err(self.error(
+                at,
+                "Invalid template interpolation value",
+                "The expression result is null. Cannot include a null value in a string template.",
+            )),
+            Err(_) => {
+                return Err(self.error(
+                    at,
+                    "Invalid template interpolation value",
+                    "Cannot include the given value in a string template: string required.",
+                ));
+            }
         }
         Ok(())
     }

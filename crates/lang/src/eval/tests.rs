@@ -11,14 +11,23 @@ use crate::source::Sources;
 struct Vars(BTreeMap<String, Value>);
 
 impl Scope for Vars {
-    fn resolve(&self, root: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
+    fn resolve(
+        &self,
+        root: &str,
+        attrs: &[&str],
+        span: &Span,
+    ) -> Result<(Value, usize), Diagnostic> {
         match (root, attrs.first()) {
-            ("var", Some(name)) => self
-                .0
-                .get(*name)
-                .map(|v| (v.clone(), 1))
-                .ok_or_else(|| Diagnostic::error(format!("Reference to undeclared input variable \"{name}\""), Some(span.clone()))),
-            _ => Err(Diagnostic::error(format!("Reference to undeclared \"{root}\""), Some(span.clone()))),
+            ("var", Some(name)) => self.0.get(*name).map(|v| (v.clone(), 1)).ok_or_else(|| {
+                Diagnostic::error(
+                    format!("Reference to undeclared input variable \"{name}\""),
+                    Some(span.clone()),
+                )
+            }),
+            _ => Err(Diagnostic::error(
+                format!("Reference to undeclared \"{root}\""),
+                Some(span.clone()),
+            )),
         }
     }
 }
@@ -27,10 +36,25 @@ fn vars() -> Vars {
     Vars(BTreeMap::from([
         ("name".to_string(), Value::from("web")),
         ("n".to_string(), Value::from(3i64)),
-        ("list".to_string(), Value::List(vec!["a".into(), "b".into()])),
-        ("obj".to_string(), Value::object([("x", Value::from(1i64)), ("y", Value::from("z"))])),
-        ("objs".to_string(), Value::List(vec![Value::object([("id", Value::from("i-1"))]), Value::object([("id", Value::from("i-2"))])])),
-        ("secret".to_string(), Value::from("hunter2").mark_sensitive()),
+        (
+            "list".to_string(),
+            Value::List(vec!["a".into(), "b".into()]),
+        ),
+        (
+            "obj".to_string(),
+            Value::object([("x", Value::from(1i64)), ("y", Value::from("z"))]),
+        ),
+        (
+            "objs".to_string(),
+            Value::List(vec![
+                Value::object([("id", Value::from("i-1"))]),
+                Value::object([("id", Value::from("i-2"))]),
+            ]),
+        ),
+        (
+            "secret".to_string(),
+            Value::from("hunter2").mark_sensitive(),
+        ),
         ("later".to_string(), Value::Unknown),
         ("nothing".to_string(), Value::Null),
     ]))
@@ -41,7 +65,13 @@ fn eval_str(src: &str) -> Result<Value, Diagnostic> {
     let file = sources.add(Path::new("test.hcl"), src.to_string());
     let expr = hcl_edit::parser::parse_expr(sources.text(file)).expect("parses");
     let scope = vars();
-    evaluate(&Expr { file, expr: Arc::new(expr) }, &EvalContext::new(&scope, Path::new(".")))
+    evaluate(
+        &Expr {
+            file,
+            expr: Arc::new(expr),
+        },
+        &EvalContext::new(&scope, Path::new(".")),
+    )
 }
 
 fn ok(src: &str) -> Value {
@@ -57,8 +87,14 @@ fn literals_and_collections() {
     assert_eq!(ok("null"), Value::Null);
     assert_eq!(ok("true"), Value::Bool(true));
     assert_eq!(ok("1.5"), Value::Number(1.5));
-    assert_eq!(json(r#"[1, "a", false]"#), serde_json::json!([1, "a", false]));
-    assert_eq!(json(r#"{ a = 1, "b c" = 2, (var.name) = 3 }"#), serde_json::json!({"a": 1, "b c": 2, "web": 3}));
+    assert_eq!(
+        json(r#"[1, "a", false]"#),
+        serde_json::json!([1, "a", false])
+    );
+    assert_eq!(
+        json(r#"{ a = 1, "b c" = 2, (var.name) = 3 }"#),
+        serde_json::json!({"a": 1, "b c": 2, "web": 3})
+    );
 }
 
 #[test]
@@ -79,18 +115,37 @@ fn operators() {
 #[test]
 fn conditionals() {
     assert_eq!(ok("var.n > 1 ? \"big\" : \"small\""), Value::from("big"));
-    assert_eq!(ok("var.nothing == null ? 0 : var.nothing.x"), Value::Number(0.0));
+    assert_eq!(
+        ok("var.nothing == null ? 0 : var.nothing.x"),
+        Value::Number(0.0)
+    );
     assert_eq!(ok("var.later ? 1 : 2"), Value::Unknown);
 }
 
 #[test]
 fn templates() {
     assert_eq!(ok(r#""${var.name}-${var.n}""#), Value::from("web-3"));
-    assert_eq!(ok(r#""${var.n}""#), Value::Number(3.0), "a lone interpolation keeps its type");
-    assert_eq!(ok(r#""%{ if var.n > 2 }big%{ else }small%{ endif }""#), Value::from("big"));
-    assert_eq!(ok(r#""%{ for x in var.list }<${x}>%{ endfor }""#), Value::from("<a><b>"));
-    assert_eq!(ok(r#""a ${~ var.name ~} b""#), Value::from("aweb b".replace(" b", "b")));
-    assert_eq!(ok("<<-EOT\n    hello\n      ${var.name}\n    EOT"), Value::from("hello\n  web\n"));
+    assert_eq!(
+        ok(r#""${var.n}""#),
+        Value::Number(3.0),
+        "a lone interpolation keeps its type"
+    );
+    assert_eq!(
+        ok(r#""%{ if var.n > 2 }big%{ else }small%{ endif }""#),
+        Value::from("big")
+    );
+    assert_eq!(
+        ok(r#""%{ for x in var.list }<${x}>%{ endfor }""#),
+        Value::from("<a><b>")
+    );
+    assert_eq!(
+        ok(r#""a ${~ var.name ~} b""#),
+        Value::from("aweb b".replace(" b", "b"))
+    );
+    assert_eq!(
+        ok("<<-EOT\n    hello\n      ${var.name}\n    EOT"),
+        Value::from("hello\n  web\n")
+    );
     assert!(eval_str(r#""x${var.nothing}""#).is_err());
 }
 
@@ -109,18 +164,46 @@ fn traversals_and_splats() {
     assert!(err.detail.unwrap().contains("Did you mean \"y\"?"));
     let err = eval_str("var.list[5]").unwrap_err();
     assert_eq!(err.summary, "Invalid index");
-    assert!(eval_str("var.objs.id").unwrap_err().detail.unwrap().contains("[*].id"));
-    assert!(eval_str("var.nope").unwrap_err().summary.contains("undeclared input variable"));
+    assert!(
+        eval_str("var.objs.id")
+            .unwrap_err()
+            .detail
+            .unwrap()
+            .contains("[*].id")
+    );
+    assert!(
+        eval_str("var.nope")
+            .unwrap_err()
+            .summary
+            .contains("undeclared input variable")
+    );
 }
 
 #[test]
 fn for_expressions() {
-    assert_eq!(json("[for s in var.list : upper(s)]"), serde_json::json!(["A", "B"]));
-    assert_eq!(json("[for i, s in var.list : \"${i}=${s}\" if s != \"a\"]"), serde_json::json!(["1=b"]));
-    assert_eq!(json("{for k, v in var.obj : k => v}"), serde_json::json!({"x": 1, "y": "z"}));
-    assert_eq!(json("{for s in [\"a\", \"b\", \"a\"] : s => s...}"), serde_json::json!({"a": ["a", "a"], "b": ["b"]}));
+    assert_eq!(
+        json("[for s in var.list : upper(s)]"),
+        serde_json::json!(["A", "B"])
+    );
+    assert_eq!(
+        json("[for i, s in var.list : \"${i}=${s}\" if s != \"a\"]"),
+        serde_json::json!(["1=b"])
+    );
+    assert_eq!(
+        json("{for k, v in var.obj : k => v}"),
+        serde_json::json!({"x": 1, "y": "z"})
+    );
+    assert_eq!(
+        json("{for s in [\"a\", \"b\", \"a\"] : s => s...}"),
+        serde_json::json!({"a": ["a", "a"], "b": ["b"]})
+    );
     assert_eq!(ok("[for s in var.later : s]"), Value::Unknown);
-    assert_eq!(eval_str("{for s in [\"a\", \"a\"] : s => s}").unwrap_err().summary, "Duplicate object key");
+    assert_eq!(
+        eval_str("{for s in [\"a\", \"a\"] : s => s}")
+            .unwrap_err()
+            .summary,
+        "Duplicate object key"
+    );
 }
 
 #[test]
@@ -138,7 +221,11 @@ fn unknown_propagates_through_everything() {
     ] {
         assert!(ok(src).is_unknown(), "{src} should be unknown");
     }
-    assert_eq!(ok("length([var.later, 1])"), Value::Number(2.0), "a list's length is known even if its elements are not");
+    assert_eq!(
+        ok("length([var.later, 1])"),
+        Value::Number(2.0),
+        "a list's length is known even if its elements are not"
+    );
     assert!(!ok("[var.later, 1]").is_wholly_known());
 }
 
@@ -162,45 +249,93 @@ fn sensitive_propagates_through_everything() {
 
 #[test]
 fn functions() {
-    assert_eq!(ok(r#"format("%s-%03d-%.1f-%q-%v", "a", 7, 1.25, "x", true)"#), Value::from("a-007-1.2-\"x\"-true"));
-    assert_eq!(json(r#"formatlist("%s.example.com", ["a", "b"])"#), serde_json::json!(["a.example.com", "b.example.com"]));
-    assert_eq!(ok(r#"join("-", split(",", "a,b,c"))"#), Value::from("a-b-c"));
+    assert_eq!(
+        ok(r#"format("%s-%03d-%.1f-%q-%v", "a", 7, 1.25, "x", true)"#),
+        Value::from("a-007-1.2-\"x\"-true")
+    );
+    assert_eq!(
+        json(r#"formatlist("%s.example.com", ["a", "b"])"#),
+        serde_json::json!(["a.example.com", "b.example.com"])
+    );
+    assert_eq!(
+        ok(r#"join("-", split(",", "a,b,c"))"#),
+        Value::from("a-b-c")
+    );
     assert_eq!(ok(r#"replace("a.b.c", ".", "/")"#), Value::from("a/b/c"));
-    assert_eq!(ok(r#"replace("web01", "/[0-9]+/", "N")"#), Value::from("webN"));
+    assert_eq!(
+        ok(r#"replace("web01", "/[0-9]+/", "N")"#),
+        Value::from("webN")
+    );
     assert_eq!(ok(r#"lower("AbC")"#), Value::from("abc"));
     assert_eq!(ok(r#"upper("abc")"#), Value::from("ABC"));
     assert_eq!(ok(r#"trimspace("  x \n")"#), Value::from("x"));
     assert_eq!(ok(r#"length({a = 1})"#), Value::Number(1.0));
     assert_eq!(ok(r#"lookup({a = 1}, "b", 2)"#), Value::Number(2.0));
-    assert_eq!(json(r#"merge({a = 1}, {b = 2}, {a = 3})"#), serde_json::json!({"a": 3, "b": 2}));
+    assert_eq!(
+        json(r#"merge({a = 1}, {b = 2}, {a = 3})"#),
+        serde_json::json!({"a": 3, "b": 2})
+    );
     assert_eq!(json(r#"concat([1], [2, 3])"#), serde_json::json!([1, 2, 3]));
-    assert_eq!(json(r#"flatten([[1], [2, [3]]])"#), serde_json::json!([1, 2, 3]));
+    assert_eq!(
+        json(r#"flatten([[1], [2, [3]]])"#),
+        serde_json::json!([1, 2, 3])
+    );
     assert_eq!(json(r#"distinct([1, 2, 1])"#), serde_json::json!([1, 2]));
     assert_eq!(ok(r#"contains(["a"], "a")"#), Value::Bool(true));
-    assert_eq!(json(r#"keys({b = 1, a = 2})"#), serde_json::json!(["a", "b"]));
+    assert_eq!(
+        json(r#"keys({b = 1, a = 2})"#),
+        serde_json::json!(["a", "b"])
+    );
     assert_eq!(json(r#"values({b = 1, a = 2})"#), serde_json::json!([2, 1]));
-    assert_eq!(json(r#"zipmap(["a", "b"], [1, 2])"#), serde_json::json!({"a": 1, "b": 2}));
+    assert_eq!(
+        json(r#"zipmap(["a", "b"], [1, 2])"#),
+        serde_json::json!({"a": 1, "b": 2})
+    );
     assert_eq!(ok(r#"element(["a", "b"], 3)"#), Value::from("b"));
     assert_eq!(ok(r#"coalesce("", null, "x")"#), Value::from("x"));
-    assert_eq!(ok(r#"try(var.obj.nope, "fallback")"#), Value::from("fallback"));
+    assert_eq!(
+        ok(r#"try(var.obj.nope, "fallback")"#),
+        Value::from("fallback")
+    );
     assert_eq!(ok(r#"can(var.obj.nope)"#), Value::Bool(false));
     assert_eq!(ok(r#"can(var.obj.x)"#), Value::Bool(true));
     assert_eq!(ok(r#"tostring(5)"#), Value::from("5"));
     assert_eq!(ok(r#"tonumber("5")"#), Value::Number(5.0));
     assert_eq!(ok(r#"tobool("true")"#), Value::Bool(true));
-    assert_eq!(ok(r#"toset(["b", "a", "b"])"#), Value::Set(vec!["a".into(), "b".into()]));
-    assert_eq!(ok(r#"tolist(toset(["b", "a"]))"#), Value::List(vec!["a".into(), "b".into()]));
+    assert_eq!(
+        ok(r#"toset(["b", "a", "b"])"#),
+        Value::Set(vec!["a".into(), "b".into()])
+    );
+    assert_eq!(
+        ok(r#"tolist(toset(["b", "a"]))"#),
+        Value::List(vec!["a".into(), "b".into()])
+    );
     assert_eq!(json(r#"tomap({a = "x"})"#), serde_json::json!({"a": "x"}));
-    assert_eq!(ok(r#"jsonencode({a = [1, "x"]})"#), Value::from(r#"{"a":[1,"x"]}"#));
-    assert_eq!(json(r#"jsondecode("{\"a\": [1, true]}")"#), serde_json::json!({"a": [1, true]}));
+    assert_eq!(
+        ok(r#"jsonencode({a = [1, "x"]})"#),
+        Value::from(r#"{"a":[1,"x"]}"#)
+    );
+    assert_eq!(
+        json(r#"jsondecode("{\"a\": [1, true]}")"#),
+        serde_json::json!({"a": [1, true]})
+    );
     assert_eq!(ok(r#"base64encode("hello")"#), Value::from("aGVsbG8="));
-    assert_eq!(ok(r#"cidrsubnet("10.0.0.0/16", 8, 2)"#), Value::from("10.0.2.0/24"));
-    assert_eq!(ok(r#"cidrsubnet("fd00::/56", 8, 1)"#), Value::from("fd00:0:0:1::/64"));
+    assert_eq!(
+        ok(r#"cidrsubnet("10.0.0.0/16", 8, 2)"#),
+        Value::from("10.0.2.0/24")
+    );
+    assert_eq!(
+        ok(r#"cidrsubnet("fd00::/56", 8, 1)"#),
+        Value::from("fd00:0:0:1::/64")
+    );
     assert_eq!(ok(r#"cidrhost("10.0.1.0/24", 5)"#), Value::from("10.0.1.5"));
     assert_eq!(json(r#"range(3)"#), serde_json::json!([0, 1, 2]));
     assert_eq!(ok(r#"max(1, 5, 3)"#), Value::Number(5.0));
     assert_eq!(ok(r#"substr("hello", 1, 3)"#), Value::from("ell"));
-    assert_eq!(json(r#"concat(var.list...)"#.replace("var.list...", "[[1], [2]]...").as_str()), serde_json::json!([1, 2]));
+    assert_eq!(
+        json(r#"concat(var.list...)"#.replace("var.list...", "[[1], [2]]...").as_str()),
+        serde_json::json!([1, 2])
+    );
     let err = eval_str("uperr(\"x\")").unwrap_err();
     assert!(err.detail.unwrap().contains("Did you mean \"upper\"?"));
     let err = eval_str("element([], 0)").unwrap_err();
@@ -212,12 +347,24 @@ fn file_functions_read_relative_to_the_base_dir() {
     let dir = std::env::temp_dir().join(format!("iac-eval-files-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("greeting.txt"), "hi\n").unwrap();
-    std::fs::write(dir.join("t.tpl"), "Hello ${name}%{ for p in ports }:${p}%{ endfor }").unwrap();
+    std::fs::write(
+        dir.join("t.tpl"),
+        "Hello ${name}%{ for p in ports }:${p}%{ endfor }",
+    )
+    .unwrap();
     let mut sources = Sources::default();
-    let src = r#"[file("greeting.txt"), templatefile("t.tpl", { name = "web", ports = [80, 443] })]"#;
+    let src =
+        r#"[file("greeting.txt"), templatefile("t.tpl", { name = "web", ports = [80, 443] })]"#;
     let file = sources.add(Path::new("t.hcl"), src.into());
     let expr = hcl_edit::parser::parse_expr(sources.text(file)).unwrap();
-    let v = evaluate(&Expr { file, expr: Arc::new(expr) }, &EvalContext::new(&NoScope, &dir)).unwrap();
+    let v = evaluate(
+        &Expr {
+            file,
+            expr: Arc::new(expr),
+        },
+        &EvalContext::new(&NoScope, &dir),
+    )
+    .unwrap();
     assert_eq!(v.to_json(), serde_json::json!(["hi\n", "Hello web:80:443"]));
 }
 
@@ -226,7 +373,14 @@ fn errors_point_at_the_expression() {
     let mut sources = Sources::default();
     let file = sources.add(Path::new("main.hcl"), "upper(1, 2)".into());
     let expr = hcl_edit::parser::parse_expr(sources.text(file)).unwrap();
-    let d = evaluate(&Expr { file, expr: Arc::new(expr) }, &EvalContext::new(&NoScope, Path::new("."))).unwrap_err();
+    let d = evaluate(
+        &Expr {
+            file,
+            expr: Arc::new(expr),
+        },
+        &EvalContext::new(&NoScope, Path::new(".")),
+    )
+    .unwrap_err();
     let text = d.to_plain(&sources);
     assert!(text.contains("main.hcl:1:1"), "{text}");
     assert!(text.contains("upper(1, 2)"), "{text}");

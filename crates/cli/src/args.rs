@@ -1,0 +1,345 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// iac: infrastructure as code, in Terraform's language, for small teams.
+#[derive(Parser, Debug)]
+#[command(name = "iac", version, about, long_about = None)]
+pub struct Cli {
+    /// Disable colour in the output.
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Show what an apply would change.
+    Plan(PlanArgs),
+    /// Make the changes a plan describes (planning first unless given a saved plan).
+    Apply(ApplyArgs),
+    /// Destroy everything the stack manages.
+    Destroy(ApplyArgs),
+    /// Check the stack's files without contacting any provider.
+    Validate(StackArg),
+    /// Print root module outputs.
+    Output(OutputArgs),
+    /// Show the state, or a saved plan.
+    Show(ShowArgs),
+    /// Inspect and change the state.
+    #[command(subcommand)]
+    State(StateCommand),
+    /// Print the dependency graph in DOT form.
+    Graph(StackArg),
+    /// Rewrite stack files in the canonical format.
+    Fmt(FmtArgs),
+    /// Remove a state lock left behind.
+    ForceUnlock(ForceUnlockArgs),
+    /// Print the version.
+    Version,
+}
+
+/// The stack folder.
+#[derive(Args, Debug, Clone)]
+pub struct StackArg {
+    /// The stack folder (default: the current folder).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Locking options.
+#[derive(Args, Debug, Clone)]
+pub struct LockArgs {
+    /// Hold the state lock while running (default true).
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "true")]
+    pub lock: bool,
+    /// How long to wait for a lock held by someone else (e.g. 30s).
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "0s")]
+    pub lock_timeout: std::time::Duration,
+}
+
+/// Options shared by plan, apply and destroy.
+#[derive(Args, Debug, Clone)]
+pub struct PlanOptions {
+    /// Set a variable: -var 'name=value'.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variables from a file.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Read the current state of every object first (default true).
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "true")]
+    pub refresh: bool,
+    /// Only update the state to match the real objects.
+    #[arg(long)]
+    pub refresh_only: bool,
+    /// Plan only these resources and what they depend on.
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub targets: Vec<String>,
+    /// Replace this resource instance even if nothing forces it.
+    #[arg(long = "replace", value_name = "ADDRESS")]
+    pub replace: Vec<String>,
+    /// How many provider operations to run at once.
+    #[arg(long, default_value_t = 10)]
+    pub parallelism: usize,
+    /// Accepted for compatibility; iac never asks for variables.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub input: Option<bool>,
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// The stack folder (default: the current folder).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Plan to destroy everything.
+    #[arg(long)]
+    pub destroy: bool,
+    /// Save the plan to this file, for `iac apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 0 when nothing changes, 2 when something does, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Print the plan as JSON, in the shape of Terraform's plan format.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub opts: PlanOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// The stack folder, or a saved plan file (default: the current folder).
+    #[arg(default_value = ".")]
+    pub target: PathBuf,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Plan to destroy everything (what `iac destroy` does).
+    #[arg(long)]
+    pub destroy: bool,
+    #[command(flatten)]
+    pub opts: PlanOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct OutputArgs {
+    /// The output to print (default: all).
+    pub name: Option<String>,
+    /// The stack folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print a string output's raw text.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// A saved plan file, or the stack folder (default: the current folder).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StateCommand {
+    /// List the resource instances in the state.
+    List {
+        /// Only addresses within these.
+        addresses: Vec<String>,
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Show one resource instance.
+    Show {
+        address: String,
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Forget resource instances without destroying them.
+    Rm {
+        #[arg(required = true)]
+        addresses: Vec<String>,
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Rename a resource, instance or module in the state.
+    Mv {
+        source: String,
+        destination: String,
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// Files or folders (default: the current folder).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Only check; exit 3 if a file is not formatted.
+    #[arg(long)]
+    pub check: bool,
+    /// Also format sub-folders.
+    #[arg(long)]
+    pub recursive: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ForceUnlockArgs {
+    /// The lock id, as the lock error shows it.
+    pub id: String,
+    /// The stack folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Rewrites Terraform's single-dash long flags (`-auto-approve`, `-out=FILE`) to the
+/// double dash clap expects.
+pub fn normalize(args: impl IntoIterator<Item = String>) -> Vec<String> {
+    args.into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let name = a
+                .strip_prefix('-')
+                .filter(|rest| !rest.starts_with('-'))
+                .map(|rest| rest.split('=').next().unwrap_or(rest));
+            match name {
+                Some(n)
+                    if i > 0
+                        && n.len() > 1
+                        && n.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                        && n.chars().next().is_some_and(|c| c.is_ascii_lowercase()) =>
+                {
+                    format!("-{a}")
+                }
+                _ => a,
+            }
+        })
+        .collect()
+}
+
+/// The `-var` and `-var-file` options in the order given (their order decides which wins).
+pub fn var_args(args: &[String]) -> Vec<iac_lang::vars::VarArg> {
+    let mut out = Vec::new();
+    let mut iter = args.iter().peekable();
+    while let Some(a) = iter.next() {
+        if a == "--" {
+            break;
+        }
+        if let Some(v) = a.strip_prefix("--var=") {
+            out.push(iac_lang::vars::VarArg::Pair(v.to_string()));
+        } else if a == "--var" {
+            if let Some(v) = iter.next() {
+                out.push(iac_lang::vars::VarArg::Pair(v.clone()));
+            }
+        } else if let Some(v) = a.strip_prefix("--var-file=") {
+            out.push(iac_lang::vars::VarArg::File(v.into()));
+        } else if a == "--var-file" {
+            if let Some(v) = iter.next() {
+                out.push(iac_lang::vars::VarArg::File(v.into()));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn single_dash_flags_become_double() {
+        assert_eq!(
+            normalize(s(&[
+                "iac",
+                "apply",
+                "-auto-approve",
+                "-var",
+                "a=b",
+                "-out=plan",
+                "--json",
+                "-",
+                "-5",
+                "stacks/web"
+            ])),
+            s(&[
+                "iac",
+                "apply",
+                "--auto-approve",
+                "--var",
+                "a=b",
+                "--out=plan",
+                "--json",
+                "-",
+                "-5",
+                "stacks/web"
+            ])
+        );
+    }
+
+    #[test]
+    fn var_order_is_kept() {
+        let vars = var_args(&s(&[
+            "--var-file=a.tfvars",
+            "--var",
+            "x=1",
+            "--var=y=2",
+            "--var-file",
+            "b.tfvars",
+        ]));
+        assert_eq!(vars.len(), 4);
+        assert!(matches!(&vars[1], iac_lang::vars::VarArg::Pair(p) if p == "x=1"));
+        assert!(matches!(&vars[2], iac_lang::vars::VarArg::Pair(p) if p == "y=2"));
+    }
+
+    #[test]
+    fn terraform_spellings_parse() {
+        let cli = Cli::try_parse_from(normalize(s(&[
+            "iac",
+            "plan",
+            "-refresh=false",
+            "-lock=false",
+            "-lock-timeout=5s",
+            "-target",
+            "aws_s3_bucket.a",
+            "-detailed-exitcode",
+            "stacks/web",
+        ])))
+        .unwrap();
+        let Command::Plan(p) = cli.command else {
+            panic!()
+        };
+        assert!(!p.opts.refresh);
+        assert!(!p.opts.lock.lock);
+        assert_eq!(p.opts.lock.lock_timeout, std::time::Duration::from_secs(5));
+        assert!(p.detailed_exitcode);
+        assert_eq!(p.dir, PathBuf::from("stacks/web"));
+    }
+}

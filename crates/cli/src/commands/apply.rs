@@ -1,0 +1,240 @@
+//! `iac apply` and `iac destroy`.
+
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use iac_engine::applier::{self, Event, Progress};
+use iac_engine::plan::{Action, Plan, PlanMode};
+use iac_lang::Sources;
+
+use crate::args::ApplyArgs;
+use crate::commands::plan::{Prepared, make_plan, prepare};
+use crate::context::{Failed, error};
+use crate::render;
+use crate::ui::Ui;
+
+/// `iac apply [DIR | PLANFILE]`, or `iac destroy` when `destroy`.
+pub async fn apply(
+    a: ApplyArgs,
+    destroy: bool,
+    ui: Ui,
+    raw: &[String],
+    sources: &mut Sources,
+) -> Result<i32, Failed> {
+    let destroy = destroy || a.destroy;
+    let (prepared, plan, saved) = if a.target.is_file() {
+        let (p, plan) = load_saved_plan(&a, sources)?;
+        (p, plan, true)
+    } else {
+        let p = prepare(
+            &a.target,
+            if destroy { "destroy" } else { "apply" },
+            &a.opts.lock,
+            sources,
+        )?;
+        let mode = if destroy {
+            PlanMode::Destroy
+        } else {
+            PlanMode::Normal
+        };
+        let plan = make_plan(&p, &a.opts, mode, raw, sources, &ui).await?;
+        print!("{}", render::plan(&plan, &ui));
+        (p, plan, false)
+    };
+    if !plan.has_changes() && plan.mode != PlanMode::RefreshOnly {
+        return Ok(0);
+    }
+    if !saved && !a.auto_approve && !confirm(&plan, &ui) {
+        println!("\nApply cancelled.");
+        return Ok(1);
+    }
+    run_apply(&prepared, &plan, a.opts.parallelism, &ui).await
+}
+
+fn load_saved_plan(a: &ApplyArgs, sources: &mut Sources) -> Result<(Prepared, Plan), Failed> {
+    let text = std::fs::read_to_string(&a.target).map_err(|e| {
+        error(
+            "Failed to read the plan file",
+            format!("{}: {e}", a.target.display()),
+        )
+    })?;
+    let providers = crate::context::providers();
+    let lookup =
+        |provider: &str, mode: iac_lang::config::Mode, ty: &str| -> Option<&iac_provider::Schema> {
+            let p = providers.get(provider)?;
+            match mode {
+                iac_lang::config::Mode::Managed => p.schema().resources.get(ty),
+                iac_lang::config::Mode::Data => p.schema().data_sources.get(ty),
+            }
+        };
+    let plan = iac_engine::plan_json::from_plan_file(&text, &lookup)
+        .map_err(|m| error("Invalid plan file", format!("{}: {m}", a.target.display())))?;
+    let p = prepare(&plan.stack_dir, "apply", &a.opts.lock, sources)?;
+    if p.stack.digest != plan.config_digest {
+        return Err(error(
+            "Saved plan is stale",
+            "The stack's files changed since this plan was made. Make a new plan with `iac plan -out=FILE`.",
+        ));
+    }
+    let state = crate::context::read_state(p.backend.as_ref())?;
+    if state.lineage != plan.state_lineage || state.serial != plan.state_serial {
+        return Err(error(
+            "Saved plan is stale",
+            format!(
+                "The state changed since this plan was made (plan: lineage {} serial {}; now: lineage {} serial {}). Make a new plan with `iac plan -out=FILE`.",
+                plan.state_lineage, plan.state_serial, state.lineage, state.serial
+            ),
+        ));
+    }
+    Ok((p, plan))
+}
+
+fn confirm(plan: &Plan, ui: &Ui) -> bool {
+    let question = match plan.mode {
+        PlanMode::Destroy => {
+            "Do you really want to destroy all resources?\n  iac will destroy all your managed infrastructure, as shown above.\n  There is no undo. Only 'yes' will be accepted to confirm."
+        }
+        _ => {
+            "Do you want to perform these actions?\n  iac will perform the actions described above.\n  Only 'yes' will be accepted to approve."
+        }
+    };
+    print!(
+        "\n{}\n\n  {} ",
+        ui.bold(question),
+        ui.bold("Enter a value:")
+    );
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    line.trim() == "yes"
+}
+
+/// Prints progress lines as Terraform does, and counts what completed.
+struct Printer {
+    ui: Ui,
+    added: AtomicUsize,
+    changed: AtomicUsize,
+    destroyed: AtomicUsize,
+}
+
+fn verbs(action: Action) -> (&'static str, &'static str, &'static str) {
+    match action {
+        Action::Create => ("Creating...", "Still creating...", "Creation complete"),
+        Action::Update => (
+            "Modifying...",
+            "Still modifying...",
+            "Modifications complete",
+        ),
+        Action::Delete => (
+            "Destroying...",
+            "Still destroying...",
+            "Destruction complete",
+        ),
+        Action::Read => ("Reading...", "Still reading...", "Read complete"),
+        _ => ("Working...", "Still working...", "Complete"),
+    }
+}
+
+impl Progress for Printer {
+    fn event(&self, event: Event) {
+        match event {
+            Event::Started { addr, action } => {
+                println!("{}: {}", self.ui.bold(&addr), verbs(action).0)
+            }
+            Event::Still {
+                addr,
+                action,
+                elapsed,
+            } => println!(
+                "{}: {} [{}s elapsed]",
+                self.ui.bold(&addr),
+                verbs(action).1,
+                elapsed.as_secs()
+            ),
+            Event::Finished {
+                addr,
+                action,
+                elapsed,
+                id,
+            } => {
+                match action {
+                    Action::Create => self.added.fetch_add(1, Ordering::SeqCst),
+                    Action::Update => self.changed.fetch_add(1, Ordering::SeqCst),
+                    Action::Delete => self.destroyed.fetch_add(1, Ordering::SeqCst),
+                    _ => 0,
+                };
+                let id = id.map(|i| format!(" [id={i}]")).unwrap_or_default();
+                println!(
+                    "{}: {} after {}s{id}",
+                    self.ui.bold(&addr),
+                    verbs(action).2,
+                    elapsed.as_secs()
+                );
+            }
+            Event::Failed { .. } => {}
+        }
+    }
+}
+
+async fn run_apply(p: &Prepared, plan: &Plan, parallelism: usize, ui: &Ui) -> Result<i32, Failed> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = tokio::spawn(watch_signals(stop.clone()));
+    let printer = Printer {
+        ui: *ui,
+        added: AtomicUsize::new(0),
+        changed: AtomicUsize::new(0),
+        destroyed: AtomicUsize::new(0),
+    };
+    println!();
+    let outcome = applier::apply(
+        &p.stack,
+        &p.providers,
+        plan,
+        p.backend.as_ref(),
+        parallelism,
+        &stop,
+        &printer,
+    )
+    .await;
+    watcher.abort();
+    if !outcome.diags.is_empty() {
+        return Err(Failed(outcome.diags));
+    }
+    let (a, c, d) = (
+        printer.added.into_inner(),
+        printer.changed.into_inner(),
+        printer.destroyed.into_inner(),
+    );
+    let done = if plan.mode == PlanMode::Destroy {
+        format!("Destroy complete! Resources: {d} destroyed.")
+    } else {
+        format!("Apply complete! Resources: {a} added, {c} changed, {d} destroyed.")
+    };
+    println!("\n{}", ui.green(&ui.bold(&done)));
+    if !outcome.state.outputs.is_empty() && plan.mode != PlanMode::Destroy {
+        println!("\n{}\n", ui.green("Outputs:"));
+        print!("{}", crate::commands::inspect::outputs_text(&outcome.state));
+    }
+    Ok(0)
+}
+
+/// Sets `stop` on SIGINT or SIGTERM, telling the user what happens next.
+async fn watch_signals(stop: Arc<AtomicBool>) {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler installs");
+    loop {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = term.recv() => {},
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        stop.store(true, Ordering::SeqCst);
+        eprintln!(
+            "\nInterrupt received.\nPlease wait for iac to exit or data loss may occur.\nGracefully shutting down..."
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per group of commands.
+
+pub mod apply;
+pub mod fmt;
+pub mod inspect;
+pub mod plan;
+pub mod state;

@@ -1,0 +1,92 @@
+//! Loading what a command works on: the stack, its providers, variables and state backend.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use iac_engine::{Providers, Stack};
+use iac_lang::{Diagnostic, Diagnostics, Sources};
+use iac_state::{Backend, LocalBackend};
+use iac_value::Value;
+
+/// Every provider compiled into this build.
+pub fn providers() -> Providers {
+    let mut p: Providers = BTreeMap::new();
+    let aws: Arc<dyn iac_provider::Provider> = Arc::new(iac_provider_aws::AwsProvider::new());
+    p.insert(aws.name().to_string(), aws);
+    p
+}
+
+/// A command failed; the diagnostics say why.
+pub struct Failed(pub Diagnostics);
+
+impl From<Diagnostics> for Failed {
+    fn from(d: Diagnostics) -> Failed {
+        Failed(d)
+    }
+}
+
+impl From<Diagnostic> for Failed {
+    fn from(d: Diagnostic) -> Failed {
+        Failed(d.into())
+    }
+}
+
+/// Shorthand for an error with no source location.
+pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Failed {
+    Diagnostic::error(summary, None).with_detail(detail).into()
+}
+
+/// The state backend a stack's `terraform { backend ... }` block selects (its own
+/// `.iac/state.json` by default).
+pub fn backend_for(dir: &Path, stack: Option<&Stack>) -> Box<dyn Backend> {
+    let configured = stack
+        .and_then(|s| s.tree.module.backend.as_ref())
+        .and_then(|b| b.config.get("path"))
+        .and_then(Value::as_str)
+        .map(|p| dir.join(p));
+    match configured {
+        Some(path) => Box::new(LocalBackend::at(path)),
+        None => Box::new(LocalBackend::for_stack(dir)),
+    }
+}
+
+/// A backend when no stack is loaded: reads the backend block only if the folder parses.
+pub fn backend_in(dir: &Path) -> Box<dyn Backend> {
+    let mut sources = Sources::default();
+    let (module, _) = iac_lang::load_module(dir, &mut sources);
+    let path = module
+        .backend
+        .as_ref()
+        .and_then(|b| b.config.get("path"))
+        .and_then(Value::as_str)
+        .map(|p| dir.join(p));
+    match path {
+        Some(p) => Box::new(LocalBackend::at(p)),
+        None => Box::new(LocalBackend::for_stack(dir)),
+    }
+}
+
+/// Reads the stored state, or a new empty one.
+pub fn read_state(backend: &dyn Backend) -> Result<iac_state::State, Failed> {
+    backend.read().map(Option::unwrap_or_default).map_err(|e| {
+        error(
+            "Failed to read the state",
+            format!("{}: {e}", backend.describe()),
+        )
+    })
+}
+
+/// Takes the state lock unless `-lock=false`.
+pub fn lock(
+    backend: &dyn Backend,
+    operation: &str,
+    args: &crate::args::LockArgs,
+) -> Result<iac_state::LockGuard, Failed> {
+    if !args.lock {
+        return Ok(iac_state::LockGuard::none());
+    }
+    backend
+        .lock(operation, args.lock_timeout)
+        .map_err(|e| error("Error acquiring the state lock", e.to_string()))
+}

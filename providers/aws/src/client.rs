@@ -1,0 +1,139 @@
+//! The configured provider: SDK clients, and dispatch to resource types.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use aws_config::{BehaviorVersion, Region};
+use iac_provider::{ApplyError, Error, PlannedState, ProviderClient, ValidationError};
+use iac_value::Value;
+
+use crate::config::Settings;
+use crate::resource::Resource;
+
+/// SDK clients for one provider configuration.
+pub struct AwsClients {
+    pub s3: aws_sdk_s3::Client,
+    pub region: String,
+    pub default_tags: BTreeMap<String, String>,
+}
+
+/// Whether an endpoint for `service` is set outside the provider block, in the SDK's
+/// environment settings.
+fn env_endpoint(service: &str) -> bool {
+    std::env::var_os("AWS_ENDPOINT_URL").is_some()
+        || std::env::var_os(format!("AWS_ENDPOINT_URL_{}", service.to_uppercase())).is_some()
+}
+
+impl AwsClients {
+    /// Builds the clients from the standard chain and the provider block.
+    pub async fn connect(s: &Settings) -> Result<AwsClients, Error> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(p) = &s.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(r) = &s.region {
+            loader = loader.region(Region::new(r.clone()));
+        }
+        if let Some((key, secret, token)) = &s.static_credentials {
+            loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
+                key,
+                secret,
+                token.clone(),
+                None,
+                "iac-provider-block",
+            ));
+        }
+        if let Some(n) = s.max_retries {
+            loader = loader.retry_config(
+                aws_config::retry::RetryConfig::standard().with_max_attempts(n.max(1)),
+            );
+        }
+        let sdk = loader.load().await;
+        let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
+            Error::new("No AWS region is set. Set region in the provider \"aws\" block, the AWS_REGION environment variable, or a profile's region.")
+        })?;
+        let mut s3 = aws_sdk_s3::config::Builder::from(&sdk);
+        if let Some(url) = s.endpoints.get("s3") {
+            s3 = s3.endpoint_url(url);
+        }
+        if s.s3_path_style || s.endpoints.contains_key("s3") || env_endpoint("s3") {
+            s3 = s3.force_path_style(true);
+        }
+        Ok(AwsClients {
+            s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            region,
+            default_tags: s.default_tags.clone(),
+        })
+    }
+}
+
+/// The AWS provider, configured.
+pub struct AwsClient {
+    pub aws: AwsClients,
+    pub resources: Arc<BTreeMap<&'static str, Box<dyn Resource>>>,
+}
+
+impl AwsClient {
+    fn resource(&self, type_name: &str) -> Result<&dyn Resource, Error> {
+        self.resources
+            .get(type_name)
+            .map(|r| r.as_ref())
+            .ok_or_else(|| {
+                Error::new(format!(
+                    "the aws provider has no resource type \"{type_name}\""
+                ))
+            })
+    }
+}
+
+#[async_trait]
+impl ProviderClient for AwsClient {
+    fn validate(&self, type_name: &str, config: &Value) -> Vec<ValidationError> {
+        self.resource(type_name)
+            .map(|r| r.validate(config))
+            .unwrap_or_default()
+    }
+
+    fn plan(
+        &self,
+        type_name: &str,
+        prior: Option<&Value>,
+        proposed: Value,
+    ) -> Result<PlannedState, Error> {
+        self.resource(type_name)?.plan(&self.aws, prior, proposed)
+    }
+
+    async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Error> {
+        self.resource(type_name)?.read(&self.aws, current).await
+    }
+
+    async fn create(&self, type_name: &str, planned: &Value) -> Result<Value, ApplyError> {
+        self.resource(type_name)?.create(&self.aws, planned).await
+    }
+
+    async fn update(
+        &self,
+        type_name: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        self.resource(type_name)?
+            .update(&self.aws, prior, planned)
+            .await
+    }
+
+    async fn delete(&self, type_name: &str, prior: &Value) -> Result<(), Error> {
+        self.resource(type_name)?.delete(&self.aws, prior).await
+    }
+
+    async fn import(&self, type_name: &str, id: &str) -> Result<Value, Error> {
+        self.resource(type_name)?.import(&self.aws, id).await
+    }
+
+    async fn read_data(&self, type_name: &str, _config: &Value) -> Result<Value, Error> {
+        Err(Error::new(format!(
+            "the aws provider has no data source \"{type_name}\" yet"
+        )))
+    }
+}

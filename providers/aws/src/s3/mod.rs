@@ -1,0 +1,40 @@
+//! S3: buckets and their versioning, public access block and lifecycle rules.
+
+mod bucket;
+mod lifecycle;
+mod public_access_block;
+mod versioning;
+
+use std::collections::BTreeMap;
+
+use crate::resource::Resource;
+
+/// The S3 resource types by name.
+pub fn resources() -> BTreeMap<&'static str, Box<dyn Resource>> {
+    let mut m: BTreeMap<&'static str, Box<dyn Resource>> = BTreeMap::new();
+    m.insert("aws_s3_bucket", Box::new(bucket::Bucket));
+    m.insert("aws_s3_bucket_versioning", Box::new(versioning::Versioning));
+    m.insert(
+        "aws_s3_bucket_public_access_block",
+        Box::new(public_access_block::PublicAccessBlock),
+    );
+    m.insert(
+        "aws_s3_bucket_lifecycle_configuration",
+        Box::new(lifecycle::Lifecycle),
+    );
+    m
+}
+
+/// Error codes S3 uses for a bucket that does not exist.
+pub(crate) const NO_BUCKET: &[&str] = &["NoSuchBucket", "NotFound"];
+
+/// The partition of a region, for ARNs.
+pub(crate) fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}

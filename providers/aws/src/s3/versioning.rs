@@ -1,0 +1,195 @@
+//! `aws_s3_bucket_versioning`.
+
+use async_trait::async_trait;
+use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfiguration};
+use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema, ValidationError};
+use iac_value::{PathStep, Type, Value};
+
+use super::NO_BUCKET;
+use crate::client::AwsClients;
+use crate::error::{api, is_not_found};
+use crate::resource::{Resource, read_back};
+use crate::values::{required, string};
+
+pub struct Versioning;
+
+const STATUSES: &[&str] = &["Enabled", "Suspended", "Disabled"];
+
+impl Versioning {
+    async fn put(&self, aws: &AwsClients, planned: &Value) -> Result<(), Error> {
+        let bucket = required(planned, "bucket")?;
+        let cfg = planned.get("versioning_configuration");
+        let status = cfg.get("status").as_str().unwrap_or("Enabled");
+        if status == "Disabled" {
+            return Ok(());
+        }
+        let mut vc =
+            VersioningConfiguration::builder().status(BucketVersioningStatus::from(status));
+        if let Some(m) = cfg.get("mfa_delete").as_str() {
+            vc = vc.mfa_delete(MfaDelete::from(m));
+        }
+        let mut req = aws
+            .s3
+            .put_bucket_versioning()
+            .bucket(&bucket)
+            .versioning_configuration(vc.build());
+        if let Some(owner) = string(planned, "expected_bucket_owner") {
+            req = req.expected_bucket_owner(owner);
+        }
+        if let Some(mfa) = string(planned, "mfa") {
+            req = req.mfa(mfa);
+        }
+        req.send()
+            .await
+            .map(|_| ())
+            .map_err(|e| api("PutBucketVersioning", e))
+    }
+}
+
+#[async_trait]
+impl Resource for Versioning {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                ("bucket", Attribute::required(Type::String).force_new()),
+                (
+                    "expected_bucket_owner",
+                    Attribute::optional(Type::String).force_new(),
+                ),
+                ("mfa", Attribute::optional(Type::String)),
+                ("id", Attribute::computed(Type::String)),
+            ],
+            [(
+                "versioning_configuration",
+                NestedBlock::single(Schema::new(
+                    [
+                        ("status", Attribute::required(Type::String)),
+                        ("mfa_delete", Attribute::optional_computed(Type::String)),
+                    ],
+                    [],
+                ))
+                .min(1),
+            )],
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidationError> {
+        match config
+            .get("versioning_configuration")
+            .get("status")
+            .as_str()
+        {
+            Some(s) if !STATUSES.contains(&s) => vec![ValidationError {
+                path: vec![
+                    PathStep::Key("versioning_configuration".into()),
+                    PathStep::Key("status".into()),
+                ],
+                message: format!("expected one of Enabled, Suspended, Disabled, got \"{s}\""),
+            }],
+            _ => Vec::new(),
+        }
+    }
+
+    fn plan(
+        &self,
+        _aws: &AwsClients,
+        _prior: Option<&Value>,
+        mut proposed: Value,
+    ) -> Result<iac_provider::PlannedState, Error> {
+        let bucket = proposed.get("bucket").clone();
+        if let Value::Map(m) = &mut proposed {
+            m.insert("id".into(), bucket);
+            if let Some(Value::Map(cfg)) = m.get_mut("versioning_configuration") {
+                if cfg.get("mfa_delete").is_some_and(Value::is_unknown) {
+                    cfg.insert("mfa_delete".into(), Value::from("Disabled"));
+                }
+            }
+        }
+        Ok(iac_provider::PlannedState {
+            planned: proposed,
+            requires_replace: Vec::new(),
+        })
+    }
+
+    async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(bucket) = string(current, "bucket").or_else(|| string(current, "id")) else {
+            return Ok(None);
+        };
+        let out = match aws.s3.get_bucket_versioning().bucket(&bucket).send().await {
+            Ok(o) => o,
+            Err(e) if is_not_found(&e, NO_BUCKET) => return Ok(None),
+            Err(e) => return Err(api("GetBucketVersioning", e)),
+        };
+        let status = out
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|| "Disabled".to_string());
+        let mfa_delete = out
+            .mfa_delete()
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_else(|| "Disabled".to_string());
+        Ok(Some(Value::object([
+            ("bucket", Value::from(bucket.as_str())),
+            (
+                "expected_bucket_owner",
+                current.get("expected_bucket_owner").clone(),
+            ),
+            ("mfa", current.get("mfa").clone()),
+            ("id", Value::from(bucket.as_str())),
+            (
+                "versioning_configuration",
+                Value::object([
+                    ("status", Value::from(status)),
+                    ("mfa_delete", Value::from(mfa_delete)),
+                ]),
+            ),
+        ])))
+    }
+
+    async fn create(&self, aws: &AwsClients, planned: &Value) -> Result<Value, ApplyError> {
+        self.put(aws, planned).await?;
+        read_back(self, aws, planned, "PutBucketVersioning").await
+    }
+
+    async fn update(
+        &self,
+        aws: &AwsClients,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        self.put(aws, planned).await?;
+        read_back(self, aws, planned, "PutBucketVersioning").await
+    }
+
+    async fn delete(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
+        let bucket = required(prior, "bucket")?;
+        if prior.get("versioning_configuration").get("status").as_str() != Some("Enabled") {
+            return Ok(());
+        }
+        let vc = VersioningConfiguration::builder()
+            .status(BucketVersioningStatus::Suspended)
+            .build();
+        match aws
+            .s3
+            .put_bucket_versioning()
+            .bucket(&bucket)
+            .versioning_configuration(vc)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if is_not_found(&e, NO_BUCKET) => Ok(()),
+            Err(e) => Err(api("PutBucketVersioning", e)),
+        }
+    }
+
+    async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error> {
+        let seed = Value::object([("bucket", Value::from(id))]);
+        self.read(aws, &seed).await?.ok_or_else(|| {
+            Error::api(
+                "GetBucketVersioning",
+                format!("no bucket named \"{id}\" exists"),
+            )
+        })
+    }
+}

@@ -1,0 +1,61 @@
+//! Reading attributes out of values, and building values back.
+
+use std::collections::BTreeMap;
+
+use iac_value::Value;
+
+/// A string attribute.
+pub fn string(v: &Value, name: &str) -> Option<String> {
+    v.get(name).as_str().map(str::to_string)
+}
+
+/// A required string attribute.
+pub fn required(v: &Value, name: &str) -> Result<String, iac_provider::Error> {
+    string(v, name).ok_or_else(|| iac_provider::Error::new(format!("\"{name}\" is required")))
+}
+
+/// A bool attribute (false when unset).
+pub fn flag(v: &Value, name: &str) -> bool {
+    v.get(name).as_bool().unwrap_or(false)
+}
+
+/// A whole-number attribute.
+pub fn int(v: &Value, name: &str) -> Option<i64> {
+    v.get(name).as_f64().map(|n| n as i64)
+}
+
+/// A map of strings attribute.
+pub fn string_map(v: &Value, name: &str) -> BTreeMap<String, String> {
+    v.get(name)
+        .as_map()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A map of strings as a value (null when empty and `null_if_empty`).
+pub fn map_value(m: &BTreeMap<String, String>) -> Value {
+    Value::Map(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect(),
+    )
+}
+
+/// The items of a nested block list.
+pub fn blocks<'a>(v: &'a Value, name: &str) -> &'a [Value] {
+    v.get(name).as_items().unwrap_or(&[])
+}
+
+/// An optional number as a value.
+pub fn num<T: Into<f64>>(n: Option<T>) -> Value {
+    n.map_or(Value::Null, |n| Value::Number(n.into()))
+}
+
+/// An optional string as a value.
+pub fn text<S: AsRef<str>>(s: Option<S>) -> Value {
+    s.map_or(Value::Null, |s| Value::from(s.as_ref()))
+}
