@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Installs LocalStack (host mode) and moto server into a virtualenv outside the clone.
-# Idempotent: a second run with the same pins does nothing.
+# Installs LocalStack (host mode) and moto server, each into its own virtualenv outside
+# the clone. Idempotent: a venv whose pins are unchanged is left alone.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/common.sh"
 
-stamp="$IAC_EMULATOR_VENV/.iac-pins"
-wanted="$(printf '%s\n' "${EMULATOR_PACKAGES[@]}")"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
-  exit 0
-fi
+install_venv() {
+  local venv="$1"
+  shift
+  local stamp="$venv/.iac-pins"
+  local wanted
+  wanted="$(printf '%s\n' "$@")"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
+    return 0
+  fi
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$@"
+  printf '%s\n' "$wanted" > "$stamp"
+  echo "installed $(basename "$venv") in $venv"
+}
+
 mkdir -p "$IAC_EMULATOR_HOME"
-python3 -m venv "$IAC_EMULATOR_VENV"
-"$IAC_EMULATOR_VENV/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
-"$IAC_EMULATOR_VENV/bin/pip" install --quiet --disable-pip-version-check "${EMULATOR_PACKAGES[@]}"
-printf '%s\n' "$wanted" > "$stamp"
-echo "emulators installed in $IAC_EMULATOR_VENV"
+install_venv "$MOTO_VENV" "${MOTO_PACKAGES[@]}" &
+moto_pid=$!
+install_venv "$LOCALSTACK_VENV" "${LOCALSTACK_PACKAGES[@]}"
+wait "$moto_pid"

@@ -1,1 +1,266 @@
-//! placeholder
+//! The end-to-end test harness: emulators on free ports, throwaway stacks, the built
+//! `iac` binary, and an independent AWS client to check what it did.
+//!
+//! The emulators come from `localstack/install.sh`; each test binary starts its own
+//! (killed when it exits, by `localstack/supervise.sh`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Which AWS emulator a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emulator {
+    LocalStack,
+    Moto,
+}
+
+/// A running emulator.
+pub struct Running {
+    pub endpoint: String,
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the repository")
+        .to_path_buf()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("bound")
+        .port()
+}
+
+fn wait_healthy(url: &str, what: &str, log: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while Instant::now() < deadline {
+        if let Ok(out) = Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", url])
+            .output()
+        {
+            if out.status.success() {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let tail = std::fs::read_to_string(log).unwrap_or_default();
+    panic!(
+        "{what} did not become healthy at {url}. Did `localstack/install.sh` run? Its log:\n{tail}"
+    );
+}
+
+fn start(script: &str, args: &[String], health: &str, what: &str) -> Running {
+    let root = repo_root();
+    let log = std::env::temp_dir().join(format!("iac-e2e-{what}-{}.log", std::process::id()));
+    let file = std::fs::File::create(&log).expect("log file");
+    Command::new(root.join("localstack/supervise.sh"))
+        .arg(std::process::id().to_string())
+        .arg(root.join("localstack").join(script))
+        .args(args)
+        .stdout(file.try_clone().expect("log"))
+        .stderr(file)
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {what}: {e}"));
+    wait_healthy(health, what, &log);
+    let base = health
+        .split("/_")
+        .next()
+        .unwrap_or(health)
+        .trim_end_matches("/moto-api/")
+        .to_string();
+    Running { endpoint: base }
+}
+
+impl Emulator {
+    /// The emulator for this test binary, started on first use.
+    pub fn running(self) -> &'static Running {
+        static LOCALSTACK: OnceLock<Running> = OnceLock::new();
+        static MOTO: OnceLock<Running> = OnceLock::new();
+        match self {
+            Emulator::LocalStack => LOCALSTACK.get_or_init(|| {
+                let port = free_port();
+                let data =
+                    std::env::temp_dir().join(format!("iac-e2e-localstack-{}", std::process::id()));
+                start(
+                    "run-localstack.sh",
+                    &[port.to_string(), data.display().to_string()],
+                    &format!("http://127.0.0.1:{port}/_localstack/health"),
+                    "localstack",
+                )
+            }),
+            Emulator::Moto => MOTO.get_or_init(|| {
+                let port = free_port();
+                start(
+                    "run-moto.sh",
+                    &[port.to_string()],
+                    &format!("http://127.0.0.1:{port}/moto-api/"),
+                    "moto",
+                )
+            }),
+        }
+    }
+}
+
+/// A unique lowercase name for this test run (bucket names must not collide).
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis()
+        % 1_000_000;
+    format!(
+        "{prefix}-{}-{secs}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// A throwaway stack folder with an account of its own on the emulator.
+pub struct Stack {
+    pub dir: tempfile::TempDir,
+    pub emulator: Emulator,
+    /// A distinct 12-digit access key id: LocalStack makes it the account id, which
+    /// isolates tests from each other.
+    pub access_key: String,
+}
+
+/// What a run of `iac` did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Panics with the output unless the exit code is `code`.
+    pub fn expect(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// The built `iac` binary (built by `cargo build --workspace` before the tests).
+pub fn iac_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let bin = dir.join("iac");
+    assert!(
+        bin.is_file(),
+        "{} does not exist: run `cargo build --workspace` before the end-to-end tests",
+        bin.display()
+    );
+    bin
+}
+
+impl Stack {
+    /// A new stack for `emulator` with the given files.
+    pub fn new(emulator: Emulator, files: &[(&str, &str)]) -> Stack {
+        static ACCOUNT: AtomicU64 = AtomicU64::new(0);
+        let n = ACCOUNT.fetch_add(1, Ordering::SeqCst);
+        let access_key = format!("{:06}{:06}", std::process::id() % 1_000_000, n);
+        let stack = Stack {
+            dir: tempfile::tempdir().expect("temp dir"),
+            emulator,
+            access_key,
+        };
+        for (name, text) in files {
+            stack.write(name, text);
+        }
+        stack
+    }
+
+    /// Writes (or replaces) a file of the stack.
+    pub fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.dir.path().join(name), text).expect("write stack file");
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The state file's bytes, if any.
+    pub fn state_bytes(&self) -> Option<Vec<u8>> {
+        std::fs::read(self.path().join(".iac/state.json")).ok()
+    }
+
+    /// The state file as JSON.
+    pub fn state(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.state_bytes().expect("a state file")).expect("state is JSON")
+    }
+
+    /// Runs `iac` with `args` in the stack's folder, against the emulator.
+    pub fn iac(&self, args: &[&str]) -> Run {
+        let endpoint = &self.emulator.running().endpoint;
+        let out = Command::new(iac_binary())
+            .args(args)
+            .current_dir(self.path())
+            .env("AWS_ACCESS_KEY_ID", &self.access_key)
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_REGION", "eu-west-1")
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env_remove("AWS_PROFILE")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdin(Stdio::null())
+            .output()
+            .expect("iac runs");
+        Run::from(out)
+    }
+
+    /// An S3 client of the same account, independent of `iac`.
+    pub async fn s3(&self) -> aws_sdk_s3::Client {
+        let endpoint = &self.emulator.running().endpoint;
+        let creds =
+            aws_sdk_s3::config::Credentials::new(&self.access_key, "test", None, None, "e2e");
+        let conf = aws_sdk_s3::config::Builder::new()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("eu-west-1"))
+            .credentials_provider(creds)
+            .endpoint_url(endpoint)
+            .force_path_style(true)
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+}
+
+/// Generates one test per emulator from `async fn name(emulator: Emulator)`.
+#[macro_export]
+macro_rules! on_emulators {
+    ($name:ident: $($emu:ident),+) => {
+        mod $name {
+            $(
+                #[allow(non_snake_case)]
+                #[tokio::test(flavor = "multi_thread")]
+                async fn $emu() {
+                    super::$name($crate::Emulator::$emu).await;
+                }
+            )+
+        }
+    };
+}

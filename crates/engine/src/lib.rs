@@ -72,9 +72,14 @@ impl Stack {
             }
         };
         let mut hasher = sha2::Sha256::new();
-        for (_, module) in tree.walk() {
+        for (path, module) in tree.walk() {
             for &f in &module.files {
-                hasher.update(sources.path(f).to_string_lossy().as_bytes());
+                let name = sources
+                    .path(f)
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy();
+                hasher.update(format!("{}/{name}", path.join("/")).as_bytes());
                 hasher.update([0]);
                 hasher.update(sources.text(f).as_bytes());
                 hasher.update([0]);

@@ -77,13 +77,23 @@ fn load_saved_plan(a: &ApplyArgs, sources: &mut Sources) -> Result<(Prepared, Pl
             "The stack's files changed since this plan was made. Make a new plan with `iac plan -out=FILE`.",
         ));
     }
-    let state = crate::context::read_state(p.backend.as_ref())?;
-    if state.lineage != plan.state_lineage || state.serial != plan.state_serial {
+    let stored = p.backend.read().map_err(|e| {
+        error(
+            "Failed to read the state",
+            format!("{}: {e}", p.backend.describe()),
+        )
+    })?;
+    let (lineage, serial) = match &stored {
+        Some(s) => (s.lineage.clone(), s.serial),
+        // No state yet: the plan's own new lineage is the one the apply will create.
+        None => (plan.state_lineage.clone(), 0),
+    };
+    if lineage != plan.state_lineage || serial != plan.state_serial {
         return Err(error(
             "Saved plan is stale",
             format!(
                 "The state changed since this plan was made (plan: lineage {} serial {}; now: lineage {} serial {}). Make a new plan with `iac plan -out=FILE`.",
-                plan.state_lineage, plan.state_serial, state.lineage, state.serial
+                plan.state_lineage, plan.state_serial, lineage, serial
             ),
         ));
     }
