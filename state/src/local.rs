@@ -134,7 +134,7 @@ impl Backend for LocalBackend {
                             created: "unknown".into(),
                             path: self.path.display().to_string(),
                         });
-                        return Err(LockError::Held(holder));
+                        return Err(LockError::Held(Box::new(holder)));
                     }
                     std::thread::sleep(Duration::from_millis(200).min(deadline - Instant::now()));
                 }
@@ -161,7 +161,7 @@ impl Backend for LocalBackend {
             None if id == "(unreadable)" => Ok(fs::remove_file(&lock_path)?),
             actual => Err(LockError::WrongId {
                 given: id.into(),
-                actual,
+                actual: actual.map(Box::new),
             }),
         }
     }

@@ -53,11 +53,11 @@ impl LockInfo {
 #[derive(Debug)]
 pub enum LockError {
     /// Someone else holds it.
-    Held(LockInfo),
+    Held(Box<LockInfo>),
     /// `force-unlock` was given an id that is not the lock's.
     WrongId {
         given: String,
-        actual: Option<LockInfo>,
+        actual: Option<Box<LockInfo>>,
     },
     Io(std::io::Error),
 }

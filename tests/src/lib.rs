@@ -21,6 +21,8 @@ pub enum Emulator {
 /// A running emulator.
 pub struct Running {
     pub endpoint: String,
+    /// The supervisor that stops the emulator when this process exits.
+    _supervisor: std::process::Child,
 }
 
 fn repo_root() -> PathBuf {
@@ -44,10 +46,9 @@ fn wait_healthy(url: &str, what: &str, log: &Path) {
         if let Ok(out) = Command::new("curl")
             .args(["-sf", "-o", "/dev/null", url])
             .output()
+            && out.status.success()
         {
-            if out.status.success() {
-                return;
-            }
+            return;
         }
         std::thread::sleep(Duration::from_millis(250));
     }
@@ -61,7 +62,7 @@ fn start(script: &str, args: &[String], health: &str, what: &str) -> Running {
     let root = repo_root();
     let log = std::env::temp_dir().join(format!("iac-e2e-{what}-{}.log", std::process::id()));
     let file = std::fs::File::create(&log).expect("log file");
-    Command::new(root.join("localstack/supervise.sh"))
+    let supervisor = Command::new(root.join("localstack/supervise.sh"))
         .arg(std::process::id().to_string())
         .arg(root.join("localstack").join(script))
         .args(args)
@@ -77,7 +78,10 @@ fn start(script: &str, args: &[String], health: &str, what: &str) -> Running {
         .unwrap_or(health)
         .trim_end_matches("/moto-api/")
         .to_string();
-    Running { endpoint: base }
+    Running {
+        endpoint: base,
+        _supervisor: supervisor,
+    }
 }
 
 impl Emulator {

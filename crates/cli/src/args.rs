@@ -257,10 +257,10 @@ pub fn var_args(args: &[String]) -> Vec<iac_lang::vars::VarArg> {
             }
         } else if let Some(v) = a.strip_prefix("--var-file=") {
             out.push(iac_lang::vars::VarArg::File(v.into()));
-        } else if a == "--var-file" {
-            if let Some(v) = iter.next() {
-                out.push(iac_lang::vars::VarArg::File(v.into()));
-            }
+        } else if a == "--var-file"
+            && let Some(v) = iter.next()
+        {
+            out.push(iac_lang::vars::VarArg::File(v.into()));
         }
     }
     out

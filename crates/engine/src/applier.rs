@@ -178,13 +178,13 @@ impl Applier<'_> {
             }
             let d = g.add_node(ApplyNode::Destroy(i));
             destroys.push((d, c));
-            if let Some(p) = parse_provider_address(&c.provider) {
-                if let Some(pn) = stack.graph.index.get(&crate::graph::Node {
+            if let Some(p) = parse_provider_address(&c.provider)
+                && let Some(pn) = stack.graph.index.get(&crate::graph::Node {
                     module: vec![],
                     kind: NodeKind::Provider(p.0, p.1),
-                }) {
-                    g.add_edge(config[pn], d, ());
-                }
+                })
+            {
+                g.add_edge(config[pn], d, ());
             }
             if let Some(rn) = resource_node(&c.addr) {
                 match c.action {
@@ -463,14 +463,14 @@ impl Applier<'_> {
             }
         };
         let final_plan = settled.planned.mark_paths(&marks);
-        if let Some(promised) = &change.after {
-            if let Some(path) = inconsistency(promised, &final_plan) {
-                self.walk.report(Diagnostic::error("Provider produced inconsistent final plan", Some(res.span.clone())).with_detail(format!(
+        if let Some(promised) = &change.after
+            && let Some(path) = inconsistency(promised, &final_plan)
+        {
+            self.walk.report(Diagnostic::error("Provider produced inconsistent final plan", Some(res.span.clone())).with_detail(format!(
                     "When expanding the plan for {addr} to include new values learned so far during apply, the value of {} changed from what the plan said. Make a new plan.",
                     if path.is_empty() { "the object".to_string() } else { path_string(&path) }
                 )));
-                return false;
-            }
+            return false;
         }
         let action = if replacing {
             Action::Create

@@ -420,13 +420,11 @@ impl Builder {
             let mut d = Diagnostic::error(format!("Cycle: {}", names.join(", ")), self.spans.get(&first).cloned())
                 .with_detail("These objects refer to each other, so none can be evaluated first. Remove one of the references.");
             for &n in &scc {
-                if n != first {
-                    if let Some(s) = self.spans.get(&n) {
-                        d = d.with_related(
-                            s.clone(),
-                            format!("{} is part of the cycle", self.graph[n]),
-                        );
-                    }
+                if n != first
+                    && let Some(s) = self.spans.get(&n)
+                {
+                    d = d
+                        .with_related(s.clone(), format!("{} is part of the cycle", self.graph[n]));
                 }
             }
             self.diags.push(d);

@@ -112,10 +112,10 @@ impl Stack {
         for (_, module) in self.tree.walk() {
             let ctx = EvalContext::new(&Unknowns, &module.dir);
             for res in &module.resources {
-                if let Some(schema) = provider_schema(providers, res) {
-                    if let Err(ds) = decode::decode_body(&res.body, schema, &ctx, &res.span) {
-                        diags.extend(ds);
-                    }
+                if let Some(schema) = provider_schema(providers, res)
+                    && let Err(ds) = decode::decode_body(&res.body, schema, &ctx, &res.span)
+                {
+                    diags.extend(ds);
                 }
                 for e in res.count.iter().chain(&res.for_each) {
                     if let Err(d) = iac_lang::eval::evaluate(e, &ctx) {
@@ -124,19 +124,18 @@ impl Stack {
                 }
             }
             for p in &module.providers {
-                if let Some(provider) = providers.get(&p.name) {
-                    if let Err(ds) =
+                if let Some(provider) = providers.get(&p.name)
+                    && let Err(ds) =
                         decode::decode_body(&p.body, &provider.schema().provider, &ctx, &p.span)
-                    {
-                        diags.extend(ds);
-                    }
+                {
+                    diags.extend(ds);
                 }
             }
             for v in module.variables.values() {
-                if let Some(d) = &v.default {
-                    if let Err(d) = iac_lang::eval::evaluate_as(d, &v.ty, &ctx) {
-                        diags.push(d);
-                    }
+                if let Some(d) = &v.default
+                    && let Err(d) = iac_lang::eval::evaluate_as(d, &v.ty, &ctx)
+                {
+                    diags.push(d);
                 }
             }
             for o in module.outputs.values() {

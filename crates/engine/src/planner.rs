@@ -758,14 +758,14 @@ impl Planner<'_> {
                 None => state_value(&stored, None),
             };
             let (action, reason) = self.orphan_action(&addr);
-            if action == Action::Delete && self.opts.mode != PlanMode::Destroy {
-                if let Some(res) = self
+            if action == Action::Delete
+                && self.opts.mode != PlanMode::Destroy
+                && let Some(res) = self
                     .config_of(&addr)
                     .filter(|r| r.lifecycle.prevent_destroy)
-                {
-                    self.walk.report(prevent_destroy_error(&addr, res));
-                    return;
-                }
+            {
+                self.walk.report(prevent_destroy_error(&addr, res));
+                return;
             }
             if self.opts.mode == PlanMode::RefreshOnly {
                 return;
@@ -800,17 +800,17 @@ impl Planner<'_> {
             return (Action::Delete, Reason::DeleteBecauseNoResourceConfig);
         }
         for r in &self.walk.tree().module.removed {
-            if let Ok(t) = expr_target(&r.from) {
-                if t.contains(addr) {
-                    return (
-                        if r.destroy {
-                            Action::Delete
-                        } else {
-                            Action::Forget
-                        },
-                        Reason::DeleteBecauseNoResourceConfig,
-                    );
-                }
+            if let Ok(t) = expr_target(&r.from)
+                && t.contains(addr)
+            {
+                return (
+                    if r.destroy {
+                        Action::Delete
+                    } else {
+                        Action::Forget
+                    },
+                    Reason::DeleteBecauseNoResourceConfig,
+                );
             }
         }
         if self

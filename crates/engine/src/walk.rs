@@ -171,7 +171,7 @@ impl<'a> Walk<'a> {
                 Some((parent, (call_name, key))) => {
                     let call = &self.module(&parent.static_path()).module_calls[call_name];
                     let rep = self.call_repetition(&parent, call_name, key);
-                    let given = call.inputs.iter().find(|i| &i.name == name);
+                    let given = call.inputs.iter().find(|i| i.name == name);
                     let result = match (given, &var.default) {
                         (Some(input), _) => {
                             self.with_scope(&parent, rep, |ctx| evaluate(&input.expr, ctx))

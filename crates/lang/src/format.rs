@@ -241,9 +241,7 @@ pub fn format_text(text: &str) -> String {
                 let (k, v) = line.attr.as_ref().expect("attribute line");
                 let pad = width - k.chars().count();
                 out.push_str(
-                    &format!("{}{k}{} = {v}", " ".repeat(line.indent), " ".repeat(pad))
-                        .trim_end()
-                        .to_string(),
+                    format!("{}{k}{} = {v}", " ".repeat(line.indent), " ".repeat(pad)).trim_end(),
                 );
                 out.push('\n');
             }

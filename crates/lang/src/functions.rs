@@ -123,20 +123,20 @@ pub(crate) fn call(name: &str, args: Vec<Value>, base_dir: &Path) -> R {
     if !NAMES.contains(&name) {
         return Err(CallError::Unknown);
     }
-    if let Some((min, max)) = arity_of(name) {
-        if args.len() < min || args.len() > max {
-            let expected = if min == max {
-                format!("{min}")
-            } else if max == usize::MAX {
-                format!("at least {min}")
-            } else {
-                format!("{min} to {max}")
-            };
-            return fail(format!(
-                "{name} takes {expected} argument(s), but {} were given",
-                args.len()
-            ));
-        }
+    if let Some((min, max)) =
+        arity_of(name).filter(|(min, max)| args.len() < *min || args.len() > *max)
+    {
+        let expected = if min == max {
+            format!("{min}")
+        } else if max == usize::MAX {
+            format!("at least {min}")
+        } else {
+            format!("{min} to {max}")
+        };
+        return fail(format!(
+            "{name} takes {expected} argument(s), but {} were given",
+            args.len()
+        ));
     }
     let sensitive = args.iter().any(Value::contains_sensitive);
     if !HANDLES_UNKNOWN.contains(&name) && args.iter().any(|a| !a.is_wholly_known()) {

@@ -46,10 +46,11 @@ pub fn root_variables(
     let mut diags = Diagnostics::default();
     let mut raw: BTreeMap<String, (Raw, Option<Span>)> = BTreeMap::new();
     for (k, v) in env {
-        if let Some(name) = k.strip_prefix(ENV_PREFIX) {
-            if module.variables.contains_key(name) {
-                raw.insert(name.to_string(), (Raw::Text(v), None));
-            }
+        if let Some(name) = k
+            .strip_prefix(ENV_PREFIX)
+            .filter(|n| module.variables.contains_key(*n))
+        {
+            raw.insert(name.to_string(), (Raw::Text(v), None));
         }
     }
     let mut files: Vec<PathBuf> = Vec::new();

@@ -94,6 +94,9 @@ pub fn evaluate_as(expr: &Expr, ty: &Type, ctx: &EvalContext) -> Result<Value, D
         .map_err(|m| Diagnostic::error("Incorrect value type", Some(expr.span())).with_detail(m))
 }
 
+/// What a `for` iterates over: (key, value) pairs, and whether the collection was sensitive.
+pub(crate) type Iteration = (Vec<(Value, Value)>, bool);
+
 pub(crate) struct Evaluator<'a, 'c> {
     pub(crate) file: FileId,
     pub(crate) ctx: &'a EvalContext<'c>,
@@ -454,7 +457,7 @@ impl Evaluator<'_, '_> {
         &self,
         coll: Value,
         at: &impl hcl_edit::Span,
-    ) -> Result<Option<(Vec<(Value, Value)>, bool)>, Diagnostic> {
+    ) -> Result<Option<Iteration>, Diagnostic> {
         let (coll, sensitive) = coll.into_unmarked();
         let pairs =
             match coll {
@@ -573,13 +576,17 @@ impl Evaluator<'_, '_> {
         };
         if f.grouping {
             groups.entry(key).or_default().push(value);
-        } else if map.contains_key(&key) {
-            return Err(self.error(key_expr, "Duplicate object key", format!(
-                "Two different items produced the key \"{key}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to group them by key."
-            )));
-        } else {
-            map.insert(key, value);
+            return Ok(());
         }
-        Ok(())
+        match map.entry(key) {
+            std::collections::btree_map::Entry::Occupied(e) => Err(self.error(key_expr, "Duplicate object key", format!(
+                "Two different items produced the key \"{}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to group them by key.",
+                e.key()
+            ))),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(value);
+                Ok(())
+            }
+        }
     }
 }

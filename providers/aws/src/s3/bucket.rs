@@ -213,21 +213,21 @@ impl Resource for Bucket {
                 message: "\"bucket_prefix\" conflicts with \"bucket\"; set one of them".into(),
             });
         }
-        if let Some(name) = config.get("bucket").as_str() {
-            if let Err(m) = check_name(name) {
-                out.push(ValidationError {
-                    path: vec![PathStep::Key("bucket".into())],
-                    message: m,
-                });
-            }
+        if let Some(name) = config.get("bucket").as_str()
+            && let Err(m) = check_name(name)
+        {
+            out.push(ValidationError {
+                path: vec![PathStep::Key("bucket".into())],
+                message: m,
+            });
         }
-        if let Some(prefix) = config.get("bucket_prefix").as_str() {
-            if prefix.len() > 37 {
-                out.push(ValidationError {
-                    path: vec![PathStep::Key("bucket_prefix".into())],
-                    message: "\"bucket_prefix\" can be at most 37 characters".into(),
-                });
-            }
+        if let Some(prefix) = config.get("bucket_prefix").as_str()
+            && prefix.len() > 37
+        {
+            out.push(ValidationError {
+                path: vec![PathStep::Key("bucket_prefix".into())],
+                message: "\"bucket_prefix\" can be at most 37 characters".into(),
+            });
         }
         out
     }
@@ -359,13 +359,13 @@ impl Resource for Bucket {
             m.insert("id".into(), Value::from(name.as_str()));
         }
         let tags = string_map(planned, "tags_all");
-        if !tags.is_empty() {
-            if let Err(error) = self.put_tags(aws, &name, &tags).await {
-                return Err(ApplyError {
-                    error,
-                    partial: Some(known),
-                });
-            }
+        if !tags.is_empty()
+            && let Err(error) = self.put_tags(aws, &name, &tags).await
+        {
+            return Err(ApplyError {
+                error,
+                partial: Some(known),
+            });
         }
         read_back(self, aws, &known, "CreateBucket").await
     }

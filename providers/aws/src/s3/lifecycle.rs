@@ -417,17 +417,18 @@ impl Resource for Lifecycle {
     fn validate(&self, config: &Value) -> Vec<ValidationError> {
         let mut out = Vec::new();
         for (i, r) in blocks(config, "rule").iter().enumerate() {
-            if let Some(s) = r.get("status").as_str() {
-                if s != "Enabled" && s != "Disabled" {
-                    out.push(ValidationError {
-                        path: vec![
-                            PathStep::Key("rule".into()),
-                            PathStep::Index(i),
-                            PathStep::Key("status".into()),
-                        ],
-                        message: format!("expected Enabled or Disabled, got \"{s}\""),
-                    });
-                }
+            if let Some(s) = r.get("status").as_str()
+                && s != "Enabled"
+                && s != "Disabled"
+            {
+                out.push(ValidationError {
+                    path: vec![
+                        PathStep::Key("rule".into()),
+                        PathStep::Index(i),
+                        PathStep::Key("status".into()),
+                    ],
+                    message: format!("expected Enabled or Disabled, got \"{s}\""),
+                });
             }
         }
         out

@@ -99,10 +99,10 @@ impl Resource for Versioning {
         let bucket = proposed.get("bucket").clone();
         if let Value::Map(m) = &mut proposed {
             m.insert("id".into(), bucket);
-            if let Some(Value::Map(cfg)) = m.get_mut("versioning_configuration") {
-                if cfg.get("mfa_delete").is_some_and(Value::is_unknown) {
-                    cfg.insert("mfa_delete".into(), Value::from("Disabled"));
-                }
+            if let Some(Value::Map(cfg)) = m.get_mut("versioning_configuration")
+                && cfg.get("mfa_delete").is_some_and(Value::is_unknown)
+            {
+                cfg.insert("mfa_delete".into(), Value::from("Disabled"));
             }
         }
         Ok(iac_provider::PlannedState {
