@@ -287,17 +287,61 @@ impl Builder {
         idx: NodeIndex,
         body: &iac_lang::config::Body,
     ) {
+        self.body_refs_bound(tree, path, idx, body, &mut Vec::new());
+    }
+
+    /// References in a body, leaving out the iterators of enclosing `dynamic` blocks.
+    fn body_refs_bound(
+        &mut self,
+        tree: &ModuleTree,
+        path: &[String],
+        idx: NodeIndex,
+        body: &iac_lang::config::Body,
+        bound: &mut Vec<String>,
+    ) {
         for a in &body.attrs {
-            self.refs(tree, path, idx, &a.expr);
+            self.refs_except(tree, path, idx, &a.expr, bound);
         }
         for b in &body.blocks {
-            self.body_refs(tree, path, idx, &b.body);
+            let iterator = (b.kind == "dynamic").then(|| {
+                b.body
+                    .attr("iterator")
+                    .and_then(|a| a.expr.as_ident().map(str::to_string))
+                    .or_else(|| b.labels.first().cloned())
+                    .unwrap_or_default()
+            });
+            if let Some(it) = &iterator {
+                if let Some(f) = b.body.attr("for_each") {
+                    self.refs_except(tree, path, idx, &f.expr, bound);
+                }
+                bound.push(it.clone());
+                for content in b.body.blocks_of("content") {
+                    self.body_refs_bound(tree, path, idx, &content.body, bound);
+                }
+                bound.pop();
+            } else {
+                self.body_refs_bound(tree, path, idx, &b.body, bound);
+            }
         }
     }
 
     fn refs(&mut self, tree: &ModuleTree, path: &[String], idx: NodeIndex, expr: &Expr) {
+        self.refs_except(tree, path, idx, expr, &[]);
+    }
+
+    fn refs_except(
+        &mut self,
+        tree: &ModuleTree,
+        path: &[String],
+        idx: NodeIndex,
+        expr: &Expr,
+        bound: &[String],
+    ) {
         let module = &tree.at(path).expect("path comes from the tree").module;
-        for r in references(expr) {
+        for r in references(expr)
+            .into_iter()
+            .filter(|r| !bound.contains(&r.root))
+        {
             match self.resolve(tree, path, module, &r) {
                 Ok(targets) => {
                     for t in targets {

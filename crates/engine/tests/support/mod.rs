@@ -1,0 +1,359 @@
+//! An in-memory provider ("mem") and a harness to plan and apply stacks with it.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use iac_engine::applier::{self, ApplyOutcome, Event, Progress};
+use iac_engine::plan::{Action, Plan, ResourceChange};
+use iac_engine::planner::{self, PlanOptions};
+use iac_engine::{Providers, Stack};
+use iac_lang::{Diagnostics, Sources};
+use iac_provider::{
+    ApplyError, Attribute, Error, NestedBlock, PlannedState, Provider, ProviderClient,
+    ProviderSchema, Schema,
+};
+use iac_state::{Backend, LocalBackend, State};
+use iac_value::{Type, Value};
+
+/// Objects the fake cloud holds, and a log of operations in order.
+#[derive(Default)]
+pub struct Cloud {
+    pub objects: Mutex<BTreeMap<String, Value>>,
+    pub log: Mutex<Vec<String>>,
+    next: AtomicUsize,
+}
+
+pub struct MemProvider {
+    schema: ProviderSchema,
+    pub cloud: Arc<Cloud>,
+}
+
+fn thing_schema() -> Schema {
+    Schema::new(
+        [
+            ("name", Attribute::required(Type::String).force_new()),
+            ("size", Attribute::optional(Type::Number)),
+            ("tags", Attribute::optional(Type::map(Type::String))),
+            ("secret", Attribute::optional(Type::String).sensitive()),
+            ("id", Attribute::computed(Type::String)),
+            ("label", Attribute::optional_computed(Type::String)),
+        ],
+        [(
+            "rule",
+            NestedBlock::list(Schema::new(
+                [("port", Attribute::required(Type::Number))],
+                [],
+            )),
+        )],
+    )
+}
+
+impl MemProvider {
+    pub fn new() -> MemProvider {
+        let mut resources = BTreeMap::new();
+        resources.insert("mem_thing".to_string(), thing_schema());
+        resources.insert(
+            "mem_link".to_string(),
+            Schema::new(
+                [
+                    ("target", Attribute::required(Type::String)),
+                    ("note", Attribute::optional(Type::String)),
+                    ("id", Attribute::computed(Type::String)),
+                ],
+                [],
+            ),
+        );
+        let mut data_sources = BTreeMap::new();
+        data_sources.insert(
+            "mem_lookup".to_string(),
+            Schema::new(
+                [
+                    ("input", Attribute::required(Type::String)),
+                    ("result", Attribute::computed(Type::String)),
+                ],
+                [],
+            ),
+        );
+        MemProvider {
+            schema: ProviderSchema {
+                provider: Schema::new([("prefix", Attribute::optional(Type::String))], []),
+                resources,
+                data_sources,
+            },
+            cloud: Arc::new(Cloud::default()),
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for MemProvider {
+    fn name(&self) -> &'static str {
+        "mem"
+    }
+    fn schema(&self) -> &ProviderSchema {
+        &self.schema
+    }
+    async fn configure(&self, _config: Value) -> Result<Arc<dyn ProviderClient>, Error> {
+        Ok(Arc::new(MemClient {
+            cloud: self.cloud.clone(),
+        }))
+    }
+}
+
+struct MemClient {
+    cloud: Arc<Cloud>,
+}
+
+fn with(v: &Value, k: &str, x: Value) -> Value {
+    let mut m = v.as_map().cloned().unwrap_or_default();
+    m.insert(k.to_string(), x);
+    Value::Map(m)
+}
+
+#[async_trait]
+impl ProviderClient for MemClient {
+    fn plan(
+        &self,
+        type_name: &str,
+        prior: Option<&Value>,
+        proposed: Value,
+    ) -> Result<PlannedState, Error> {
+        let mut planned = proposed;
+        if type_name == "mem_thing"
+            && planned.get("label").is_unknown()
+            && planned.get("name").is_wholly_known()
+        {
+            if let Some(name) = planned.get("name").as_str() {
+                planned = with(&planned, "label", Value::from(format!("label-{name}")));
+            }
+        }
+        let _ = prior;
+        Ok(PlannedState {
+            planned,
+            requires_replace: Vec::new(),
+        })
+    }
+
+    async fn read(&self, _type_name: &str, current: &Value) -> Result<Option<Value>, Error> {
+        let id = current.get("id").as_str().unwrap_or_default().to_string();
+        Ok(self.cloud.objects.lock().unwrap().get(&id).cloned())
+    }
+
+    async fn create(&self, type_name: &str, planned: &Value) -> Result<Value, ApplyError> {
+        let name = planned.get("name").as_str().unwrap_or_default().to_string();
+        self.cloud.log.lock().unwrap().push(format!(
+            "create {type_name} {}",
+            if name.is_empty() {
+                planned
+                    .get("target")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            } else {
+                name.clone()
+            }
+        ));
+        if name.starts_with("fail") {
+            return Err(Error::api("CreateThing", format!("cannot create {name}")).into());
+        }
+        let id = format!(
+            "{}-{}",
+            type_name.trim_start_matches("mem_"),
+            self.cloud.next.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut obj = with(planned, "id", Value::from(id.as_str()));
+        if obj.get("label").is_unknown() {
+            obj = with(&obj, "label", Value::from(format!("label-{name}")));
+        }
+        self.cloud.objects.lock().unwrap().insert(id, obj.clone());
+        if name.starts_with("partial") {
+            return Err(ApplyError {
+                error: Error::api("TagThing", "tagging failed"),
+                partial: Some(obj),
+            });
+        }
+        Ok(obj)
+    }
+
+    async fn update(
+        &self,
+        type_name: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        let id = prior.get("id").as_str().unwrap_or_default().to_string();
+        self.cloud
+            .log
+            .lock()
+            .unwrap()
+            .push(format!("update {type_name} {id}"));
+        let obj = with(planned, "id", Value::from(id.as_str()));
+        self.cloud.objects.lock().unwrap().insert(id, obj.clone());
+        Ok(obj)
+    }
+
+    async fn delete(&self, type_name: &str, prior: &Value) -> Result<(), Error> {
+        let id = prior.get("id").as_str().unwrap_or_default().to_string();
+        let name = prior
+            .get("name")
+            .as_str()
+            .or(prior.get("target").as_str())
+            .unwrap_or_default()
+            .to_string();
+        self.cloud
+            .log
+            .lock()
+            .unwrap()
+            .push(format!("delete {type_name} {name}"));
+        self.cloud.objects.lock().unwrap().remove(&id);
+        Ok(())
+    }
+
+    async fn import(&self, _type_name: &str, id: &str) -> Result<Value, Error> {
+        self.cloud
+            .objects
+            .lock()
+            .unwrap()
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Error::new("not found"))
+    }
+
+    async fn read_data(&self, _type_name: &str, config: &Value) -> Result<Value, Error> {
+        let input = config.get("input").as_str().unwrap_or_default();
+        Ok(with(
+            config,
+            "result",
+            Value::from(format!("looked-up-{input}")),
+        ))
+    }
+}
+
+/// A stack folder, the fake provider, and a local state.
+pub struct Harness {
+    pub dir: tempfile::TempDir,
+    pub provider: Arc<MemProvider>,
+    pub backend: LocalBackend,
+}
+
+struct Quiet;
+impl Progress for Quiet {
+    fn event(&self, _: Event) {}
+}
+
+impl Harness {
+    pub fn new(main: &str) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.hcl"), main).unwrap();
+        let backend = LocalBackend::for_stack(dir.path());
+        Harness {
+            dir,
+            provider: Arc::new(MemProvider::new()),
+            backend,
+        }
+    }
+
+    pub fn write(&self, name: &str, text: &str) {
+        let path = self.dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn providers(&self) -> Providers {
+        let p: Arc<dyn Provider> = self.provider.clone();
+        BTreeMap::from([("mem".to_string(), p)])
+    }
+
+    pub fn state(&self) -> State {
+        self.backend.read().unwrap().unwrap_or_default()
+    }
+
+    fn load(&self) -> Result<(Stack, Sources), Diagnostics> {
+        let mut sources = Sources::default();
+        let stack = Stack::load(self.dir.path(), &mut sources, &self.providers())?;
+        Ok((stack, sources))
+    }
+
+    /// Plans with `opts` and the given root variables.
+    pub async fn plan_with(
+        &self,
+        opts: &PlanOptions,
+        vars: &[(&str, Value)],
+    ) -> Result<Plan, Diagnostics> {
+        let (stack, mut sources) = self.load()?;
+        let (mut values, diags) = iac_lang::vars::root_variables(
+            self.dir.path(),
+            &stack.tree.module,
+            &[],
+            std::iter::empty(),
+            &mut sources,
+        );
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        for (k, v) in vars {
+            values.insert(k.to_string(), v.clone());
+        }
+        planner::plan(&stack, &self.providers(), &self.state(), &values, opts).await
+    }
+
+    pub async fn plan(&self) -> Result<Plan, Diagnostics> {
+        self.plan_with(&PlanOptions::default(), &[]).await
+    }
+
+    pub async fn apply(&self, plan: &Plan) -> ApplyOutcome {
+        let (stack, _) = self.load().expect("stack loads");
+        applier::apply(
+            &stack,
+            &self.providers(),
+            plan,
+            &self.backend,
+            4,
+            &AtomicBool::new(false),
+            &Quiet,
+        )
+        .await
+    }
+
+    /// Plans and applies, expecting success.
+    pub async fn converge(&self) -> Plan {
+        let plan = self
+            .plan()
+            .await
+            .unwrap_or_else(|d| panic!("plan failed: {d:?}"));
+        let out = self.apply(&plan).await;
+        assert!(out.diags.is_empty(), "apply failed: {:?}", out.diags);
+        plan
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.provider.cloud.log.lock().unwrap().clone()
+    }
+}
+
+/// The actions of a plan as (address, action) pairs, no-ops left out.
+pub fn actions(plan: &Plan) -> Vec<(String, Action)> {
+    plan.actions()
+        .map(|c| (c.addr.to_string(), c.action))
+        .collect()
+}
+
+/// The change at `addr`.
+pub fn change<'a>(plan: &'a Plan, addr: &str) -> &'a ResourceChange {
+    plan.changes
+        .iter()
+        .find(|c| c.addr.to_string() == addr)
+        .unwrap_or_else(|| panic!("no change for {addr}"))
+}
+
+/// The summaries of all diagnostics, joined.
+pub fn summaries(d: &Diagnostics) -> String {
+    d.0.iter()
+        .map(|d| format!("{}: {}", d.summary, d.detail.clone().unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
