@@ -132,10 +132,11 @@ impl Stack {
                 }
             }
             for v in module.variables.values() {
-                if let Some(d) = &v.default
-                    && let Err(d) = iac_lang::eval::evaluate_as(d, &v.ty, &ctx)
-                {
-                    diags.push(d);
+                let Some(default) = &v.default else { continue };
+                match iac_lang::eval::evaluate_as(default, &v.ty, &ctx) {
+                    Ok(value) if value.is_wholly_known() => diags.extend(iac_lang::vars::validate(v, &value, &module.dir)),
+                    Ok(_) => {}
+                    Err(d) => diags.push(d),
                 }
             }
             for o in module.outputs.values() {

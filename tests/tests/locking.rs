@@ -1,0 +1,57 @@
+//! The state lock: a second run is refused and told who holds it; force-unlock clears a
+//! lock left by a run that died.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use iac_e2e::{Emulator, Stack, iac_binary, unique};
+
+#[test]
+fn a_held_lock_is_reported_and_can_be_forced() {
+    let bucket = unique("iac-lock");
+    let stack = Stack::new(Emulator::Moto, &[("main.hcl", &format!("resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"{bucket}\"\n}}\n"))]);
+    let endpoint = &Emulator::Moto.running().endpoint;
+    // An apply waiting at its confirmation prompt holds the lock.
+    let mut holder = Command::new(iac_binary())
+        .args(["apply", "-no-color"])
+        .current_dir(stack.path())
+        .env("AWS_ACCESS_KEY_ID", &stack.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "eu-west-1")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock_file = stack.path().join(".iac/state.json.lock");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !lock_file.exists() {
+        assert!(Instant::now() < deadline, "the apply never took the lock");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+
+    let refused = stack.iac(&["plan", "-no-color"]).expect(1);
+    assert!(refused.stderr.contains("Error acquiring the state lock"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("Operation: apply"), "{}", refused.stderr);
+    assert!(refused.stderr.contains(&format!("Pid:       {}", holder.id())), "{}", refused.stderr);
+
+    let waited = Instant::now();
+    stack.iac(&["plan", "-lock-timeout=1s"]).expect(1);
+    assert!(waited.elapsed() >= Duration::from_millis(900), "-lock-timeout waits");
+    stack.iac(&["plan", "-lock=false"]).expect(0);
+
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    let mut out = String::new();
+    let _ = holder.stdout.take().unwrap().read_to_string(&mut out);
+    let stale = stack.iac(&["plan", "-no-color"]).expect(1);
+    assert!(stale.stderr.contains("no longer running"), "{}", stale.stderr);
+    let id = stale.stderr.lines().find_map(|l| l.trim().strip_prefix("ID:")).map(|s| s.trim().to_string()).expect("the lock id is shown");
+    stack.iac(&["force-unlock", "-force", "wrong-id"]).expect(1);
+    stack.iac(&["force-unlock", "-force", &id]).expect(0);
+    stack.iac(&["plan"]).expect(0);
+    assert!(stack.state_bytes().is_none(), "nothing was applied");
+}
