@@ -61,9 +61,7 @@ impl Stack {
                 }
             }
         }
-        if diags.has_errors() {
-            return Err(diags);
-        }
+        diags.extend(check_schemas(&tree, providers).0);
         let graph = match Graph::build(&tree) {
             Ok(g) => g,
             Err(ds) => {
@@ -71,6 +69,9 @@ impl Stack {
                 return Err(diags);
             }
         };
+        if diags.has_errors() {
+            return Err(diags);
+        }
         let mut hasher = sha2::Sha256::new();
         for (path, module) in tree.walk() {
             for &f in &module.files {
@@ -94,59 +95,75 @@ impl Stack {
         })
     }
 
-    /// Checks every resource, data source and provider block against its schema, with
-    /// every reference standing for a value not known yet (no provider is called).
-    pub fn validate(&self, providers: &Providers) -> Diagnostics {
-        struct Unknowns;
-        impl Scope for Unknowns {
-            fn resolve(
-                &self,
-                _: &str,
-                attrs: &[&str],
-                _: &Span,
-            ) -> Result<(Value, usize), Diagnostic> {
-                Ok((Value::Unknown, attrs.len()))
-            }
-        }
+    /// Checks each variable's default against its `validation` rules (what `iac
+    /// validate` adds to loading: a value given with `-var` may replace a bad default).
+    pub fn validate_defaults(&self) -> Diagnostics {
         let mut diags = Diagnostics::default();
         for (_, module) in self.tree.walk() {
-            let ctx = EvalContext::new(&Unknowns, &module.dir);
-            for res in &module.resources {
-                if let Some(schema) = provider_schema(providers, res)
-                    && let Err(ds) = decode::decode_body(&res.body, schema, &ctx, &res.span)
-                {
-                    diags.extend(ds);
-                }
-                for e in res.count.iter().chain(&res.for_each) {
-                    if let Err(d) = iac_lang::eval::evaluate(e, &ctx) {
-                        diags.push(d);
-                    }
-                }
-            }
-            for p in &module.providers {
-                if let Some(provider) = providers.get(&p.name)
-                    && let Err(ds) =
-                        decode::decode_body(&p.body, &provider.schema().provider, &ctx, &p.span)
-                {
-                    diags.extend(ds);
-                }
-            }
+            let ctx = EvalContext::new(&iac_lang::eval::NoScope, &module.dir);
             for v in module.variables.values() {
                 let Some(default) = &v.default else { continue };
-                match iac_lang::eval::evaluate_as(default, &v.ty, &ctx) {
-                    Ok(value) if value.is_wholly_known() => diags.extend(iac_lang::vars::validate(v, &value, &module.dir)),
-                    Ok(_) => {}
-                    Err(d) => diags.push(d),
-                }
-            }
-            for o in module.outputs.values() {
-                if let Err(d) = iac_lang::eval::evaluate(&o.value, &ctx) {
-                    diags.push(d);
+                if let Ok(value) = iac_lang::eval::evaluate_as(default, &v.ty, &ctx) {
+                    diags.extend(iac_lang::vars::validate(v, &value, &module.dir));
                 }
             }
         }
         diags
     }
+}
+
+/// Checks every resource, data source and provider block against its schema, and
+/// variable defaults against their types, with every reference
+/// standing for a value not known yet (no provider is called).
+fn check_schemas(tree: &ModuleTree, providers: &Providers) -> Diagnostics {
+    struct Unknowns;
+    impl Scope for Unknowns {
+        fn resolve(
+            &self,
+            _: &str,
+            attrs: &[&str],
+            _: &Span,
+        ) -> Result<(Value, usize), Diagnostic> {
+            Ok((Value::Unknown, attrs.len()))
+        }
+    }
+    let mut diags = Diagnostics::default();
+    for (_, module) in tree.walk() {
+        let ctx = EvalContext::new(&Unknowns, &module.dir);
+        for res in &module.resources {
+            if let Some(schema) = provider_schema(providers, res)
+                && let Err(ds) = decode::decode_body(&res.body, schema, &ctx, &res.span)
+            {
+                diags.extend(ds);
+            }
+            for e in res.count.iter().chain(&res.for_each) {
+                if let Err(d) = iac_lang::eval::evaluate(e, &ctx) {
+                    diags.push(d);
+                }
+            }
+        }
+        for p in &module.providers {
+            if let Some(provider) = providers.get(&p.name)
+                && let Err(ds) =
+                    decode::decode_body(&p.body, &provider.schema().provider, &ctx, &p.span)
+            {
+                diags.extend(ds);
+            }
+        }
+        for v in module.variables.values() {
+            if let Some(default) = &v.default
+                && let Err(d) = iac_lang::eval::evaluate_as(default, &v.ty, &ctx)
+            {
+                diags.push(d);
+            }
+        }
+        for o in module.outputs.values() {
+            if let Err(d) = iac_lang::eval::evaluate(&o.value, &ctx) {
+                diags.push(d);
+            }
+        }
+    }
+    diags
 }
 
 fn provider_schema<'a>(

@@ -16,7 +16,7 @@ use crate::ui::Ui;
 pub fn validate(a: StackArg, sources: &mut Sources) -> Result<i32, Failed> {
     let providers = context::providers();
     let diags = match Stack::load(&a.dir, sources, &providers) {
-        Ok(stack) => stack.validate(&providers),
+        Ok(stack) => stack.validate_defaults(),
         Err(d) => d,
     };
     if a.json {
