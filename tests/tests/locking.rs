@@ -10,7 +10,13 @@ use iac_e2e::{Emulator, Stack, iac_binary, unique};
 #[test]
 fn a_held_lock_is_reported_and_can_be_forced() {
     let bucket = unique("iac-lock");
-    let stack = Stack::new(Emulator::Moto, &[("main.hcl", &format!("resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"{bucket}\"\n}}\n"))]);
+    let stack = Stack::new(
+        Emulator::Moto,
+        &[(
+            "main.hcl",
+            &format!("resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"{bucket}\"\n}}\n"),
+        )],
+    );
     let endpoint = &Emulator::Moto.running().endpoint;
     // An apply waiting at its confirmation prompt holds the lock.
     let mut holder = Command::new(iac_binary())
@@ -34,13 +40,30 @@ fn a_held_lock_is_reported_and_can_be_forced() {
     std::thread::sleep(Duration::from_millis(300));
 
     let refused = stack.iac(&["plan", "-no-color"]).expect(1);
-    assert!(refused.stderr.contains("Error acquiring the state lock"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("Operation: apply"), "{}", refused.stderr);
-    assert!(refused.stderr.contains(&format!("Pid:       {}", holder.id())), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("Error acquiring the state lock"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("Operation: apply"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("Pid:       {}", holder.id())),
+        "{}",
+        refused.stderr
+    );
 
     let waited = Instant::now();
     stack.iac(&["plan", "-lock-timeout=1s"]).expect(1);
-    assert!(waited.elapsed() >= Duration::from_millis(900), "-lock-timeout waits");
+    assert!(
+        waited.elapsed() >= Duration::from_millis(900),
+        "-lock-timeout waits"
+    );
     stack.iac(&["plan", "-lock=false"]).expect(0);
 
     holder.kill().unwrap();
@@ -48,8 +71,17 @@ fn a_held_lock_is_reported_and_can_be_forced() {
     let mut out = String::new();
     let _ = holder.stdout.take().unwrap().read_to_string(&mut out);
     let stale = stack.iac(&["plan", "-no-color"]).expect(1);
-    assert!(stale.stderr.contains("no longer running"), "{}", stale.stderr);
-    let id = stale.stderr.lines().find_map(|l| l.trim().strip_prefix("ID:")).map(|s| s.trim().to_string()).expect("the lock id is shown");
+    assert!(
+        stale.stderr.contains("no longer running"),
+        "{}",
+        stale.stderr
+    );
+    let id = stale
+        .stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("ID:"))
+        .map(|s| s.trim().to_string())
+        .expect("the lock id is shown");
     stack.iac(&["force-unlock", "-force", "wrong-id"]).expect(1);
     stack.iac(&["force-unlock", "-force", &id]).expect(0);
     stack.iac(&["plan"]).expect(0);

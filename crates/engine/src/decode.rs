@@ -70,10 +70,12 @@ pub fn decode_body(
         }
     }
     let mut blocks: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut unknown_blocks: Vec<&str> = Vec::new();
     for block in &body.blocks {
         if block.kind == "dynamic" {
             match expand_dynamic(block, schema, ctx) {
-                Ok((kind, values)) => blocks.entry(kind).or_default().extend(values),
+                Ok((kind, Some(values))) => blocks.entry(kind).or_default().extend(values),
+                Ok((kind, None)) => unknown_blocks.push(kind),
                 Err(ds) => diags.extend(ds),
             }
             continue;
@@ -123,6 +125,10 @@ pub fn decode_body(
         out.insert(name.clone(), Value::Null);
     }
     for (name, nested) in &schema.blocks {
+        if unknown_blocks.contains(&name.as_str()) {
+            out.insert(name.clone(), Value::Unknown);
+            continue;
+        }
         let items = blocks.remove(name.as_str()).unwrap_or_default();
         if let Err(d) = check_count(name, nested, items.len(), header) {
             diags.push(d);
@@ -187,12 +193,13 @@ impl Scope for WithIterator<'_> {
     }
 }
 
-/// Expands `dynamic "kind" { for_each = ..., iterator = it, content { ... } }`.
+/// Expands `dynamic "kind" { for_each = ..., iterator = it, content { ... } }`; the
+/// blocks are `None` (unknown) while `for_each` is.
 fn expand_dynamic<'s>(
     block: &Block,
     schema: &'s Schema,
     ctx: &EvalContext,
-) -> Result<(&'s str, Vec<Value>), Vec<Diagnostic>> {
+) -> Result<(&'s str, Option<Vec<Value>>), Vec<Diagnostic>> {
     let err = |summary: &str, detail: String| {
         vec![Diagnostic::error(summary, Some(block.span.clone())).with_detail(detail)]
     };
@@ -242,14 +249,7 @@ fn expand_dynamic<'s>(
             .collect(),
         Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
         Value::Null => Vec::new(),
-        Value::Unknown => {
-            return Err(vec![
-                Diagnostic::error("Invalid dynamic for_each value", Some(for_each.expr.span()))
-                    .with_detail(
-                        "The for_each value of a dynamic block must be known during planning.",
-                    ),
-            ]);
-        }
+        Value::Unknown => return Ok((kind.as_str(), None)),
         other => {
             return Err(vec![
                 Diagnostic::error("Invalid dynamic for_each value", Some(for_each.expr.span()))
@@ -275,7 +275,7 @@ fn expand_dynamic<'s>(
         }
     }
     if diags.is_empty() {
-        Ok((kind.as_str(), values))
+        Ok((kind.as_str(), Some(values)))
     } else {
         Err(diags)
     }

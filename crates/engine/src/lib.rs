@@ -118,12 +118,7 @@ impl Stack {
 fn check_schemas(tree: &ModuleTree, providers: &Providers) -> Diagnostics {
     struct Unknowns;
     impl Scope for Unknowns {
-        fn resolve(
-            &self,
-            _: &str,
-            attrs: &[&str],
-            _: &Span,
-        ) -> Result<(Value, usize), Diagnostic> {
+        fn resolve(&self, _: &str, attrs: &[&str], _: &Span) -> Result<(Value, usize), Diagnostic> {
             Ok((Value::Unknown, attrs.len()))
         }
     }
