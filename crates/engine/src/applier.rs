@@ -205,16 +205,26 @@ impl Applier<'_> {
                 }
             }
         }
+        let mut by_address: HashMap<String, Vec<NodeIndex>> = HashMap::new();
         for (d, c) in &destroys {
-            for dep in &c.dependencies {
-                for (other, oc) in &destroys {
-                    if other != d
-                        && static_address(&oc.addr) == *dep
-                        && !g.contains_edge(*d, *other)
-                    {
-                        g.add_edge(*d, *other, ());
-                    }
-                }
+            by_address
+                .entry(static_address(&c.addr))
+                .or_default()
+                .push(*d);
+        }
+        for (d, c) in &destroys {
+            let mut after: Vec<NodeIndex> = c
+                .dependencies
+                .iter()
+                .filter_map(|dep| by_address.get(dep))
+                .flatten()
+                .copied()
+                .filter(|o| o != d)
+                .collect();
+            after.sort();
+            after.dedup();
+            for other in after {
+                g.add_edge(*d, other, ());
             }
         }
         let subset: HashSet<NodeIndex> = if self.plan.targets.is_empty() {

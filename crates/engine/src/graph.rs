@@ -176,7 +176,13 @@ impl Builder {
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex) {
-        if !self.graph.contains_edge(from, to) {
+        // Looked up from the target's side: a provider feeds thousands of resources,
+        // but each node depends on few things.
+        let exists = self
+            .graph
+            .neighbors_directed(to, petgraph::Direction::Incoming)
+            .any(|n| n == from);
+        if !exists {
             self.graph.add_edge(from, to, ());
         }
     }

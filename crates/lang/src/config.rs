@@ -233,7 +233,10 @@ pub struct Module {
     pub variables: BTreeMap<String, Variable>,
     pub locals: BTreeMap<String, Local>,
     pub outputs: BTreeMap<String, Output>,
+    /// Resource and data blocks in source order; add them with [`Module::add_resource`].
     pub resources: Vec<Resource>,
+    /// Where each (mode, type, name) sits in `resources`.
+    pub(crate) resource_index: std::collections::HashMap<(Mode, String, String), usize>,
     pub module_calls: BTreeMap<String, ModuleCall>,
     pub moved: Vec<Moved>,
     pub removed: Vec<Removed>,
@@ -242,9 +245,21 @@ pub struct Module {
 impl Module {
     /// The resource or data block with this mode, type and name.
     pub fn resource(&self, mode: Mode, ty: &str, name: &str) -> Option<&Resource> {
-        self.resources
-            .iter()
-            .find(|r| r.mode == mode && r.ty == ty && r.name == name)
+        self.resource_index
+            .get(&(mode, ty.to_string(), name.to_string()))
+            .map(|&i| &self.resources[i])
+    }
+
+    /// Adds a resource block; returns the one already declared under the same mode,
+    /// type and name instead, if there is one.
+    pub fn add_resource(&mut self, r: Resource) -> Result<(), &Resource> {
+        let key = (r.mode, r.ty.clone(), r.name.clone());
+        if let Some(&i) = self.resource_index.get(&key) {
+            return Err(&self.resources[i]);
+        }
+        self.resource_index.insert(key, self.resources.len());
+        self.resources.push(r);
+        Ok(())
     }
 }
 

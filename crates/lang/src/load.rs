@@ -551,22 +551,14 @@ impl Loader<'_> {
             }
         }
         block.body.blocks = rest;
-        if let Some(existing) = self.module.resource(mode, &ty, &name) {
-            let kind = if mode == Mode::Data {
-                "data source"
-            } else {
-                "resource"
-            };
-            self.diags.push(
-                Diagnostic::error(
-                    format!("Duplicate {kind} \"{ty}\" \"{name}\""),
-                    Some(block.span.clone()),
-                )
-                .with_related(existing.span.clone(), "first declared here"),
-            );
-            return;
-        }
-        self.module.resources.push(Resource {
+        let kind = if mode == Mode::Data {
+            "data source"
+        } else {
+            "resource"
+        };
+        let summary = format!("Duplicate {kind} \"{ty}\" \"{name}\"");
+        let span = block.span.clone();
+        let added = self.module.add_resource(Resource {
             mode,
             ty,
             name,
@@ -579,6 +571,12 @@ impl Loader<'_> {
             lifecycle,
             body: block.body,
         });
+        if let Err(existing) = added {
+            let first = existing.span.clone();
+            self.diags.push(
+                Diagnostic::error(summary, Some(span)).with_related(first, "first declared here"),
+            );
+        }
     }
 
     fn provider_ref(&mut self, attr: &Attr) -> Option<(String, Option<String>, Span)> {

@@ -126,10 +126,9 @@ impl ProviderClient for MemClient {
         if type_name == "mem_thing"
             && planned.get("label").is_unknown()
             && planned.get("name").is_wholly_known()
+            && let Some(name) = planned.get("name").as_str()
         {
-            if let Some(name) = planned.get("name").as_str() {
-                planned = with(&planned, "label", Value::from(format!("label-{name}")));
-            }
+            planned = with(&planned, "label", Value::from(format!("label-{name}")));
         }
         let _ = prior;
         Ok(PlannedState {
