@@ -5,8 +5,10 @@ use iac_e2e::{Emulator, Stack, unique};
 
 const GOOD: &str = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"BUCKET\"\n}\n";
 
-/// (name, files, expected pieces of stderr)
-fn cases() -> Vec<(&'static str, Vec<(&'static str, String)>, Vec<&'static str>)> {
+/// One kind of bad input: its name, the files that show it, and what stderr must say.
+type Case = (&'static str, Vec<(&'static str, String)>, Vec<&'static str>);
+
+fn cases() -> Vec<Case> {
     let base = |extra: &str| format!("{GOOD}{extra}");
     vec![
         (
