@@ -76,6 +76,7 @@ struct Applier<'a> {
     state: Mutex<State>,
     backend: &'a dyn Backend,
     progress: &'a dyn Progress,
+    stop: &'a AtomicBool,
 }
 
 /// Applies `plan` to `stack`, saving state through `backend` after each operation.
@@ -94,6 +95,7 @@ pub async fn apply(
         state: Mutex::new(plan.prior_state.clone()),
         backend,
         progress,
+        stop,
     };
     let (graph, subset) = applier.build_graph();
     if let Err(e) = applier.persist() {
@@ -396,13 +398,15 @@ impl Applier<'_> {
         config: Value,
     ) -> bool {
         let addr = change.addr.to_string();
+        let Some(_turn) = self.turn().await else {
+            return false;
+        };
         let started = Instant::now();
         self.progress.event(Event::Started {
             addr: addr.clone(),
             action: Action::Read,
         });
         let result = {
-            let _permit = self.walk.limit.acquire().await.expect("semaphore open");
             client
                 .read_data(&res.ty, &config.clone().unmark_deep().0)
                 .await
@@ -488,6 +492,9 @@ impl Applier<'_> {
             Action::Update
         };
         let addr_text = addr.to_string();
+        let Some(_turn) = self.turn().await else {
+            return false;
+        };
         self.progress.event(Event::Started {
             addr: addr_text.clone(),
             action,
@@ -495,7 +502,6 @@ impl Applier<'_> {
         let started = Instant::now();
         let plain_final = final_plan.clone().unmark_deep().0;
         let result = {
-            let _permit = self.walk.limit.acquire().await.expect("semaphore open");
             let op = async {
                 match (action, change.before.as_ref()) {
                     (Action::Update, Some(before)) => {
@@ -554,6 +560,18 @@ impl Applier<'_> {
                 false
             }
         }
+    }
+
+    /// Waits for a free slot (`-parallelism`) to call the provider; `None` once the run
+    /// has been interrupted, so queued operations never start.
+    async fn turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        let permit = self
+            .walk
+            .limit
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        (!self.stop.load(Ordering::SeqCst)).then_some(permit)
     }
 
     async fn with_ticker<T>(
@@ -623,13 +641,15 @@ impl Applier<'_> {
         let Some(before) = &change.before else {
             return true;
         };
+        let Some(_turn) = self.turn().await else {
+            return false;
+        };
         self.progress.event(Event::Started {
             addr: addr.clone(),
             action: Action::Delete,
         });
         let started = Instant::now();
         let result = {
-            let _permit = self.walk.limit.acquire().await.expect("semaphore open");
             self.with_ticker(
                 &addr,
                 Action::Delete,
