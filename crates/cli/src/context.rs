@@ -17,6 +17,29 @@ pub fn providers() -> Providers {
     p
 }
 
+/// The schema of a resource or data source type, by provider name.
+pub fn schema<'a>(
+    providers: &'a Providers,
+    provider: &str,
+    mode: iac_lang::config::Mode,
+    ty: &str,
+) -> Option<&'a iac_provider::Schema> {
+    let p = providers.get(provider)?;
+    match mode {
+        iac_lang::config::Mode::Managed => p.schema().resources.get(ty),
+        iac_lang::config::Mode::Data => p.schema().data_sources.get(ty),
+    }
+}
+
+/// The schema of the resource a change is about.
+pub fn change_schema<'a>(
+    providers: &'a Providers,
+    c: &iac_engine::plan::ResourceChange,
+) -> Option<&'a iac_provider::Schema> {
+    let name = iac_engine::parse_provider_address(&c.provider)?.0;
+    schema(providers, &name, c.addr.resource.mode, &c.addr.resource.ty)
+}
+
 /// A command failed; the diagnostics say why.
 pub struct Failed(pub Diagnostics);
 

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use iac_engine::plan::{Action, Plan, PlanMode, ResourceChange};
 use iac_lang::config::Mode;
+use iac_provider::Schema;
 use iac_value::{Path, PathStep, Value};
 
 use crate::ui::Ui;
@@ -12,11 +13,14 @@ use crate::ui::Ui;
 const UNKNOWN: &str = "(known after apply)";
 const SENSITIVE: &str = "(sensitive value)";
 
+/// Finds the schema of a change's resource type, to render its nested blocks as blocks.
+pub type SchemaOf<'a> = &'a dyn Fn(&ResourceChange) -> Option<&'a Schema>;
+
 /// The plan as the terminal shows it.
-pub fn plan(plan: &Plan, ui: &Ui) -> String {
+pub fn plan(plan: &Plan, ui: &Ui, schemas: SchemaOf) -> String {
     let mut out = String::new();
     if !plan.drift.is_empty() {
-        render_drift(plan, ui, &mut out);
+        render_drift(plan, ui, schemas, &mut out);
     }
     if plan.mode == PlanMode::RefreshOnly {
         if plan.drift.is_empty() {
@@ -62,7 +66,7 @@ pub fn plan(plan: &Plan, ui: &Ui) -> String {
     out.push_str("\niac will perform the following actions:\n");
     for c in actions {
         out.push('\n');
-        render_change(c, ui, &mut out);
+        render_change(c, ui, schemas, &mut out);
     }
     let (add, change, destroy) = plan.summary();
     let forget = plan
@@ -86,7 +90,7 @@ pub fn plan(plan: &Plan, ui: &Ui) -> String {
     out
 }
 
-fn render_drift(plan: &Plan, ui: &Ui, out: &mut String) {
+fn render_drift(plan: &Plan, ui: &Ui, schemas: SchemaOf, out: &mut String) {
     out.push_str(&format!(
         "\n{}\n\niac detected the following changes made outside of iac since the last apply:\n",
         ui.bold("Note: Objects have changed outside of iac")
@@ -111,7 +115,15 @@ fn render_drift(plan: &Plan, ui: &Ui, out: &mut String) {
             c.addr.resource.ty,
             c.addr.resource.name
         );
-        body(c.before.as_ref(), c.after.as_ref(), &[], 6, ui, out);
+        body(
+            c.before.as_ref(),
+            c.after.as_ref(),
+            &[],
+            schemas(c),
+            6,
+            ui,
+            out,
+        );
         out.push_str("    }\n");
     }
     if plan.mode != PlanMode::RefreshOnly {
@@ -127,7 +139,7 @@ fn block_kind(c: &ResourceChange) -> &'static str {
     }
 }
 
-fn render_change(c: &ResourceChange, ui: &Ui, out: &mut String) {
+fn render_change(c: &ResourceChange, ui: &Ui, schemas: SchemaOf, out: &mut String) {
     let addr = c.addr.to_string();
     let header = match c.action {
         Action::Create => format!("# {addr} will be created"),
@@ -197,7 +209,7 @@ fn render_change(c: &ResourceChange, ui: &Ui, out: &mut String) {
     } else {
         c.before.as_ref()
     };
-    body(before, after, &c.replace_paths, 6, ui, out);
+    body(before, after, &c.replace_paths, schemas(c), 6, ui, out);
     out.push_str("    }\n");
 }
 
@@ -206,17 +218,28 @@ fn body(
     before: Option<&Value>,
     after: Option<&Value>,
     replace: &[Path],
+    schema: Option<&Schema>,
     indent: usize,
     ui: &Ui,
     out: &mut String,
 ) {
+    let is_block = |k: &str, bv: Option<&Value>, av: Option<&Value>| match schema {
+        Some(s) => s.blocks.contains_key(k),
+        None => is_block_list(bv) || is_block_list(av),
+    };
     let empty = std::collections::BTreeMap::new();
     let b = before.and_then(Value::as_map).unwrap_or(&empty);
     let a = after.and_then(Value::as_map).unwrap_or(&empty);
     let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
     let width = keys
         .iter()
-        .filter(|k| !is_block_list(b.get(k.as_str())) && !is_block_list(a.get(k.as_str())))
+        .filter(|k| {
+            let (bv, av) = (
+                before.map(|_| b.get(k.as_str()).unwrap_or(&Value::Null)),
+                after.map(|_| a.get(k.as_str()).unwrap_or(&Value::Null)),
+            );
+            !is_block(k, bv, av) && shown(bv, av)
+        })
         .map(|k| k.len())
         .max()
         .unwrap_or(0);
@@ -225,7 +248,7 @@ fn body(
     for k in keys {
         let bv = before.map(|_| b.get(k.as_str()).unwrap_or(&Value::Null));
         let av = after.map(|_| a.get(k.as_str()).unwrap_or(&Value::Null));
-        if is_block_list(bv) || is_block_list(av) {
+        if is_block(k, bv, av) {
             blocks.push((k, bv, av));
             continue;
         }
@@ -237,7 +260,10 @@ fn body(
         }
     }
     for (k, bv, av) in blocks {
-        nested_blocks(k, bv, av, indent, ui, out);
+        let nested = schema
+            .and_then(|s| s.blocks.get(k.as_str()))
+            .map(|b| &b.schema);
+        nested_blocks(k, bv, av, nested, indent, ui, out);
     }
     if hidden > 0 && before.is_some() && after.is_some() {
         let _ = writeln!(
@@ -251,6 +277,16 @@ fn body(
 
 fn is_block_list(v: Option<&Value>) -> bool {
     matches!(v.and_then(Value::as_items), Some(items) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_))))
+}
+
+/// Whether an attribute change produces a line (unset and unchanged ones do not).
+fn shown(before: Option<&Value>, after: Option<&Value>) -> bool {
+    match (before, after) {
+        (None, Some(a)) => !a.is_null(),
+        (Some(b), None) => !b.is_null(),
+        (Some(b), Some(a)) => !same(b, a),
+        (None, None) => false,
+    }
 }
 
 fn same(a: &Value, b: &Value) -> bool {
@@ -343,7 +379,17 @@ fn map_entries(
     out: &mut String,
 ) {
     let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
-    let width = keys.iter().map(|k| quoted(k).len()).max().unwrap_or(0);
+    let width = keys
+        .iter()
+        .filter(|k| {
+            shown(
+                Some(b.get(k.as_str()).unwrap_or(&Value::Null)),
+                Some(a.get(k.as_str()).unwrap_or(&Value::Null)),
+            )
+        })
+        .map(|k| quoted(k).len())
+        .max()
+        .unwrap_or(0);
     let mut hidden = 0;
     for k in keys {
         let key = quoted(k);
@@ -370,17 +416,36 @@ fn map_entries(
     }
 }
 
+/// The blocks of one nested block type: a single block's object, or a list or set.
+fn block_items(v: Option<&Value>) -> &[Value] {
+    match v {
+        Some(m @ Value::Map(_)) => std::slice::from_ref(m),
+        Some(v) => v.as_items().unwrap_or(&[]),
+        None => &[],
+    }
+}
+
 fn nested_blocks(
     k: &str,
     before: Option<&Value>,
     after: Option<&Value>,
+    schema: Option<&Schema>,
     indent: usize,
     ui: &Ui,
     out: &mut String,
 ) {
     let pad = " ".repeat(indent);
-    let bi = before.and_then(Value::as_items).unwrap_or(&[]);
-    let ai = after.and_then(Value::as_items).unwrap_or(&[]);
+    if after.is_some_and(Value::is_unknown) {
+        let _ = writeln!(
+            out,
+            "{pad}{} {k} {{\n{pad}    {}\n{pad}  }}",
+            ui.yellow("~"),
+            show(&Value::Unknown, indent, ui)
+        );
+        return;
+    }
+    let bi = block_items(before);
+    let ai = block_items(after);
     for i in 0..bi.len().max(ai.len()) {
         let (b, a) = (bi.get(i), ai.get(i));
         let sym = match (b, a) {
@@ -394,6 +459,7 @@ fn nested_blocks(
             b.filter(|_| before.is_some()),
             a.filter(|_| after.is_some()),
             &[],
+            schema,
             indent + 4,
             ui,
             out,

@@ -39,7 +39,13 @@ pub async fn apply(
             PlanMode::Normal
         };
         let plan = make_plan(&p, &a.opts, mode, raw, sources, &ui).await?;
-        print!("{}", render::plan(&plan, &ui));
+        print!(
+            "{}",
+            render::plan(&plan, &ui, &|c| crate::context::change_schema(
+                &p.providers,
+                c
+            ))
+        );
         (p, plan, false)
     };
     if !plan.has_changes() && plan.mode != PlanMode::RefreshOnly {

@@ -135,7 +135,10 @@ pub fn show(a: ShowArgs, ui: Ui) -> Result<i32, Failed> {
         if a.json {
             println!("{}", iac_engine::plan_json::to_terraform_json(&plan));
         } else {
-            print!("{}", render::plan(&plan, &ui));
+            print!(
+                "{}",
+                render::plan(&plan, &ui, &|c| context::change_schema(&providers, c))
+            );
         }
         return Ok(0);
     }

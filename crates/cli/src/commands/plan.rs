@@ -123,7 +123,10 @@ pub async fn plan(
     if a.json {
         println!("{}", iac_engine::plan_json::to_terraform_json(&plan));
     } else {
-        print!("{}", render::plan(&plan, &ui));
+        print!(
+            "{}",
+            render::plan(&plan, &ui, &|c| context::change_schema(&p.providers, c))
+        );
     }
     if let Some(out) = &a.out {
         write_private(out, iac_engine::plan_json::to_plan_file(&plan).as_bytes()).map_err(|e| {
