@@ -332,7 +332,7 @@ impl Applier<'_> {
         rep: Repetition,
     ) -> bool {
         let Some(change) = self.plan.change(&addr) else {
-            if self.plan.targets.is_empty() {
+            if self.plan.targets.is_empty() && self.plan.mode == PlanMode::Normal {
                 self.walk.report(Diagnostic::error(format!("{addr} is not in the plan"), Some(res.span.clone())).with_detail(
                     "The configuration now expands to an instance the saved plan did not include. Make a new plan.",
                 ));
