@@ -193,3 +193,63 @@ pub fn static_traversal(expr: &Expr) -> Option<Vec<Step>> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Sources;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    fn refs(src: &str) -> Vec<(String, Vec<String>)> {
+        let mut sources = Sources::default();
+        let file = sources.add(Path::new("t.hcl"), src.to_string());
+        let expr = hcl_edit::parser::parse_expr(sources.text(file)).unwrap();
+        references(&Expr {
+            file,
+            expr: Arc::new(expr),
+        })
+        .into_iter()
+        .map(|r| (r.root, r.attrs))
+        .collect()
+    }
+
+    #[test]
+    fn finds_references_but_not_for_variables() {
+        let got =
+            refs(r#"[for k, v in var.m : "${k}-${v.x}-${aws_s3_bucket.b[k].arn}-${local.y}"]"#);
+        assert_eq!(
+            got,
+            vec![
+                ("var".into(), vec!["m".into()]),
+                ("aws_s3_bucket".into(), vec!["b".into()]),
+                ("local".into(), vec!["y".into()]),
+            ]
+        );
+        assert_eq!(
+            refs("module.web.out[0]"),
+            vec![("module".into(), vec!["web".into(), "out".into()])]
+        );
+    }
+
+    #[test]
+    fn static_traversals() {
+        let mut sources = Sources::default();
+        let file = sources.add(Path::new("t.hcl"), "module.a[\"k\"].aws_x.y[2]".into());
+        let expr = Expr {
+            file,
+            expr: Arc::new(hcl_edit::parser::parse_expr(sources.text(file)).unwrap()),
+        };
+        assert_eq!(
+            static_traversal(&expr).unwrap(),
+            vec![
+                Step::Name("module".into()),
+                Step::Name("a".into()),
+                Step::Key("k".into()),
+                Step::Name("aws_x".into()),
+                Step::Name("y".into()),
+                Step::Index(2)
+            ]
+        );
+    }
+}

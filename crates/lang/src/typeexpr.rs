@@ -162,3 +162,55 @@ fn parse(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Sources;
+
+    fn parse_str(src: &str) -> Result<Type, Diagnostic> {
+        let mut sources = Sources::default();
+        let file = sources.add(Path::new("t.hcl"), src.to_string());
+        let expr = hcl_edit::parser::parse_expr(sources.text(file)).unwrap();
+        parse_type(&Expr {
+            file,
+            expr: std::sync::Arc::new(expr),
+        })
+        .map(|(t, _)| t)
+    }
+
+    #[test]
+    fn type_constraints() {
+        assert_eq!(parse_str("string").unwrap(), Type::String);
+        assert_eq!(
+            parse_str("list(map(number))").unwrap(),
+            Type::list(Type::map(Type::Number))
+        );
+        assert_eq!(
+            parse_str("tuple([string, bool])").unwrap(),
+            Type::Tuple(vec![Type::String, Type::Bool])
+        );
+        let Type::Object(attrs) =
+            parse_str("object({ name = string, size = optional(number, 2) })").unwrap()
+        else {
+            panic!()
+        };
+        assert!(!attrs["name"].optional);
+        assert_eq!(
+            (attrs["size"].optional, attrs["size"].default.clone()),
+            (true, Some(Value::Number(2.0)))
+        );
+        assert!(
+            parse_str("strin")
+                .unwrap_err()
+                .detail
+                .unwrap()
+                .contains("is not a type")
+        );
+        assert!(
+            parse_str("optional(string)").is_err(),
+            "optional only inside object"
+        );
+        assert!(parse_str("list").is_err());
+    }
+}

@@ -269,3 +269,98 @@ pub fn validate(var: &Variable, value: &Value, base_dir: &Path) -> Vec<Diagnosti
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(dir: &Path, text: &str, sources: &mut Sources) -> Module {
+        std::fs::write(dir.join("main.hcl"), text).unwrap();
+        let (m, d) = crate::load_module(dir, sources);
+        assert!(!d.has_errors(), "{d:?}");
+        m
+    }
+
+    #[test]
+    fn precedence_env_files_then_flags_in_order() {
+        let dir = std::env::temp_dir().join(format!("iac-vars-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut sources = Sources::default();
+        let m = module(
+            &dir,
+            "variable \"a\" {}\nvariable \"b\" {}\nvariable \"c\" {}\nvariable \"n\" {\n  type = list(number)\n  default = []\n}\n",
+            &mut sources,
+        );
+        std::fs::write(dir.join("terraform.tfvars"), "a = \"file\"\nb = \"file\"\n").unwrap();
+        std::fs::write(dir.join("x.auto.tfvars"), "b = \"auto\"\n").unwrap();
+        let env = vec![
+            ("IAC_VAR_a".to_string(), "env".to_string()),
+            ("IAC_VAR_c".to_string(), "env".to_string()),
+        ];
+        let args = vec![VarArg::Pair("n=[1, 2]".into())];
+        let (values, diags) = root_variables(&dir, &m, &args, env, &mut sources);
+        assert!(!diags.has_errors(), "{diags:?}");
+        assert_eq!(
+            values["a"],
+            Value::from("file"),
+            "files beat the environment"
+        );
+        assert_eq!(
+            values["b"],
+            Value::from("auto"),
+            "auto files beat terraform.tfvars"
+        );
+        assert_eq!(values["c"], Value::from("env"));
+        assert_eq!(
+            values["n"],
+            Value::List(vec![Value::Number(1.0), Value::Number(2.0)]),
+            "-var values of complex types are read as expressions"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn required_undeclared_and_invalid_values_are_errors() {
+        let dir = std::env::temp_dir().join(format!("iac-vars-err-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut sources = Sources::default();
+        let m = module(
+            &dir,
+            "variable \"need\" {\n  type = number\n}\n",
+            &mut sources,
+        );
+        let (_, diags) = root_variables(
+            &dir,
+            &m,
+            &[VarArg::Pair("nope=1".into())],
+            std::iter::empty(),
+            &mut sources,
+        );
+        let text: Vec<String> = diags.0.iter().map(|d| d.summary.clone()).collect();
+        assert!(
+            text.iter()
+                .any(|s| s.contains("undeclared variable \"nope\"")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|s| s.contains("No value for required variable \"need\"")),
+            "{text:?}"
+        );
+        let (_, diags) = root_variables(
+            &dir,
+            &m,
+            &[VarArg::Pair("need=abc".into())],
+            std::iter::empty(),
+            &mut sources,
+        );
+        assert!(
+            diags.0[0]
+                .summary
+                .contains("Invalid value for variable \"need\""),
+            "{:?}",
+            diags.0
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
