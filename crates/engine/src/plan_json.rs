@@ -38,6 +38,12 @@ fn marks(v: Option<&Value>, f: fn(&Value) -> Json) -> Json {
     v.map_or(Json::Bool(false), f)
 }
 
+/// The provider's source address, as Terraform writes `provider_name` in plan JSON.
+fn provider_source(config_address: &str) -> String {
+    let name = crate::walk::parse_provider_address(config_address).map(|k| k.0).unwrap_or_default();
+    format!("registry.terraform.io/hashicorp/{name}")
+}
+
 fn change_json(c: &ResourceChange, redact: bool) -> Json {
     let r = &c.addr.resource;
     let mut obj = Map::new();
@@ -64,7 +70,7 @@ fn change_json(c: &ResourceChange, redact: bool) -> Json {
             obj.insert("index".into(), json!(s));
         }
     }
-    obj.insert("provider_name".into(), json!(c.provider));
+    obj.insert("provider_name".into(), json!(if redact { provider_source(&c.provider) } else { c.provider.clone() }));
     if let Some(prev) = &c.moved_from {
         obj.insert("previous_address".into(), json!(prev));
     }
@@ -116,7 +122,8 @@ fn output_json(o: &OutputChange, redact: bool) -> Json {
 }
 
 /// The plan in the shape of Terraform's `show -json` plan format. Sensitive values are
-/// null here (Terraform prints them); the `*_sensitive` mirrors say where they were.
+/// null here (Terraform prints them); the `*_sensitive` mirrors say where they were. The
+/// same files, variables and state always give the same text.
 pub fn to_terraform_json(plan: &Plan) -> Json {
     let variables: Map<String, Json> = plan
         .variables
@@ -130,7 +137,6 @@ pub fn to_terraform_json(plan: &Plan) -> Json {
         "resource_drift": plan.drift.iter().map(|c| change_json(c, true)).collect::<Vec<_>>(),
         "resource_changes": plan.changes.iter().map(|c| change_json(c, true)).collect::<Vec<_>>(),
         "output_changes": plan.outputs.iter().map(|(k, o)| (k.clone(), output_json(o, true))).collect::<Map<_, _>>(),
-        "prior_state": { "lineage": plan.state_lineage, "serial": plan.state_serial },
         "errored": false,
     })
 }

@@ -570,3 +570,53 @@ async fn state_writes_never_lose_a_created_object() {
         vec!["mem_thing.a".to_string()]
     );
 }
+
+#[tokio::test]
+async fn plans_are_deterministic_and_plan_files_round_trip() {
+    let h = Harness::new(
+        r#"
+variable "pw" {
+  default   = "hunter2"
+  sensitive = true
+}
+resource "mem_thing" "a" {
+  count  = 3
+  name   = "t${count.index}"
+  secret = var.pw
+}
+resource "mem_link" "l" {
+  for_each = { x = 1, y = 2 }
+  target   = mem_thing.a[each.value].id
+}
+output "ids" {
+  value = mem_thing.a[*].id
+}
+"#,
+    );
+    let first = h.plan().await.unwrap();
+    let second = h.plan().await.unwrap();
+    let json = iac_engine::plan_json::to_terraform_json(&first).to_string();
+    assert_eq!(json, iac_engine::plan_json::to_terraform_json(&second).to_string(), "two plans of the same inputs are identical");
+    assert!(!json.contains("hunter2"), "sensitive values stay out of plan JSON");
+
+    let text = iac_engine::plan_json::to_plan_file(&first);
+    let providers = h.providers();
+    let lookup = |p: &str, mode: iac_lang::config::Mode, ty: &str| {
+        let s = providers.get(p)?.schema();
+        match mode {
+            iac_lang::config::Mode::Managed => s.resources.get(ty),
+            iac_lang::config::Mode::Data => s.data_sources.get(ty),
+        }
+    };
+    let back = iac_engine::plan_json::from_plan_file(&text, &lookup).unwrap();
+    assert_eq!(back.changes, first.changes, "changes survive the plan file, unknowns and marks included");
+    assert_eq!(back.variables, first.variables);
+    assert_eq!(iac_engine::plan_json::to_plan_file(&back), text);
+    let link = change(&back, "mem_link.l[\"x\"]");
+    assert!(link.after.as_ref().unwrap().get("target").is_unknown());
+    assert!(change(&back, "mem_thing.a[0]").after.as_ref().unwrap().get("secret").is_sensitive());
+
+    let out = h.apply(&back).await;
+    assert!(out.diags.is_empty(), "{:?}", out.diags);
+    assert_eq!(h.state().resources.len(), 5);
+}
