@@ -29,6 +29,8 @@ pub enum Command {
     Output(OutputArgs),
     /// Show the state, or a saved plan.
     Show(ShowArgs),
+    /// Adopt an existing object into the state, under a resource block of the stack.
+    Import(ImportArgs),
     /// Inspect and change the state.
     #[command(subcommand)]
     State(StateCommand),
@@ -129,6 +131,25 @@ pub struct ApplyArgs {
     pub destroy: bool,
     #[command(flatten)]
     pub opts: PlanOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The resource instance to import into, e.g. aws_s3_bucket.logs.
+    pub address: String,
+    /// The object's id, as the resource type's documentation names it.
+    pub id: String,
+    /// The stack folder.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// Set a variable: -var 'name=value'.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variables from a file.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 #[derive(Args, Debug)]

@@ -39,6 +39,7 @@ async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
         Command::Validate(a) => commands::inspect::validate(a, &mut sources),
         Command::Output(a) => commands::inspect::output(a),
         Command::Show(a) => commands::inspect::show(a, ui),
+        Command::Import(a) => commands::import::import(a, ui, raw, &mut sources).await,
         Command::State(c) => commands::state::run(c),
         Command::Graph(a) => commands::inspect::graph(a, &mut sources),
         Command::Fmt(a) => commands::fmt::fmt(a, &mut sources),

@@ -9,6 +9,7 @@ pub mod applier;
 mod decode;
 mod exprs;
 pub mod graph;
+pub mod importer;
 pub mod plan;
 pub mod plan_json;
 pub mod planner;

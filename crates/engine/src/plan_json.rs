@@ -40,7 +40,9 @@ fn marks(v: Option<&Value>, f: fn(&Value) -> Json) -> Json {
 
 /// The provider's source address, as Terraform writes `provider_name` in plan JSON.
 fn provider_source(config_address: &str) -> String {
-    let name = crate::walk::parse_provider_address(config_address).map(|k| k.0).unwrap_or_default();
+    let name = crate::walk::parse_provider_address(config_address)
+        .map(|k| k.0)
+        .unwrap_or_default();
     format!("registry.terraform.io/hashicorp/{name}")
 }
 
@@ -70,7 +72,14 @@ fn change_json(c: &ResourceChange, redact: bool) -> Json {
             obj.insert("index".into(), json!(s));
         }
     }
-    obj.insert("provider_name".into(), json!(if redact { provider_source(&c.provider) } else { c.provider.clone() }));
+    obj.insert(
+        "provider_name".into(),
+        json!(if redact {
+            provider_source(&c.provider)
+        } else {
+            c.provider.clone()
+        }),
+    );
     if let Some(prev) = &c.moved_from {
         obj.insert("previous_address".into(), json!(prev));
     }

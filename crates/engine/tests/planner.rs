@@ -596,8 +596,15 @@ output "ids" {
     let first = h.plan().await.unwrap();
     let second = h.plan().await.unwrap();
     let json = iac_engine::plan_json::to_terraform_json(&first).to_string();
-    assert_eq!(json, iac_engine::plan_json::to_terraform_json(&second).to_string(), "two plans of the same inputs are identical");
-    assert!(!json.contains("hunter2"), "sensitive values stay out of plan JSON");
+    assert_eq!(
+        json,
+        iac_engine::plan_json::to_terraform_json(&second).to_string(),
+        "two plans of the same inputs are identical"
+    );
+    assert!(
+        !json.contains("hunter2"),
+        "sensitive values stay out of plan JSON"
+    );
 
     let text = iac_engine::plan_json::to_plan_file(&first);
     let providers = h.providers();
@@ -609,12 +616,22 @@ output "ids" {
         }
     };
     let back = iac_engine::plan_json::from_plan_file(&text, &lookup).unwrap();
-    assert_eq!(back.changes, first.changes, "changes survive the plan file, unknowns and marks included");
+    assert_eq!(
+        back.changes, first.changes,
+        "changes survive the plan file, unknowns and marks included"
+    );
     assert_eq!(back.variables, first.variables);
     assert_eq!(iac_engine::plan_json::to_plan_file(&back), text);
     let link = change(&back, "mem_link.l[\"x\"]");
     assert!(link.after.as_ref().unwrap().get("target").is_unknown());
-    assert!(change(&back, "mem_thing.a[0]").after.as_ref().unwrap().get("secret").is_sensitive());
+    assert!(
+        change(&back, "mem_thing.a[0]")
+            .after
+            .as_ref()
+            .unwrap()
+            .get("secret")
+            .is_sensitive()
+    );
 
     let out = h.apply(&back).await;
     assert!(out.diags.is_empty(), "{:?}", out.diags);

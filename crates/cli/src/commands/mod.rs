@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod fmt;
+pub mod import;
 pub mod inspect;
 pub mod plan;
 pub mod state;
