@@ -62,6 +62,17 @@ impl ModuleInstance {
         self.0.iter().map(|(n, _)| n.clone()).collect()
     }
 
+    /// Whether `other` is this module instance or inside it; a step written without a
+    /// key (`module.web`) stands for every instance of that call.
+    pub fn matches_prefix_of(&self, other: &ModuleInstance) -> bool {
+        self.0.len() <= other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((n, k), (on, ok))| n == on && (*k == InstanceKey::None || k == ok))
+    }
+
     /// The parent module instance and this instance's last step.
     pub fn parent(&self) -> Option<(ModuleInstance, &(String, InstanceKey))> {
         let (last, rest) = self.0.split_last()?;
@@ -138,10 +149,56 @@ impl Target {
     /// Whether `addr` is this target or inside it.
     pub fn contains(&self, addr: &InstanceAddr) -> bool {
         match self {
-            Target::Module(m) => addr.resource.module.0.starts_with(&m.0),
+            Target::Module(m) => m.matches_prefix_of(&addr.resource.module),
             Target::Resource(r) => &addr.resource == r,
             Target::Instance(i) => addr == i,
         }
+    }
+}
+
+impl Target {
+    /// The target as seen from inside module instance `m` (its addresses prefixed by `m`).
+    pub fn within(self, m: &ModuleInstance) -> Target {
+        let prefix =
+            |inner: &ModuleInstance| ModuleInstance(m.0.iter().chain(&inner.0).cloned().collect());
+        match self {
+            Target::Module(x) => Target::Module(prefix(&x)),
+            Target::Resource(mut r) => {
+                r.module = prefix(&r.module);
+                Target::Resource(r)
+            }
+            Target::Instance(mut i) => {
+                i.resource.module = prefix(&i.resource.module);
+                Target::Instance(i)
+            }
+        }
+    }
+
+    /// Where `addr` goes when `self` is renamed to `to`: a module's resources keep
+    /// their place inside it, a resource's instances keep their keys. `None` when
+    /// `addr` is not inside `self` or the two targets are of different kinds.
+    pub fn rename(&self, to: &Target, addr: &InstanceAddr) -> Option<InstanceAddr> {
+        if !self.contains(addr) {
+            return None;
+        }
+        let mut new = addr.clone();
+        match (self, to) {
+            (Target::Module(f), Target::Module(t)) => {
+                let mut prefix = t.0.clone();
+                if f.0.len() == t.0.len() {
+                    for (i, step) in prefix.iter_mut().enumerate() {
+                        if f.0[i].1 == InstanceKey::None && step.1 == InstanceKey::None {
+                            step.1 = addr.resource.module.0[i].1.clone();
+                        }
+                    }
+                }
+                new.resource.module.0.splice(0..f.0.len(), prefix);
+            }
+            (Target::Resource(_), Target::Resource(t)) => new.resource = t.clone(),
+            (Target::Instance(_) | Target::Resource(_), Target::Instance(t)) => new = t.clone(),
+            _ => return None,
+        }
+        Some(new)
     }
 }
 
@@ -321,6 +378,17 @@ mod tests {
                 .contains(&inst)
         );
         assert!(!parse_target("module.db").unwrap().contains(&inst));
+        let keyed = parse_instance("module.web[\"a\"].aws_s3_bucket.logs").unwrap();
+        assert!(
+            parse_target("module.web").unwrap().contains(&keyed),
+            "a keyless module step matches every instance"
+        );
+        assert!(!parse_target("module.web[\"b\"]").unwrap().contains(&keyed));
+        let renamed = parse_target("module.web")
+            .unwrap()
+            .rename(&parse_target("module.site").unwrap(), &keyed)
+            .unwrap();
+        assert_eq!(renamed.to_string(), "module.site[\"a\"].aws_s3_bucket.logs");
         assert!(
             !parse_target("module.web.aws_s3_bucket.logs[\"b\"]")
                 .unwrap()

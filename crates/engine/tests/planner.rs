@@ -637,3 +637,31 @@ output "ids" {
     assert!(out.diags.is_empty(), "{:?}", out.diags);
     assert_eq!(h.state().resources.len(), 5);
 }
+
+#[tokio::test]
+async fn moved_blocks_inside_modules_and_of_modules() {
+    let h = Harness::new(
+        "module \"old\" {\n  source   = \"./m\"\n  for_each = toset([\"a\", \"b\"])\n}\n",
+    );
+    h.write(
+        "m/main.hcl",
+        "resource \"mem_thing\" \"x\" {\n  name = \"x-${path.module}\"\n}\n",
+    );
+    h.converge().await;
+    h.write("m/main.hcl", "resource \"mem_thing\" \"y\" {\n  name = \"x-${path.module}\"\n}\nmoved {\n  from = mem_thing.x\n  to   = mem_thing.y\n}\n");
+    h.write(
+        "main.hcl",
+        "module \"new\" {\n  source   = \"./m\"\n  for_each = toset([\"a\", \"b\"])\n}\nmoved {\n  from = module.old\n  to   = module.new\n}\n",
+    );
+    let plan = h.plan().await.unwrap();
+    assert!(
+        actions(&plan).is_empty(),
+        "only moves: {:?}",
+        actions(&plan)
+    );
+    let c = change(&plan, "module.new[\"a\"].mem_thing.y");
+    assert_eq!(
+        c.moved_from.as_deref(),
+        Some("module.old[\"a\"].mem_thing.x")
+    );
+}

@@ -98,24 +98,12 @@ pub fn run(c: StateCommand) -> Result<i32, Failed> {
                 if !from.contains(&addr) {
                     continue;
                 }
-                let mut new = addr.clone();
-                match (&from, &to) {
-                    (Target::Module(f), Target::Module(t)) => {
-                        new.resource
-                            .module
-                            .0
-                            .splice(0..f.0.len(), t.0.iter().cloned());
-                    }
-                    (Target::Resource(_), Target::Resource(t)) => new.resource = t.clone(),
-                    (Target::Instance(_), Target::Instance(t))
-                    | (Target::Resource(_), Target::Instance(t)) => new = t.clone(),
-                    _ => {
-                        return Err(error(
-                            "Invalid state move",
-                            "The source and destination must both be modules, resources, or resource instances.",
-                        ));
-                    }
-                }
+                let Some(new) = from.rename(&to, &addr) else {
+                    return Err(error(
+                        "Invalid state move",
+                        "The source and destination must both be modules, resources, or resource instances.",
+                    ));
+                };
                 if new.resource.ty != addr.resource.ty {
                     return Err(error(
                         "Invalid state move",
