@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use iac_lang::config::{IgnoreChanges, Mode, Resource};
+use iac_lang::config::{Mode, Resource};
 use iac_lang::{Diagnostic, Diagnostics};
 use iac_provider::{ProviderClient, Schema};
 use iac_state::{Backend, InstanceStatus, ResourceState, State};
@@ -15,11 +15,10 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::addr::{InstanceAddr, ModuleInstance};
 use crate::decode::decode_body;
-use crate::exprs::expr_path;
 use crate::graph::NodeKind;
 use crate::plan::{Action, Plan, PlanMode, ResourceChange};
 use crate::planner::{outputs_for_state, provider_error};
-use crate::proposal::{ignore_changes, inconsistency, path_string, propose};
+use crate::proposal::{inconsistency, path_string};
 use crate::sched::{self, Outcome};
 use crate::stateval::{state_value, to_state_parts};
 use crate::values::Repetition;
@@ -276,15 +275,9 @@ impl Applier<'_> {
             ApplyNode::Config(idx) => {
                 let node = &self.walk.stack.graph.graph[*idx];
                 match &node.kind {
-                    NodeKind::Resource(mode, ty, name) => {
-                        let module = &self
-                            .walk
-                            .tree()
-                            .at(&node.module)
-                            .expect("node module")
-                            .module;
-                        let res = module.resource(*mode, ty, name).expect("node resource");
-                        self.apply_resource(&node.module, res).await
+                    NodeKind::Resource(..) => {
+                        self.apply_resource(&node.module, self.walk.resource_of(node))
+                            .await
                     }
                     _ => self.walk.eval_node(node).await,
                 }
@@ -455,28 +448,17 @@ impl Applier<'_> {
         } else {
             change.before.as_ref()
         };
-        let mut proposed = propose(schema, prior, &config);
-        if let (Some(p), IgnoreChanges::Paths(exprs)) = (prior, &res.lifecycle.ignore_changes) {
-            let paths: Vec<_> = exprs.iter().filter_map(|e| expr_path(e).ok()).collect();
-            proposed = ignore_changes(proposed, p, &paths);
-        } else if let (Some(p), IgnoreChanges::All) = (prior, &res.lifecycle.ignore_changes) {
-            let paths: Vec<_> = schema
-                .attributes
-                .keys()
-                .map(|k| vec![iac_value::PathStep::Key(k.clone())])
-                .collect();
-            proposed = ignore_changes(proposed, p, &paths);
-        }
-        let (plain, marks) = proposed.unmark_deep();
-        let prior_plain = prior.map(|p| p.clone().unmark_deep().0);
-        let settled = match client.plan(&addr.resource.ty, prior_plain.as_ref(), plain) {
-            Ok(s) => s,
-            Err(e) => {
-                self.walk.report(provider_error(addr, "planning", &e));
+        let final_plan = match self
+            .walk
+            .plan_object(res, schema, client, addr, prior, &config)
+        {
+            Ok((planned, _)) => planned,
+            Err(d) => {
+                self.walk.report(d);
                 return false;
             }
         };
-        let final_plan = settled.planned.mark_paths(&marks);
+        let (plain_final, marks) = final_plan.clone().unmark_deep();
         if let Some(promised) = &change.after
             && let Some(path) = inconsistency(promised, &final_plan)
         {
@@ -500,7 +482,6 @@ impl Applier<'_> {
             action,
         });
         let started = Instant::now();
-        let plain_final = final_plan.clone().unmark_deep().0;
         let result = {
             let op = async {
                 match (action, change.before.as_ref()) {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
-use iac_lang::config::{IgnoreChanges, Mode, Resource};
+use iac_lang::config::{Mode, Resource};
 use iac_lang::{Diagnostic, Diagnostics};
 use iac_provider::Schema;
 use iac_state::{InstanceStatus, OutputState, State};
@@ -14,10 +14,10 @@ use petgraph::graph::NodeIndex;
 
 use crate::addr::{InstanceAddr, InstanceKey, ModuleInstance, Target, parse_instance};
 use crate::decode::decode_body;
-use crate::exprs::{expr_path, expr_target};
+use crate::exprs::expr_target;
 use crate::graph::{Node, NodeKind};
 use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
-use crate::proposal::{ignore_changes, path_string, propose, replace_paths};
+use crate::proposal::{path_string, propose, replace_paths};
 use crate::sched::{self, Outcome};
 use crate::stateval::{state_value, value_from_json};
 use crate::values::Repetition;
@@ -309,15 +309,9 @@ impl Planner<'_> {
     async fn plan_node(&self, idx: NodeIndex) -> bool {
         let node = &self.walk.stack.graph.graph[idx];
         match &node.kind {
-            NodeKind::Resource(mode, ty, name) => {
-                let module = &self
-                    .walk
-                    .tree()
-                    .at(&node.module)
-                    .expect("node module")
-                    .module;
-                let res = module.resource(*mode, ty, name).expect("node resource");
-                self.plan_resource(idx, node, res).await
+            NodeKind::Resource(..) => {
+                self.plan_resource(idx, node, self.walk.resource_of(node))
+                    .await
             }
             _ => self.walk.eval_node(node).await,
         }
@@ -520,43 +514,17 @@ impl Planner<'_> {
         if res.mode == Mode::Data {
             return self.plan_data(res, schema, client, base, config).await;
         }
-        let mut proposed = propose(schema, prior.as_ref(), &config);
-        if let Some(p) = &prior {
-            match &res.lifecycle.ignore_changes {
-                IgnoreChanges::None => {}
-                IgnoreChanges::All => {
-                    proposed = ignore_changes(
-                        proposed,
-                        p,
-                        &schema
-                            .attributes
-                            .keys()
-                            .map(|k| vec![iac_value::PathStep::Key(k.clone())])
-                            .collect::<Vec<_>>(),
-                    )
+        let planned =
+            match self
+                .walk
+                .plan_object(res, schema, client, &addr, prior.as_ref(), &config)
+            {
+                Ok(p) => p,
+                Err(d) => {
+                    self.walk.report(d);
+                    return false;
                 }
-                IgnoreChanges::Paths(exprs) => {
-                    let mut paths = Vec::new();
-                    for e in exprs {
-                        match expr_path(e) {
-                            Ok(path) => paths.push(path),
-                            Err(d) => {
-                                self.walk.report(d);
-                                return false;
-                            }
-                        }
-                    }
-                    proposed = ignore_changes(proposed, p, &paths);
-                }
-            }
-        }
-        let planned = match self.provider_plan(&addr, client, schema, prior.as_ref(), proposed) {
-            Ok(p) => p,
-            Err(d) => {
-                self.walk.report(d);
-                return false;
-            }
-        };
+            };
         let (mut planned, extra_replace) = planned;
         let mut change = base;
         match &prior {
@@ -578,8 +546,10 @@ impl Planner<'_> {
                     None
                 };
                 if let Some(reason) = reason {
-                    let fresh = propose(schema, None, &config);
-                    planned = match self.provider_plan(&addr, client, schema, None, fresh) {
+                    planned = match self
+                        .walk
+                        .plan_object(res, schema, client, &addr, None, &config)
+                    {
                         Ok((p, _)) => p,
                         Err(d) => {
                             self.walk.report(d);
@@ -606,26 +576,6 @@ impl Planner<'_> {
         change.after = Some(planned);
         self.changes.lock().expect("changes lock").push(change);
         true
-    }
-
-    /// Asks the provider to settle a proposal; returns the planned value (with the
-    /// sensitive marks of the proposal and the schema) and extra replace paths.
-    fn provider_plan(
-        &self,
-        addr: &InstanceAddr,
-        client: &dyn iac_provider::ProviderClient,
-        schema: &Schema,
-        prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<(Value, Vec<iac_value::Path>), Diagnostic> {
-        let (plain, marks) = proposed.unmark_deep();
-        let prior_plain = prior.map(|p| p.clone().unmark_deep().0);
-        let settled = client
-            .plan(&addr.resource.ty, prior_plain.as_ref(), plain)
-            .map_err(|e| provider_error(addr, "planning", &e))?;
-        let planned = settled.planned.mark_paths(&marks);
-        let sensitive = schema.sensitive_paths(&planned);
-        Ok((planned.mark_paths(&sensitive), settled.requires_replace))
     }
 
     fn triggered(&self, res: &Resource, module: &ModuleInstance) -> bool {

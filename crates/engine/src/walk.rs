@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use iac_lang::config::{Expr, ModuleTree, Resource};
+use iac_lang::config::{Expr, IgnoreChanges, ModuleTree, Resource};
 use iac_lang::eval::{EvalContext, evaluate};
 use iac_lang::{Diagnostic, Diagnostics};
 use iac_provider::{Provider, ProviderClient, Schema};
@@ -451,6 +451,57 @@ impl<'a> Walk<'a> {
             );
         }
         ok.then_some(out)
+    }
+
+    /// The resource block a graph node stands for.
+    pub fn resource_of(&self, node: &Node) -> &'a Resource {
+        let NodeKind::Resource(mode, ty, name) = &node.kind else {
+            unreachable!("called for resource nodes only")
+        };
+        self.stack
+            .tree
+            .at(&node.module)
+            .and_then(|t| t.module.resource(*mode, ty, name))
+            .expect("graph nodes come from the configuration")
+    }
+
+    /// The planned new state of a managed instance: the configuration proposed over the
+    /// prior state (keeping what `ignore_changes` names), then settled by the provider.
+    /// Returns it with the configuration's and the schema's sensitive marks, and any
+    /// attribute paths the provider says force replacement.
+    pub fn plan_object(
+        &self,
+        res: &Resource,
+        schema: &Schema,
+        client: &dyn ProviderClient,
+        addr: &InstanceAddr,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<(Value, Vec<iac_value::Path>), Diagnostic> {
+        let mut proposed = crate::proposal::propose(schema, prior, config);
+        if let Some(p) = prior {
+            let ignored: Vec<iac_value::Path> = match &res.lifecycle.ignore_changes {
+                IgnoreChanges::None => Vec::new(),
+                IgnoreChanges::All => schema
+                    .attributes
+                    .keys()
+                    .map(|k| vec![iac_value::PathStep::Key(k.clone())])
+                    .collect(),
+                IgnoreChanges::Paths(exprs) => exprs
+                    .iter()
+                    .map(crate::exprs::expr_path)
+                    .collect::<Result<_, _>>()?,
+            };
+            proposed = crate::proposal::ignore_changes(proposed, p, &ignored);
+        }
+        let (plain, marks) = proposed.unmark_deep();
+        let prior_plain = prior.map(|p| p.clone().unmark_deep().0);
+        let settled = client
+            .plan(&addr.resource.ty, prior_plain.as_ref(), plain)
+            .map_err(|e| crate::planner::provider_error(addr, "planning", &e))?;
+        let planned = settled.planned.mark_paths(&marks);
+        let sensitive = schema.sensitive_paths(&planned);
+        Ok((planned.mark_paths(&sensitive), settled.requires_replace))
     }
 
     /// Records the value of one resource instance for references to see.

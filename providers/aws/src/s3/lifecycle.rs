@@ -9,13 +9,13 @@ use aws_sdk_s3::types::{
 };
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema, ValidationError};
+use iac_provider::{Attribute, Error, NestedBlock, Schema, ValidationError};
 use iac_value::{PathStep, Type, Value};
 
 use super::NO_BUCKET;
+use super::setting::BucketSetting;
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
-use crate::resource::{Resource, read_back};
 use crate::values::{blocks, int, num, required, string, string_map, text};
 
 pub struct Lifecycle;
@@ -277,7 +277,26 @@ fn rule_value(r: &LifecycleRule) -> Value {
     ])
 }
 
-impl Lifecycle {
+fn size_filter() -> Schema {
+    Schema::new(
+        [
+            ("prefix", Attribute::optional_computed(Type::String)),
+            (
+                "object_size_greater_than",
+                Attribute::optional(Type::Number),
+            ),
+            ("object_size_less_than", Attribute::optional(Type::Number)),
+        ],
+        [],
+    )
+}
+
+#[async_trait]
+impl BucketSetting for Lifecycle {
+    fn put_operation(&self) -> &'static str {
+        OP
+    }
+
     async fn put(&self, aws: &AwsClients, planned: &Value) -> Result<(), Error> {
         let bucket = required(planned, "bucket")?;
         let rules = blocks(planned, "rule")
@@ -298,24 +317,7 @@ impl Lifecycle {
         }
         req.send().await.map(|_| ()).map_err(|e| api(OP, e))
     }
-}
 
-fn size_filter() -> Schema {
-    Schema::new(
-        [
-            ("prefix", Attribute::optional_computed(Type::String)),
-            (
-                "object_size_greater_than",
-                Attribute::optional(Type::Number),
-            ),
-            ("object_size_less_than", Attribute::optional(Type::Number)),
-        ],
-        [],
-    )
-}
-
-#[async_trait]
-impl Resource for Lifecycle {
     fn schema(&self) -> Schema {
         let mut filter = size_filter();
         filter.blocks.insert(
@@ -434,30 +436,16 @@ impl Resource for Lifecycle {
         out
     }
 
-    fn plan(
+    async fn get(
         &self,
-        _aws: &AwsClients,
-        _prior: Option<&Value>,
-        mut proposed: Value,
-    ) -> Result<iac_provider::PlannedState, Error> {
-        let bucket = proposed.get("bucket").clone();
-        if let Value::Map(m) = &mut proposed {
-            m.insert("id".into(), bucket);
-        }
-        Ok(iac_provider::PlannedState {
-            planned: proposed,
-            requires_replace: Vec::new(),
-        })
-    }
-
-    async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error> {
-        let Some(bucket) = string(current, "bucket").or_else(|| string(current, "id")) else {
-            return Ok(None);
-        };
+        aws: &AwsClients,
+        bucket: &str,
+        current: &Value,
+    ) -> Result<Option<Value>, Error> {
         let out = match aws
             .s3
             .get_bucket_lifecycle_configuration()
-            .bucket(&bucket)
+            .bucket(bucket)
             .send()
             .await
         {
@@ -471,12 +459,12 @@ impl Resource for Lifecycle {
             Err(e) => return Err(api("GetBucketLifecycleConfiguration", e)),
         };
         Ok(Some(Value::object([
-            ("bucket", Value::from(bucket.as_str())),
+            ("bucket", Value::from(bucket)),
             (
                 "expected_bucket_owner",
                 current.get("expected_bucket_owner").clone(),
             ),
-            ("id", Value::from(bucket.as_str())),
+            ("id", Value::from(bucket)),
             (
                 "rule",
                 Value::List(out.rules().iter().map(rule_value).collect()),
@@ -484,37 +472,12 @@ impl Resource for Lifecycle {
         ])))
     }
 
-    async fn create(&self, aws: &AwsClients, planned: &Value) -> Result<Value, ApplyError> {
-        self.put(aws, planned).await?;
-        read_back(self, aws, planned, OP).await
-    }
-
-    async fn update(
-        &self,
-        aws: &AwsClients,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        self.put(aws, planned).await?;
-        read_back(self, aws, planned, OP).await
-    }
-
-    async fn delete(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
+    async fn remove(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
         let bucket = required(prior, "bucket")?;
         match aws.s3.delete_bucket_lifecycle().bucket(bucket).send().await {
             Ok(_) => Ok(()),
             Err(e) if is_not_found(&e, NO_BUCKET) => Ok(()),
             Err(e) => Err(api("DeleteBucketLifecycle", e)),
         }
-    }
-
-    async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error> {
-        let seed = Value::object([("bucket", Value::from(id))]);
-        self.read(aws, &seed).await?.ok_or_else(|| {
-            Error::api(
-                "GetBucketLifecycleConfiguration",
-                format!("bucket \"{id}\" has no lifecycle configuration"),
-            )
-        })
     }
 }

@@ -3,6 +3,7 @@
 mod bucket;
 mod lifecycle;
 mod public_access_block;
+mod setting;
 mod versioning;
 
 use std::collections::BTreeMap;

@@ -2,14 +2,14 @@
 
 use async_trait::async_trait;
 use aws_sdk_s3::types::PublicAccessBlockConfiguration;
-use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_provider::{Attribute, Error, Schema};
 use iac_value::{Type, Value};
 
 use super::NO_BUCKET;
+use super::setting::BucketSetting;
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
-use crate::resource::{Resource, read_back};
-use crate::values::{flag, required, string};
+use crate::values::{flag, required};
 
 pub struct PublicAccessBlock;
 
@@ -20,7 +20,12 @@ const FLAGS: [&str; 4] = [
     "restrict_public_buckets",
 ];
 
-impl PublicAccessBlock {
+#[async_trait]
+impl BucketSetting for PublicAccessBlock {
+    fn put_operation(&self) -> &'static str {
+        "PutPublicAccessBlock"
+    }
+
     async fn put(&self, aws: &AwsClients, planned: &Value) -> Result<(), Error> {
         let bucket = required(planned, "bucket")?;
         let cfg = PublicAccessBlockConfiguration::builder()
@@ -38,10 +43,7 @@ impl PublicAccessBlock {
             .map(|_| ())
             .map_err(|e| api("PutPublicAccessBlock", e))
     }
-}
 
-#[async_trait]
-impl Resource for PublicAccessBlock {
     fn schema(&self) -> Schema {
         let mut s = Schema::new(
             [
@@ -59,33 +61,13 @@ impl Resource for PublicAccessBlock {
         s
     }
 
-    fn plan(
+    async fn get(
         &self,
-        _aws: &AwsClients,
-        _prior: Option<&Value>,
-        mut proposed: Value,
-    ) -> Result<iac_provider::PlannedState, Error> {
-        let bucket = proposed.get("bucket").clone();
-        if let Value::Map(m) = &mut proposed {
-            m.insert("id".into(), bucket);
-        }
-        Ok(iac_provider::PlannedState {
-            planned: proposed,
-            requires_replace: Vec::new(),
-        })
-    }
-
-    async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error> {
-        let Some(bucket) = string(current, "bucket").or_else(|| string(current, "id")) else {
-            return Ok(None);
-        };
-        let out = match aws
-            .s3
-            .get_public_access_block()
-            .bucket(&bucket)
-            .send()
-            .await
-        {
+        aws: &AwsClients,
+        bucket: &str,
+        _current: &Value,
+    ) -> Result<Option<Value>, Error> {
+        let out = match aws.s3.get_public_access_block().bucket(bucket).send().await {
             Ok(o) => o,
             Err(e)
                 if is_not_found(
@@ -104,8 +86,8 @@ impl Resource for PublicAccessBlock {
             return Ok(None);
         };
         Ok(Some(Value::object([
-            ("bucket", Value::from(bucket.as_str())),
-            ("id", Value::from(bucket.as_str())),
+            ("bucket", Value::from(bucket)),
+            ("id", Value::from(bucket)),
             (
                 "block_public_acls",
                 Value::Bool(cfg.block_public_acls().unwrap_or(false)),
@@ -125,22 +107,7 @@ impl Resource for PublicAccessBlock {
         ])))
     }
 
-    async fn create(&self, aws: &AwsClients, planned: &Value) -> Result<Value, ApplyError> {
-        self.put(aws, planned).await?;
-        read_back(self, aws, planned, "PutPublicAccessBlock").await
-    }
-
-    async fn update(
-        &self,
-        aws: &AwsClients,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        self.put(aws, planned).await?;
-        read_back(self, aws, planned, "PutPublicAccessBlock").await
-    }
-
-    async fn delete(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
+    async fn remove(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
         let bucket = required(prior, "bucket")?;
         match aws
             .s3
@@ -153,15 +120,5 @@ impl Resource for PublicAccessBlock {
             Err(e) if is_not_found(&e, NO_BUCKET) => Ok(()),
             Err(e) => Err(api("DeletePublicAccessBlock", e)),
         }
-    }
-
-    async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error> {
-        let seed = Value::object([("bucket", Value::from(id))]);
-        self.read(aws, &seed).await?.ok_or_else(|| {
-            Error::api(
-                "GetPublicAccessBlock",
-                format!("bucket \"{id}\" has no public access block"),
-            )
-        })
     }
 }

@@ -2,20 +2,25 @@
 
 use async_trait::async_trait;
 use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfiguration};
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema, ValidationError};
+use iac_provider::{Attribute, Error, NestedBlock, Schema, ValidationError};
 use iac_value::{PathStep, Type, Value};
 
 use super::NO_BUCKET;
+use super::setting::BucketSetting;
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
-use crate::resource::{Resource, read_back};
 use crate::values::{required, string};
 
 pub struct Versioning;
 
 const STATUSES: &[&str] = &["Enabled", "Suspended", "Disabled"];
 
-impl Versioning {
+#[async_trait]
+impl BucketSetting for Versioning {
+    fn put_operation(&self) -> &'static str {
+        "PutBucketVersioning"
+    }
+
     async fn put(&self, aws: &AwsClients, planned: &Value) -> Result<(), Error> {
         let bucket = required(planned, "bucket")?;
         let cfg = planned.get("versioning_configuration");
@@ -44,10 +49,7 @@ impl Versioning {
             .map(|_| ())
             .map_err(|e| api("PutBucketVersioning", e))
     }
-}
 
-#[async_trait]
-impl Resource for Versioning {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -90,32 +92,22 @@ impl Resource for Versioning {
         }
     }
 
-    fn plan(
-        &self,
-        _aws: &AwsClients,
-        _prior: Option<&Value>,
-        mut proposed: Value,
-    ) -> Result<iac_provider::PlannedState, Error> {
-        let bucket = proposed.get("bucket").clone();
-        if let Value::Map(m) = &mut proposed {
-            m.insert("id".into(), bucket);
-            if let Some(Value::Map(cfg)) = m.get_mut("versioning_configuration")
-                && cfg.get("mfa_delete").is_some_and(Value::is_unknown)
-            {
-                cfg.insert("mfa_delete".into(), Value::from("Disabled"));
-            }
+    fn settle(&self, planned: &mut Value) {
+        if let Value::Map(m) = planned
+            && let Some(Value::Map(cfg)) = m.get_mut("versioning_configuration")
+            && cfg.get("mfa_delete").is_some_and(Value::is_unknown)
+        {
+            cfg.insert("mfa_delete".into(), Value::from("Disabled"));
         }
-        Ok(iac_provider::PlannedState {
-            planned: proposed,
-            requires_replace: Vec::new(),
-        })
     }
 
-    async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error> {
-        let Some(bucket) = string(current, "bucket").or_else(|| string(current, "id")) else {
-            return Ok(None);
-        };
-        let out = match aws.s3.get_bucket_versioning().bucket(&bucket).send().await {
+    async fn get(
+        &self,
+        aws: &AwsClients,
+        bucket: &str,
+        current: &Value,
+    ) -> Result<Option<Value>, Error> {
+        let out = match aws.s3.get_bucket_versioning().bucket(bucket).send().await {
             Ok(o) => o,
             Err(e) if is_not_found(&e, NO_BUCKET) => return Ok(None),
             Err(e) => return Err(api("GetBucketVersioning", e)),
@@ -129,13 +121,13 @@ impl Resource for Versioning {
             .map(|m| m.as_str().to_string())
             .unwrap_or_else(|| "Disabled".to_string());
         Ok(Some(Value::object([
-            ("bucket", Value::from(bucket.as_str())),
+            ("bucket", Value::from(bucket)),
             (
                 "expected_bucket_owner",
                 current.get("expected_bucket_owner").clone(),
             ),
             ("mfa", current.get("mfa").clone()),
-            ("id", Value::from(bucket.as_str())),
+            ("id", Value::from(bucket)),
             (
                 "versioning_configuration",
                 Value::object([
@@ -146,22 +138,7 @@ impl Resource for Versioning {
         ])))
     }
 
-    async fn create(&self, aws: &AwsClients, planned: &Value) -> Result<Value, ApplyError> {
-        self.put(aws, planned).await?;
-        read_back(self, aws, planned, "PutBucketVersioning").await
-    }
-
-    async fn update(
-        &self,
-        aws: &AwsClients,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        self.put(aws, planned).await?;
-        read_back(self, aws, planned, "PutBucketVersioning").await
-    }
-
-    async fn delete(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
+    async fn remove(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
         let bucket = required(prior, "bucket")?;
         if prior.get("versioning_configuration").get("status").as_str() != Some("Enabled") {
             return Ok(());
@@ -181,15 +158,5 @@ impl Resource for Versioning {
             Err(e) if is_not_found(&e, NO_BUCKET) => Ok(()),
             Err(e) => Err(api("PutBucketVersioning", e)),
         }
-    }
-
-    async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error> {
-        let seed = Value::object([("bucket", Value::from(id))]);
-        self.read(aws, &seed).await?.ok_or_else(|| {
-            Error::api(
-                "GetBucketVersioning",
-                format!("no bucket named \"{id}\" exists"),
-            )
-        })
     }
 }

@@ -1,0 +1,106 @@
+//! What the bucket's settings resources (versioning, public access block, lifecycle
+//! rules) share: the id is the bucket's name, a create or update writes the whole
+//! setting with one Put call and reads it back, and an import reads it by bucket name.
+
+use async_trait::async_trait;
+use iac_provider::{ApplyError, Error, PlannedState, Schema, ValidationError};
+use iac_value::Value;
+
+use crate::client::AwsClients;
+use crate::resource::{Resource, read_back};
+use crate::values::string;
+
+/// One kind of bucket setting.
+#[async_trait]
+pub trait BucketSetting: Send + Sync {
+    /// The Put operation's name, for errors.
+    fn put_operation(&self) -> &'static str;
+
+    /// Attributes and blocks, with Terraform's names.
+    fn schema(&self) -> Schema;
+
+    /// Plan-time checks.
+    fn validate(&self, _config: &Value) -> Vec<ValidationError> {
+        Vec::new()
+    }
+
+    /// Fills computed attributes other than `id` in a planned value.
+    fn settle(&self, _planned: &mut Value) {}
+
+    /// Writes the whole setting.
+    async fn put(&self, aws: &AwsClients, planned: &Value) -> Result<(), Error>;
+
+    /// The setting on `bucket`, or `None` when the bucket or the setting is gone.
+    async fn get(
+        &self,
+        aws: &AwsClients,
+        bucket: &str,
+        current: &Value,
+    ) -> Result<Option<Value>, Error>;
+
+    /// Removes the setting (a bucket already gone is fine).
+    async fn remove(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error>;
+}
+
+#[async_trait]
+impl<T: BucketSetting> Resource for T {
+    fn schema(&self) -> Schema {
+        BucketSetting::schema(self)
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidationError> {
+        BucketSetting::validate(self, config)
+    }
+
+    fn plan(
+        &self,
+        _aws: &AwsClients,
+        _prior: Option<&Value>,
+        mut proposed: Value,
+    ) -> Result<PlannedState, Error> {
+        let bucket = proposed.get("bucket").clone();
+        if let Value::Map(m) = &mut proposed {
+            m.insert("id".into(), bucket);
+        }
+        self.settle(&mut proposed);
+        Ok(PlannedState {
+            planned: proposed,
+            requires_replace: Vec::new(),
+        })
+    }
+
+    async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(bucket) = string(current, "bucket").or_else(|| string(current, "id")) else {
+            return Ok(None);
+        };
+        self.get(aws, &bucket, current).await
+    }
+
+    async fn create(&self, aws: &AwsClients, planned: &Value) -> Result<Value, ApplyError> {
+        self.put(aws, planned).await?;
+        read_back(self, aws, planned, self.put_operation()).await
+    }
+
+    async fn update(
+        &self,
+        aws: &AwsClients,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        self.put(aws, planned).await?;
+        read_back(self, aws, planned, self.put_operation()).await
+    }
+
+    async fn delete(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
+        self.remove(aws, prior).await
+    }
+
+    async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error> {
+        let seed = Value::object([("bucket", Value::from(id))]);
+        self.get(aws, id, &seed).await?.ok_or_else(|| {
+            Error::new(format!(
+                "bucket \"{id}\" does not exist or has no such setting"
+            ))
+        })
+    }
+}
