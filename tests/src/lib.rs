@@ -219,14 +219,28 @@ impl Stack {
 
     /// Runs `iac` with `args` in the stack's folder, against the emulator.
     pub fn iac(&self, args: &[&str]) -> Run {
+        self.run_iac(args, true)
+    }
+
+    /// Runs `iac` without `AWS_ENDPOINT_URL`, for stacks that name the endpoint themselves.
+    pub fn iac_without_endpoint_env(&self, args: &[&str]) -> Run {
+        self.run_iac(args, false)
+    }
+
+    fn run_iac(&self, args: &[&str], endpoint_env: bool) -> Run {
         let endpoint = &self.emulator.running().endpoint;
-        let out = Command::new(iac_binary())
+        let mut command = Command::new(iac_binary());
+        if endpoint_env {
+            command.env("AWS_ENDPOINT_URL", endpoint);
+        } else {
+            command.env_remove("AWS_ENDPOINT_URL");
+        }
+        let out = command
             .args(args)
             .current_dir(self.path())
             .env("AWS_ACCESS_KEY_ID", &self.access_key)
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", "eu-west-1")
-            .env("AWS_ENDPOINT_URL", endpoint)
             .env_remove("AWS_PROFILE")
             .env("AWS_CONFIG_FILE", "/nonexistent")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")

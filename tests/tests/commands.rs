@@ -1,7 +1,7 @@
 //! The other commands end to end: variables and their precedence, outputs, show, state
 //! editing, graph, fmt, plan JSON, -target and -refresh-only.
 
-use iac_e2e::{Emulator, Stack, unique};
+use iac_e2e::{Emulator, Stack, on_emulators, unique};
 
 fn stack_text() -> String {
     r#"
@@ -45,10 +45,9 @@ output "secret" {
     .to_string()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn commands_end_to_end() {
+async fn commands_end_to_end(emu: Emulator) {
     let prefix = unique("iac-cmd");
-    let stack = Stack::new(Emulator::Moto, &[("main.hcl", &stack_text())]);
+    let stack = Stack::new(emu, &[("main.hcl", &stack_text())]);
     // Precedence: terraform.tfvars < *.auto.tfvars < -var-file/-var in order given.
     stack.write(
         "terraform.tfvars",
@@ -233,3 +232,4 @@ async fn commands_end_to_end() {
         .await
         .unwrap();
 }
+on_emulators!(commands_end_to_end: LocalStack, Moto);

@@ -1,7 +1,7 @@
 //! Bad input: every kind gets a diagnostic with file, line, column and the source line,
 //! all problems are reported at once, and the state file is left byte for byte as it was.
 
-use iac_e2e::{Emulator, Stack, unique};
+use iac_e2e::{Emulator, Stack, on_emulators, unique};
 
 const GOOD: &str = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"BUCKET\"\n}\n";
 
@@ -150,13 +150,9 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-#[test]
-fn bad_input_is_reported_and_loses_nothing() {
+async fn bad_input_is_reported_and_loses_nothing(emu: Emulator) {
     let bucket = unique("iac-diag");
-    let stack = Stack::new(
-        Emulator::Moto,
-        &[("main.hcl", &GOOD.replace("BUCKET", &bucket))],
-    );
+    let stack = Stack::new(emu, &[("main.hcl", &GOOD.replace("BUCKET", &bucket))]);
     stack.iac(&["apply", "-auto-approve"]).expect(0);
     let before = stack.state_bytes().expect("state exists");
     let backup_before = std::fs::read(stack.path().join(".iac/state.json.backup")).ok();
@@ -207,3 +203,4 @@ fn bad_input_is_reported_and_loses_nothing() {
     stack.write("main.hcl", &GOOD.replace("BUCKET", &bucket));
     stack.iac(&["destroy", "-auto-approve"]).expect(0);
 }
+on_emulators!(bad_input_is_reported_and_loses_nothing: LocalStack, Moto);

@@ -4,23 +4,22 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use iac_e2e::{Emulator, Stack, iac_binary, unique};
+use iac_e2e::{Emulator, Stack, iac_binary, on_emulators, unique};
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_interrupted_apply_loses_nothing() {
+async fn an_interrupted_apply_loses_nothing(emu: Emulator) {
     let prefix = unique("iac-int");
     let mut text = String::new();
     for i in 0..40 {
         text.push_str(&format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n  bucket = \"{prefix}-{i}\"\n  tags   = {{ n = \"{i}\" }}\n}}\n"));
     }
-    let stack = Stack::new(Emulator::Moto, &[("main.hcl", &text)]);
+    let stack = Stack::new(emu, &[("main.hcl", &text)]);
     let mut apply = Command::new(iac_binary())
         .args(["apply", "-auto-approve", "-no-color", "-parallelism=1"])
         .current_dir(stack.path())
         .env("AWS_ACCESS_KEY_ID", &stack.access_key)
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "eu-west-1")
-        .env("AWS_ENDPOINT_URL", &Emulator::Moto.running().endpoint)
+        .env("AWS_ENDPOINT_URL", &emu.running().endpoint)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -97,3 +96,4 @@ async fn an_interrupted_apply_loses_nothing() {
     );
     stack.iac(&["destroy", "-auto-approve"]).expect(0);
 }
+on_emulators!(an_interrupted_apply_loses_nothing: LocalStack, Moto);

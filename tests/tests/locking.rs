@@ -5,19 +5,18 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use iac_e2e::{Emulator, Stack, iac_binary, unique};
+use iac_e2e::{Emulator, Stack, iac_binary, on_emulators, unique};
 
-#[test]
-fn a_held_lock_is_reported_and_can_be_forced() {
+async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
     let bucket = unique("iac-lock");
     let stack = Stack::new(
-        Emulator::Moto,
+        emu,
         &[(
             "main.hcl",
             &format!("resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"{bucket}\"\n}}\n"),
         )],
     );
-    let endpoint = &Emulator::Moto.running().endpoint;
+    let endpoint = &emu.running().endpoint;
     // An apply waiting at its confirmation prompt holds the lock.
     let mut holder = Command::new(iac_binary())
         .args(["apply", "-no-color"])
@@ -87,3 +86,4 @@ fn a_held_lock_is_reported_and_can_be_forced() {
     stack.iac(&["plan"]).expect(0);
     assert!(stack.state_bytes().is_none(), "nothing was applied");
 }
+on_emulators!(a_held_lock_is_reported_and_can_be_forced: LocalStack, Moto);

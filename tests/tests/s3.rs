@@ -320,4 +320,23 @@ async fn saved_plans(emu: Emulator) {
         "nothing was applied from the stale plan"
     );
 }
-on_emulators!(saved_plans: Moto);
+on_emulators!(saved_plans: LocalStack, Moto);
+
+/// The provider block's `endpoints` work without the SDK's environment settings, with
+/// path-style S3 addressing.
+async fn provider_block_endpoints(emu: Emulator) {
+    let name = unique("iac-endpoint");
+    let endpoint = &emu.running().endpoint;
+    let text = format!(
+        "provider \"aws\" {{\n  region = \"eu-west-1\"\n  endpoints {{\n    s3 = \"{endpoint}\"\n  }}\n}}\n\nresource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"{name}\"\n}}\n"
+    );
+    let stack = Stack::new(emu, &[("main.hcl", &text)]);
+    stack
+        .iac_without_endpoint_env(&["apply", "-auto-approve"])
+        .expect(0);
+    assert!(bucket_exists(&stack.s3().await, &name).await);
+    stack
+        .iac_without_endpoint_env(&["destroy", "-auto-approve"])
+        .expect(0);
+}
+on_emulators!(provider_block_endpoints: LocalStack, Moto);
