@@ -340,3 +340,56 @@ async fn provider_block_endpoints(emu: Emulator) {
         .expect(0);
 }
 on_emulators!(provider_block_endpoints: LocalStack, Moto);
+
+/// An AWS error names the resource, the API operation and AWS's message; what depends
+/// on the failure never starts, independent work finishes, and the state keeps it.
+async fn a_failed_create_is_contained(emu: Emulator) {
+    let (taken, free) = (unique("iac-taken"), unique("iac-free"));
+    let text = format!(
+        "resource \"aws_s3_bucket\" \"taken\" {{\n  bucket = \"{taken}\"\n}}\n\nresource \"aws_s3_bucket_versioning\" \"taken\" {{\n  bucket = aws_s3_bucket.taken.id\n  versioning_configuration {{\n    status = \"Enabled\"\n  }}\n}}\n\nresource \"aws_s3_bucket\" \"free\" {{\n  bucket = \"{free}\"\n}}\n"
+    );
+    let stack = Stack::new(emu, &[("main.hcl", &text)]);
+    let s3 = stack.s3().await;
+    let location = aws_sdk_s3::types::CreateBucketConfiguration::builder()
+        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+        .build();
+    s3.create_bucket()
+        .bucket(&taken)
+        .create_bucket_configuration(location)
+        .send()
+        .await
+        .unwrap();
+
+    let run = stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(1);
+    assert!(
+        run.stderr
+            .contains("aws_s3_bucket.taken: creating failed in CreateBucket"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("BucketAlready"),
+        "AWS's own error code and message: {}",
+        run.stderr
+    );
+    assert!(
+        !run.stdout
+            .contains("aws_s3_bucket_versioning.taken: Creating"),
+        "the dependent never started: {}",
+        run.stdout
+    );
+    assert!(bucket_exists(&s3, &free).await, "independent work finished");
+    let state = stack.state();
+    let addresses: Vec<&str> = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(addresses, vec!["aws_s3_bucket.free"]);
+    s3.delete_bucket().bucket(&taken).send().await.unwrap();
+    stack.iac(&["destroy", "-auto-approve"]).expect(0);
+}
+on_emulators!(a_failed_create_is_contained: LocalStack, Moto);
