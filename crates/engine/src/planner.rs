@@ -50,6 +50,16 @@ impl Default for PlanOptions {
     }
 }
 
+/// What every instance of one resource block is planned with.
+struct Block<'a> {
+    res: &'a Resource,
+    schema: &'a Schema,
+    client: &'a dyn iac_provider::ProviderClient,
+    provider: &'a ProviderKey,
+    /// The managed resources it depends on, recorded in state.
+    dependencies: Vec<String>,
+}
+
 struct Planner<'a> {
     walk: Walk<'a>,
     opts: &'a PlanOptions,
@@ -342,12 +352,16 @@ impl Planner<'_> {
         let Some(instances) = self.walk.expand_resource(&node.module, res) else {
             return false;
         };
-        let deps = self.deps.get(&idx).cloned().unwrap_or_default();
-        let results = futures::future::join_all(instances.into_iter().map(|(addr, rep)| {
-            let client = client.clone();
-            let provider = provider.clone();
-            let deps = deps.clone();
-            async move {
+        let block = Block {
+            res,
+            schema,
+            client: &*client,
+            provider: &provider,
+            dependencies: self.deps.get(&idx).cloned().unwrap_or_default(),
+        };
+        let block = &block;
+        let results =
+            futures::future::join_all(instances.into_iter().map(|(addr, rep)| async move {
                 if !self.targeted(idx, &addr) {
                     let prior = self
                         .prior
@@ -363,11 +377,9 @@ impl Planner<'_> {
                         .set_instance_value(&addr, prior.unwrap_or(Value::Unknown));
                     return true;
                 }
-                self.plan_instance(res, schema, &*client, &provider, addr, rep, deps)
-                    .await
-            }
-        }))
-        .await;
+                self.plan_instance(block, addr, rep).await
+            }))
+            .await;
         results.into_iter().all(|ok| ok)
     }
 
@@ -435,17 +447,15 @@ impl Planner<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn plan_instance(
-        &self,
-        res: &Resource,
-        schema: &Schema,
-        client: &dyn iac_provider::ProviderClient,
-        provider: &ProviderKey,
-        addr: InstanceAddr,
-        rep: Repetition,
-        dependencies: Vec<String>,
-    ) -> bool {
+    async fn plan_instance(&self, block: &Block<'_>, addr: InstanceAddr, rep: Repetition) -> bool {
+        let Block {
+            res,
+            schema,
+            client,
+            provider,
+            ..
+        } = *block;
+        let dependencies = block.dependencies.clone();
         let key = addr.to_string();
         self.seen.lock().expect("seen lock").insert(key.clone());
         let refreshed = match self.refresh(&addr, schema, client).await {

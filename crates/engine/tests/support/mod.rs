@@ -1,7 +1,5 @@
 //! An in-memory provider ("mem") and a harness to plan and apply stacks with it.
 
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -119,7 +117,7 @@ impl ProviderClient for MemClient {
     fn plan(
         &self,
         type_name: &str,
-        prior: Option<&Value>,
+        _prior: Option<&Value>,
         proposed: Value,
     ) -> Result<PlannedState, Error> {
         let mut planned = proposed;
@@ -130,7 +128,6 @@ impl ProviderClient for MemClient {
         {
             planned = with(&planned, "label", Value::from(format!("label-{name}")));
         }
-        let _ = prior;
         Ok(PlannedState {
             planned,
             requires_replace: Vec::new(),
