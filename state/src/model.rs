@@ -73,6 +73,16 @@ pub struct ResourceState {
     pub status: InstanceStatus,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub create_before_destroy: bool,
+    /// Set on an object its replacement has superseded (`create_before_destroy`) but
+    /// that is not destroyed yet; the key tells several such objects apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<String>,
+}
+
+impl ResourceState {
+    fn key(&self) -> (&str, Option<&str>) {
+        (&self.address, self.deposed.as_deref())
+    }
 }
 
 impl State {
@@ -87,26 +97,53 @@ impl State {
         }
     }
 
-    /// The instance at `address`.
+    /// The current object at `address` (not a deposed one).
     pub fn resource(&self, address: &str) -> Option<&ResourceState> {
-        self.resources.iter().find(|r| r.address == address)
+        self.position(address, None)
+            .ok()
+            .map(|i| &self.resources[i])
     }
 
-    /// Inserts or replaces the instance with the same address, keeping the list sorted.
+    fn position(&self, address: &str, deposed: Option<&str>) -> Result<usize, usize> {
+        self.resources
+            .binary_search_by(|x| x.key().cmp(&(address, deposed)))
+    }
+
+    /// Inserts or replaces the object with the same address (and deposed key), keeping
+    /// the list sorted.
     pub fn upsert(&mut self, r: ResourceState) {
-        match self
-            .resources
-            .binary_search_by(|x| x.address.as_str().cmp(&r.address))
-        {
+        match self.position(&r.address, r.deposed.as_deref()) {
             Ok(i) => self.resources[i] = r,
             Err(i) => self.resources.insert(i, r),
         }
     }
 
-    /// Removes the instance at `address`, returning it.
+    /// Removes the current object at `address`, returning it.
     pub fn remove(&mut self, address: &str) -> Option<ResourceState> {
-        let i = self.resources.iter().position(|r| r.address == address)?;
+        let i = self.position(address, None).ok()?;
         Some(self.resources.remove(i))
+    }
+
+    /// Marks the current object at `address` deposed, under a new key, which it returns.
+    pub fn depose(&mut self, address: &str) -> Option<String> {
+        let mut r = self.remove(address)?;
+        let key = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+        r.deposed = Some(key.clone());
+        self.upsert(r);
+        Some(key)
+    }
+
+    /// Removes the deposed object `key` at `address`.
+    pub fn remove_deposed(&mut self, address: &str, key: &str) -> Option<ResourceState> {
+        let i = self.position(address, Some(key)).ok()?;
+        Some(self.resources.remove(i))
+    }
+
+    /// Removes every object at `address`, current and deposed; returns how many.
+    pub fn forget(&mut self, address: &str) -> usize {
+        let before = self.resources.len();
+        self.resources.retain(|r| r.address != address);
+        before - self.resources.len()
     }
 
     /// Whether `other` holds the same content (ignoring serial).
@@ -175,6 +212,7 @@ mod tests {
             dependencies: vec!["aws_s3_bucket.a".into()],
             status: InstanceStatus::Tainted,
             create_before_destroy: false,
+            deposed: None,
         });
         let text = s.to_json();
         assert!(text.contains("\"type\": \"get_attr\""), "{text}");
@@ -196,10 +234,48 @@ mod tests {
                 dependencies: vec![],
                 status: InstanceStatus::Ready,
                 create_before_destroy: false,
+                deposed: None,
             });
         }
         let addrs: Vec<_> = s.resources.iter().map(|r| r.address.as_str()).collect();
         assert_eq!(addrs, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn deposed_objects_live_beside_the_current_one() {
+        let mut s = State::new();
+        let entry = |bucket: &str| ResourceState {
+            address: "aws_s3_bucket.b".into(),
+            mode: "managed".into(),
+            type_name: "aws_s3_bucket".into(),
+            provider: "provider[\"aws\"]".into(),
+            attributes: serde_json::json!({ "bucket": bucket }),
+            sensitive_attributes: vec![],
+            dependencies: vec![],
+            status: InstanceStatus::Ready,
+            create_before_destroy: true,
+            deposed: None,
+        };
+        s.upsert(entry("old"));
+        let key = s.depose("aws_s3_bucket.b").unwrap();
+        assert!(s.resource("aws_s3_bucket.b").is_none());
+        s.upsert(entry("new"));
+        assert_eq!(
+            s.resource("aws_s3_bucket.b").unwrap().attributes["bucket"],
+            "new"
+        );
+        assert_eq!(
+            State::from_json(&s.to_json()).unwrap(),
+            s,
+            "deposed objects survive a round trip"
+        );
+        assert_eq!(
+            s.remove_deposed("aws_s3_bucket.b", &key)
+                .unwrap()
+                .attributes["bucket"],
+            "old"
+        );
+        assert_eq!(s.resources.len(), 1);
     }
 
     #[test]

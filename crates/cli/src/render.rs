@@ -140,7 +140,10 @@ fn block_kind(c: &ResourceChange) -> &'static str {
 }
 
 fn render_change(c: &ResourceChange, ui: &Ui, schemas: SchemaOf, out: &mut String) {
-    let addr = c.addr.to_string();
+    let addr = match &c.deposed {
+        Some(key) => format!("{} (deposed object {key})", c.addr),
+        None => c.addr.to_string(),
+    };
     let header = match c.action {
         Action::Create => format!("# {addr} will be created"),
         Action::Update => format!("# {addr} will be updated in-place"),

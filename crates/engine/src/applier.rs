@@ -76,6 +76,9 @@ struct Applier<'a> {
     backend: &'a dyn Backend,
     progress: &'a dyn Progress,
     stop: &'a AtomicBool,
+    /// The objects `create_before_destroy` replacements deposed during this apply, by
+    /// address, for their destroy step to remove.
+    deposed: Mutex<HashMap<String, String>>,
 }
 
 /// Applies `plan` to `stack`, saving state through `backend` after each operation.
@@ -95,6 +98,7 @@ pub async fn apply(
         backend,
         progress,
         stop,
+        deposed: Mutex::new(HashMap::new()),
     };
     let (graph, subset) = applier.build_graph();
     if let Err(e) = applier.persist() {
@@ -587,20 +591,29 @@ impl Applier<'_> {
         } else {
             "data"
         };
-        self.state
-            .lock()
-            .expect("state lock")
-            .upsert(ResourceState {
-                address: change.addr.to_string(),
-                mode: mode.into(),
-                type_name: change.addr.resource.ty.clone(),
-                provider: change.provider.clone(),
-                attributes,
-                sensitive_attributes,
-                dependencies: change.dependencies.clone(),
-                status,
-                create_before_destroy: change.create_before_destroy,
-            });
+        let mut state = self.state.lock().expect("state lock");
+        if change.action == Action::CreateThenDelete {
+            // The replacement exists now: keep the old object as deposed until it is destroyed.
+            let mut deposed = self.deposed.lock().expect("deposed lock");
+            let address = change.addr.to_string();
+            if !deposed.contains_key(&address)
+                && let Some(key) = state.depose(&address)
+            {
+                deposed.insert(address, key);
+            }
+        }
+        state.upsert(ResourceState {
+            address: change.addr.to_string(),
+            mode: mode.into(),
+            type_name: change.addr.resource.ty.clone(),
+            provider: change.provider.clone(),
+            attributes,
+            sensitive_attributes,
+            dependencies: change.dependencies.clone(),
+            status,
+            create_before_destroy: change.create_before_destroy,
+            deposed: None,
+        });
     }
 
     async fn destroy(&self, change: &ResourceChange) -> bool {
@@ -643,9 +656,20 @@ impl Applier<'_> {
             Ok(()) => {
                 {
                     let mut state = self.state.lock().expect("state lock");
-                    let replaced_already = change.action == Action::CreateThenDelete;
-                    if !replaced_already {
-                        state.remove(&addr);
+                    let deposed = match (&change.deposed, change.action) {
+                        (Some(key), _) => Some(key.clone()),
+                        (None, Action::CreateThenDelete) => {
+                            self.deposed.lock().expect("deposed lock").remove(&addr)
+                        }
+                        _ => None,
+                    };
+                    match deposed {
+                        Some(key) => {
+                            state.remove_deposed(&addr, &key);
+                        }
+                        None => {
+                            state.remove(&addr);
+                        }
                     }
                 }
                 self.progress.event(Event::Finished {

@@ -78,6 +78,7 @@ pub async fn import(
         dependencies,
         status: InstanceStatus::Ready,
         create_before_destroy: res.lifecycle.create_before_destroy,
+        deposed: None,
     })
 }
 

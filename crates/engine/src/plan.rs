@@ -142,9 +142,17 @@ pub struct ResourceChange {
     /// Resource addresses this instance depends on, recorded in state.
     pub dependencies: Vec<String>,
     pub create_before_destroy: bool,
+    /// For the deletion of a deposed object (one a `create_before_destroy` replacement
+    /// superseded but could not yet destroy): its key.
+    pub deposed: Option<String>,
 }
 
 impl ResourceChange {
+    /// The order changes are kept in: by address, the current object before deposed ones.
+    pub fn sort_key(&self) -> (&InstanceAddr, Option<&str>) {
+        (&self.addr, self.deposed.as_deref())
+    }
+
     /// Whether this is a managed resource (not a data source).
     pub fn is_managed(&self) -> bool {
         self.addr.resource.mode == Mode::Managed

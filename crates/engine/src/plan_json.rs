@@ -83,6 +83,9 @@ fn change_json(c: &ResourceChange, redact: bool) -> Json {
     if let Some(prev) = &c.moved_from {
         obj.insert("previous_address".into(), json!(prev));
     }
+    if let Some(key) = &c.deposed {
+        obj.insert("deposed".into(), json!(key));
+    }
     let mut change = Map::new();
     change.insert("actions".into(), json!(c.action.json_actions()));
     change.insert("before".into(), opt(c.before.as_ref(), redact));
@@ -324,5 +327,6 @@ fn read_change(c: &Json, schemas: SchemaLookup) -> Result<ResourceChange, String
         moved_from: c["previous_address"].as_str().map(str::to_string),
         dependencies: serde_json::from_value(c["dependencies"].clone()).unwrap_or_default(),
         create_before_destroy: c["create_before_destroy"].as_bool().unwrap_or(false),
+        deposed: c["deposed"].as_str().map(str::to_string),
     })
 }

@@ -120,7 +120,7 @@ pub async fn plan(
     let values = planner.walk.values.into_inner().expect("values lock");
     let prior = planner.prior.into_inner().expect("prior lock");
     let mut changes = planner.changes.into_inner().expect("changes lock");
-    changes.sort_by(|a, b| a.addr.cmp(&b.addr));
+    changes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut drift = planner.drift.into_inner().expect("drift lock");
     drift.sort_by(|a, b| a.addr.cmp(&b.addr));
     let outputs = plan_outputs(stack, &prior, &values, opts.mode);
@@ -520,6 +520,7 @@ impl Planner<'_> {
             moved_from: self.moved_from.get(&key).cloned(),
             dependencies,
             create_before_destroy: res.lifecycle.create_before_destroy,
+            deposed: None,
         };
         if res.mode == Mode::Data {
             return self.plan_data(res, schema, client, base, config).await;
@@ -673,11 +674,14 @@ impl Planner<'_> {
                 .expect("prior lock")
                 .resources
                 .iter()
-                .filter(|r| !seen.contains(&r.address))
+                .filter(|r| r.deposed.is_some() || !seen.contains(&r.address))
                 .cloned()
                 .collect()
         };
         let tasks = orphans.into_iter().map(|stored| async move {
+            if stored.deposed.is_some() {
+                return self.plan_deposed(stored);
+            }
             let Ok(addr) = parse_instance(&stored.address) else {
                 self.walk.report(Diagnostic::error(
                     format!("Invalid address in state: {}", stored.address),
@@ -754,9 +758,44 @@ impl Planner<'_> {
                     replace_paths: Vec::new(),
                     dependencies: stored.dependencies.clone(),
                     create_before_destroy: stored.create_before_destroy,
+                    deposed: None,
                 });
         });
         futures::future::join_all(tasks).await;
+    }
+
+    /// A deposed object is always destroyed (a refresh-only plan leaves it).
+    fn plan_deposed(&self, stored: iac_state::ResourceState) {
+        let Ok(addr) = parse_instance(&stored.address) else {
+            return;
+        };
+        let targeted =
+            self.opts.targets.is_empty() || self.opts.targets.iter().any(|t| t.contains(&addr));
+        if self.opts.mode == PlanMode::RefreshOnly || !targeted {
+            return;
+        }
+        let provider = parse_provider_address(&stored.provider)
+            .map(|k| k.0)
+            .unwrap_or_default();
+        let schema = self
+            .walk
+            .schema_of(&provider, addr.resource.mode, &addr.resource.ty);
+        self.changes
+            .lock()
+            .expect("changes lock")
+            .push(ResourceChange {
+                addr,
+                provider: stored.provider.clone(),
+                action: Action::Delete,
+                reason: None,
+                before: Some(state_value(&stored, schema)),
+                after: None,
+                replace_paths: Vec::new(),
+                moved_from: None,
+                dependencies: stored.dependencies.clone(),
+                create_before_destroy: stored.create_before_destroy,
+                deposed: stored.deposed.clone(),
+            });
     }
 
     fn config_of(&self, addr: &InstanceAddr) -> Option<&Resource> {
@@ -834,6 +873,7 @@ fn drift_change(
         moved_from: None,
         dependencies: Vec::new(),
         create_before_destroy: false,
+        deposed: None,
     }
 }
 

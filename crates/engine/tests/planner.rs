@@ -665,3 +665,58 @@ async fn moved_blocks_inside_modules_and_of_modules() {
         Some("module.old[\"a\"].mem_thing.x")
     );
 }
+
+#[tokio::test]
+async fn a_failed_create_before_destroy_keeps_the_old_object_as_deposed() {
+    let h = Harness::new(
+        "resource \"mem_thing\" \"a\" {\n  name = \"stuck-1\"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n",
+    );
+    h.converge().await;
+    h.provider
+        .cloud
+        .stuck
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    h.write("main.hcl", "resource \"mem_thing\" \"a\" {\n  name = \"stuck-2\"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n");
+    let plan = h.plan().await.unwrap();
+    assert_eq!(
+        change(&plan, "mem_thing.a").action,
+        Action::CreateThenDelete
+    );
+    let out = h.apply(&plan).await;
+    assert!(
+        summaries(&out.diags).contains("stuck-1 is still in use"),
+        "{:?} {:?}",
+        out.diags,
+        h.log()
+    );
+    let st = h.state();
+    assert_eq!(
+        st.resource("mem_thing.a").unwrap().attributes["name"],
+        "stuck-2",
+        "the replacement is current"
+    );
+    let deposed: Vec<_> = st
+        .resources
+        .iter()
+        .filter(|r| r.deposed.is_some())
+        .collect();
+    assert_eq!(deposed.len(), 1, "the old object is still recorded");
+    assert_eq!(deposed[0].attributes["name"], "stuck-1");
+
+    h.provider
+        .cloud
+        .stuck
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let plan = h.plan().await.unwrap();
+    let stale: Vec<_> = plan.actions().collect();
+    assert_eq!(stale.len(), 1, "{:?}", actions(&plan));
+    assert_eq!(
+        (stale[0].action, stale[0].deposed.is_some()),
+        (Action::Delete, true)
+    );
+    assert_eq!(plan.summary(), (0, 0, 1));
+    let out = h.apply(&plan).await;
+    assert!(out.diags.is_empty(), "{:?}", out.diags);
+    assert_eq!(h.state().resources.len(), 1);
+    assert!(!h.plan().await.unwrap().has_changes());
+}

@@ -20,7 +20,7 @@ pub fn run(c: StateCommand) -> Result<i32, Failed> {
                 .iter()
                 .map(|a| target(a))
                 .collect::<Result<Vec<_>, _>>()?;
-            for r in &state.resources {
+            for r in state.resources.iter().filter(|r| r.deposed.is_none()) {
                 let keep = filters.is_empty()
                     || parse_instance(&r.address)
                         .is_ok_and(|a| filters.iter().any(|f| f.contains(&a)));
@@ -53,7 +53,7 @@ pub fn run(c: StateCommand) -> Result<i32, Failed> {
                 .iter()
                 .map(|a| target(a))
                 .collect::<Result<Vec<_>, _>>()?;
-            let doomed: Vec<String> = state
+            let mut doomed: Vec<String> = state
                 .resources
                 .iter()
                 .filter(|r| {
@@ -61,6 +61,7 @@ pub fn run(c: StateCommand) -> Result<i32, Failed> {
                 })
                 .map(|r| r.address.clone())
                 .collect();
+            doomed.dedup();
             if doomed.is_empty() {
                 return Err(error(
                     "Invalid target address",
@@ -68,7 +69,7 @@ pub fn run(c: StateCommand) -> Result<i32, Failed> {
                 ));
             }
             for a in &doomed {
-                state.remove(a);
+                state.forget(a);
                 println!("Removed {a}");
             }
             save(backend.as_ref(), &mut state)?;

@@ -21,6 +21,8 @@ use iac_value::{Type, Value};
 #[derive(Default)]
 pub struct Cloud {
     pub objects: Mutex<BTreeMap<String, Value>>,
+    /// While set, deleting an object whose name starts with "stuck" fails.
+    pub stuck: AtomicBool,
     pub log: Mutex<Vec<String>>,
     next: AtomicUsize,
 }
@@ -205,6 +207,9 @@ impl ProviderClient for MemClient {
             .lock()
             .unwrap()
             .push(format!("delete {type_name} {name}"));
+        if name.starts_with("stuck") && self.cloud.stuck.load(Ordering::SeqCst) {
+            return Err(Error::api("DeleteThing", format!("{name} is still in use")));
+        }
         self.cloud.objects.lock().unwrap().remove(&id);
         Ok(())
     }
