@@ -85,5 +85,42 @@ async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
     stack.iac(&["force-unlock", "-force", &id]).expect(0);
     stack.iac(&["plan"]).expect(0);
     assert!(stack.state_bytes().is_none(), "nothing was applied");
+
+    // Ctrl-C at the confirmation prompt ends the run and releases the lock.
+    let mut waiting = Command::new(iac_binary())
+        .args(["apply", "-no-color"])
+        .current_dir(stack.path())
+        .env("AWS_ACCESS_KEY_ID", &stack.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "eu-west-1")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines =
+        std::io::BufRead::lines(std::io::BufReader::new(waiting.stdout.take().unwrap()));
+    assert!(
+        lines.any(|l| l.is_ok_and(|l| l.contains("Plan: 1 to add"))),
+        "the plan was shown"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-INT", &waiting.id().to_string()])
+        .status()
+        .unwrap();
+    let status = waiting.wait().unwrap();
+    let mut stderr = String::new();
+    waiting
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Interrupted"), "{stderr}");
+    assert!(!lock_file.exists(), "the lock was released");
+    assert!(stack.state_bytes().is_none(), "nothing was applied");
 }
 on_emulators!(a_held_lock_is_reported_and_can_be_forced: LocalStack, Moto);

@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod context;
 mod render;
+mod signals;
 mod ui;
 
 use clap::Parser;
@@ -33,13 +34,17 @@ fn main() {
 async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
     let mut sources = iac_lang::Sources::default();
     let result = match command {
-        Command::Plan(a) => commands::plan::plan(a, ui, raw, &mut sources).await,
+        Command::Plan(a) => {
+            signals::unless_interrupted(commands::plan::plan(a, ui, raw, &mut sources)).await
+        }
         Command::Apply(a) => commands::apply::apply(a, false, ui, raw, &mut sources).await,
         Command::Destroy(a) => commands::apply::apply(a, true, ui, raw, &mut sources).await,
         Command::Validate(a) => commands::inspect::validate(a, &mut sources),
         Command::Output(a) => commands::inspect::output(a),
         Command::Show(a) => commands::inspect::show(a, ui),
-        Command::Import(a) => commands::import::import(a, ui, raw, &mut sources).await,
+        Command::Import(a) => {
+            signals::unless_interrupted(commands::import::import(a, ui, raw, &mut sources)).await
+        }
         Command::State(c) => commands::state::run(c),
         Command::Graph(a) => commands::inspect::graph(a, &mut sources),
         Command::Fmt(a) => commands::fmt::fmt(a, &mut sources),

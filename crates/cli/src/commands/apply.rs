@@ -12,6 +12,7 @@ use crate::args::ApplyArgs;
 use crate::commands::plan::{Prepared, make_plan, prepare};
 use crate::context::{Failed, error};
 use crate::render;
+use crate::signals::{interrupted, unless_interrupted};
 use crate::ui::Ui;
 
 /// `iac apply [DIR | PLANFILE]`, or `iac destroy` when `destroy`.
@@ -38,7 +39,7 @@ pub async fn apply(
         } else {
             PlanMode::Normal
         };
-        let plan = make_plan(&p, &a.opts, mode, raw, sources, &ui).await?;
+        let plan = unless_interrupted(make_plan(&p, &a.opts, mode, raw, sources, &ui)).await?;
         print!(
             "{}",
             render::plan(&plan, &ui, &|c| crate::context::change_schema(
@@ -51,7 +52,7 @@ pub async fn apply(
     if !plan.has_changes() && plan.mode != PlanMode::RefreshOnly {
         return Ok(0);
     }
-    if !saved && !a.auto_approve && !confirm(&plan, &ui) {
+    if !saved && !a.auto_approve && !unless_interrupted(confirm(&plan, &ui)).await? {
         println!("\nApply cancelled.");
         return Ok(1);
     }
@@ -106,7 +107,8 @@ fn load_saved_plan(a: &ApplyArgs, sources: &mut Sources) -> Result<(Prepared, Pl
     Ok((p, plan))
 }
 
-fn confirm(plan: &Plan, ui: &Ui) -> bool {
+/// Asks for `yes`; the read happens off the async threads so an interrupt can end it.
+async fn confirm(plan: &Plan, ui: &Ui) -> Result<bool, Failed> {
     let question = match plan.mode {
         PlanMode::Destroy => {
             "Do you really want to destroy all resources?\n  iac will destroy all your managed infrastructure, as shown above.\n  There is no undo. Only 'yes' will be accepted to confirm."
@@ -121,9 +123,14 @@ fn confirm(plan: &Plan, ui: &Ui) -> bool {
         ui.bold("Enter a value:")
     );
     let _ = std::io::stdout().flush();
-    let mut line = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut line);
-    line.trim() == "yes"
+    let answer = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut line);
+        line
+    })
+    .await
+    .unwrap_or_default();
+    Ok(answer.trim() == "yes")
 }
 
 /// Prints progress lines as Terraform does, and counts what completed.
@@ -237,17 +244,8 @@ async fn run_apply(p: &Prepared, plan: &Plan, parallelism: usize, ui: &Ui) -> Re
 
 /// Sets `stop` on SIGINT or SIGTERM, telling the user what happens next.
 async fn watch_signals(stop: Arc<AtomicBool>) {
-    #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("SIGTERM handler installs");
     loop {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {},
-            _ = term.recv() => {},
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
+        interrupted().await;
         stop.store(true, Ordering::SeqCst);
         eprintln!(
             "\nInterrupt received.\nPlease wait for iac to exit or data loss may occur.\nGracefully shutting down..."
