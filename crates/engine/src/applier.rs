@@ -301,10 +301,7 @@ impl Applier<'_> {
         let Some(instances) = self.walk.expand_resource(path, res) else {
             return false;
         };
-        let key = (
-            res.provider_name().to_string(),
-            res.provider_alias().map(str::to_string),
-        );
+        let key = crate::walk::provider_key(self.walk.tree(), path, res);
         let client = match self.walk.client(&key).await {
             Ok(c) => c,
             Err(d) => {

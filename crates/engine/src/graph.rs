@@ -215,21 +215,37 @@ impl Builder {
                 self.refs(tree, path, idx, e);
             }
             self.body_refs(tree, path, idx, &r.body);
-            let provider = NodeKind::Provider(
-                r.provider_name().to_string(),
-                r.provider_alias().map(str::to_string),
-            );
+            let used = tree.provider_of(path, r);
+            let provider = NodeKind::Provider(used.name.clone(), used.alias.clone());
             match self.node(&[], provider) {
                 Some(p) => self.edge(p, idx),
-                None => {
-                    if let Some(alias) = r.provider_alias() {
-                        let span = r.provider.as_ref().map(|p| p.2.clone());
-                        self.diags.push(Diagnostic::error(
-                            format!("Provider configuration not present: {}.{alias}", r.provider_name()),
-                            span,
-                        ).with_detail(format!("No provider \"{}\" block with alias = \"{alias}\" is declared in the root module.", r.provider_name())));
-                    }
+                None if used.alias.is_some() => {
+                    let span = r
+                        .provider
+                        .as_ref()
+                        .map(|p| p.2.clone())
+                        .unwrap_or_else(|| r.span.clone());
+                    let detail = if path.is_empty() {
+                        format!(
+                            "No provider \"{}\" block with alias = \"{}\" is declared in the root module.",
+                            used.name,
+                            used.alias.as_deref().unwrap_or_default()
+                        )
+                    } else {
+                        format!(
+                            "The module's calls do not pass {used} on (providers = {{ ... }}), or the root module declares no provider \"{}\" block with that alias.",
+                            used.name
+                        )
+                    };
+                    self.diags.push(
+                        Diagnostic::error(
+                            format!("Provider configuration not present: {used}"),
+                            Some(span),
+                        )
+                        .with_detail(detail),
+                    );
                 }
+                None => {}
             }
         }
         for c in m.module_calls.values() {

@@ -45,10 +45,7 @@ pub async fn import(
         .get(res.provider_name())
         .and_then(|p| p.schema().resources.get(&res.ty))
         .ok_or_else(|| crate::unknown_type(res, providers))?;
-    let key: ProviderKey = (
-        res.provider_name().to_string(),
-        res.provider_alias().map(str::to_string),
-    );
+    let key: ProviderKey = crate::walk::provider_key(&stack.tree, &path, res);
     let walk = Walk::new(stack, providers, vars, 1);
     configure_provider(stack, &walk, &key).await?;
     let client = walk.client(&key).await?;

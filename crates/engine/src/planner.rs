@@ -337,10 +337,7 @@ impl Planner<'_> {
                 .report(crate::unknown_type(res, self.walk.providers));
             return false;
         };
-        let provider: ProviderKey = (
-            res.provider_name().to_string(),
-            res.provider_alias().map(str::to_string),
-        );
+        let provider: ProviderKey = crate::walk::provider_key(self.walk.tree(), &node.module, res);
         let client = match self.walk.client(&provider).await {
             Ok(c) => c,
             Err(d) => {

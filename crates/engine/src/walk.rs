@@ -35,6 +35,12 @@ pub fn parse_provider_address(s: &str) -> Option<ProviderKey> {
     Some((name.to_string(), alias))
 }
 
+/// The root provider configuration a resource in the module at `path` uses.
+pub fn provider_key(tree: &ModuleTree, path: &[String], res: &Resource) -> ProviderKey {
+    let r = tree.provider_of(path, res);
+    (r.name, r.alias)
+}
+
 /// The compiled-in providers by name.
 pub type Providers = BTreeMap<String, Arc<dyn Provider>>;
 

@@ -720,3 +720,76 @@ async fn a_failed_create_before_destroy_keeps_the_old_object_as_deposed() {
     assert_eq!(h.state().resources.len(), 1);
     assert!(!h.plan().await.unwrap().has_changes());
 }
+
+#[tokio::test]
+async fn modules_get_provider_configurations_through_providers_maps() {
+    let h = Harness::new(
+        r#"
+provider "mem" {
+  prefix = "one-"
+}
+provider "mem" {
+  alias  = "two"
+  prefix = "two-"
+}
+resource "mem_thing" "root" {
+  name = "root"
+}
+module "inherits" {
+  source = "./m"
+}
+module "mapped" {
+  source    = "./m"
+  providers = { mem = mem.two }
+}
+"#,
+    );
+    h.write(
+        "m/main.hcl",
+        "resource \"mem_thing\" \"t\" {\n  name = \"in-module\"\n}\n",
+    );
+    h.converge().await;
+    let st = h.state();
+    let id = |a: &str| {
+        st.resource(a).unwrap().attributes["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(id("mem_thing.root").starts_with("one-"));
+    assert!(
+        id("module.inherits.mem_thing.t").starts_with("one-"),
+        "a module inherits the default configuration"
+    );
+    assert!(
+        id("module.mapped.mem_thing.t").starts_with("two-"),
+        "providers = {{ mem = mem.two }} is honoured"
+    );
+    assert_eq!(
+        st.resource("module.mapped.mem_thing.t").unwrap().provider,
+        "provider[\"mem\"].two"
+    );
+
+    h.write(
+        "main.hcl",
+        "module \"mapped\" {\n  source    = \"./m\"\n  providers = { mem = mem.three }\n}\n",
+    );
+    let err = summaries(&h.plan().await.unwrap_err());
+    assert!(
+        err.contains("Provider configuration not present: mem.three"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn depends_on_orders_without_a_reference() {
+    let h = Harness::new(
+        "resource \"mem_thing\" \"b\" {\n  name       = \"b\"\n  depends_on = [mem_thing.a]\n}\nresource \"mem_thing\" \"a\" {\n  name = \"a\"\n}\n",
+    );
+    h.converge().await;
+    assert_eq!(h.log(), vec!["create mem_thing a", "create mem_thing b"]);
+    assert_eq!(
+        h.state().resource("mem_thing.b").unwrap().dependencies,
+        vec!["mem_thing.a".to_string()]
+    );
+}

@@ -196,6 +196,42 @@ pub struct ModuleCall {
     pub depends_on: Vec<Expr>,
     /// Input variables passed to the module.
     pub inputs: Vec<Attr>,
+    /// `providers = { ... }`: the child's provider configurations and the caller's each
+    /// one is. A child's default (unaliased) configuration not named here is the caller's.
+    pub providers: BTreeMap<ProviderRef, ProviderRef>,
+}
+
+/// A provider configuration as written: `aws` or `aws.west`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProviderRef {
+    pub name: String,
+    pub alias: Option<String>,
+}
+
+impl ProviderRef {
+    /// Parses `name` or `name.alias`.
+    pub fn parse(text: &str) -> Option<ProviderRef> {
+        match text.split('.').collect::<Vec<_>>().as_slice() {
+            [name] => Some(ProviderRef {
+                name: name.to_string(),
+                alias: None,
+            }),
+            [name, alias] => Some(ProviderRef {
+                name: name.to_string(),
+                alias: Some(alias.to_string()),
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ProviderRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.alias {
+            Some(a) => write!(f, "{}.{a}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
 }
 
 /// A `moved` block.
@@ -277,6 +313,28 @@ impl ModuleTree {
             None => Some(self),
             Some((first, rest)) => self.children.get(first)?.at(rest),
         }
+    }
+
+    /// The root module's provider configuration a resource in the module at `path` uses:
+    /// its own `provider` (or its type's default), mapped through each enclosing module
+    /// call's `providers`.
+    pub fn provider_of(&self, path: &[String], res: &Resource) -> ProviderRef {
+        let mut current = ProviderRef {
+            name: res.provider_name().to_string(),
+            alias: res.provider_alias().map(str::to_string),
+        };
+        for depth in (0..path.len()).rev() {
+            let Some(call) = self
+                .at(&path[..depth])
+                .and_then(|t| t.module.module_calls.get(&path[depth]))
+            else {
+                break;
+            };
+            if let Some(mapped) = call.providers.get(&current) {
+                current = mapped.clone();
+            }
+        }
+        current
     }
 
     /// Every module in the tree with its static path, root first.

@@ -609,8 +609,8 @@ impl Loader<'_> {
                 "ignore_changes",
                 "replace_triggered_by",
             ],
-            &["precondition", "postcondition"],
-            "a lifecycle block",
+            &[],
+            "a lifecycle block (precondition and postcondition blocks are not supported yet)",
         );
         let ignore_changes = match body.attr("ignore_changes") {
             None => IgnoreChanges::None,
@@ -651,6 +651,7 @@ impl Loader<'_> {
             return;
         };
         let depends_on = self.expr_list(body.attr("depends_on"));
+        let providers = self.provider_map(body.attr("providers"));
         let mut inputs = Vec::new();
         let (mut count, mut for_each) = (None, None);
         for attr in body.attrs {
@@ -679,8 +680,45 @@ impl Loader<'_> {
                 for_each,
                 depends_on,
                 inputs,
+                providers,
             },
         );
+    }
+
+    /// Reads `providers = { aws = aws.west, "aws.east" = aws }`: the child module's
+    /// provider configurations (by local name and alias) and the caller's they are.
+    fn provider_map(&mut self, attr: Option<&Attr>) -> BTreeMap<ProviderRef, ProviderRef> {
+        let mut out = BTreeMap::new();
+        let Some(attr) = attr else { return out };
+        let bad = |span| {
+            Diagnostic::error("Invalid providers map", Some(span)).with_detail("Write providers = { aws = aws.west }: each key and value a provider name, optionally with .ALIAS.")
+        };
+        let Some(object) = attr.expr.expr.as_object() else {
+            self.diags.push(bad(attr.expr.span()));
+            return out;
+        };
+        for (key, value) in object.iter() {
+            let file = attr.expr.file;
+            let key_text = match key {
+                hcl_edit::expr::ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+                hcl_edit::expr::ObjectKey::Expression(e) => crate::references::static_path(e),
+            };
+            let value_expr = Expr {
+                file,
+                expr: Arc::new(value.expr().clone()),
+            };
+            let value_text = crate::references::static_path(value_expr.expr.as_ref());
+            match (
+                key_text.as_deref().and_then(ProviderRef::parse),
+                value_text.as_deref().and_then(ProviderRef::parse),
+            ) {
+                (Some(k), Some(v)) => {
+                    out.insert(k, v);
+                }
+                _ => self.diags.push(bad(value_expr.span())),
+            }
+        }
+        out
     }
 
     fn moved(&mut self, block: Block) {

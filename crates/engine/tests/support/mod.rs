@@ -97,15 +97,22 @@ impl Provider for MemProvider {
     fn schema(&self) -> &ProviderSchema {
         &self.schema
     }
-    async fn configure(&self, _config: Value) -> Result<Arc<dyn ProviderClient>, Error> {
+    async fn configure(&self, config: Value) -> Result<Arc<dyn ProviderClient>, Error> {
         Ok(Arc::new(MemClient {
             cloud: self.cloud.clone(),
+            prefix: config
+                .get("prefix")
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
         }))
     }
 }
 
 struct MemClient {
     cloud: Arc<Cloud>,
+    /// From the provider block: put in front of every id this configuration makes.
+    prefix: String,
 }
 
 fn with(v: &Value, k: &str, x: Value) -> Value {
@@ -159,7 +166,8 @@ impl ProviderClient for MemClient {
             return Err(Error::api("CreateThing", format!("cannot create {name}")).into());
         }
         let id = format!(
-            "{}-{}",
+            "{}{}-{}",
+            self.prefix,
             type_name.trim_start_matches("mem_"),
             self.cloud.next.fetch_add(1, Ordering::SeqCst)
         );
