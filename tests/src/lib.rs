@@ -228,27 +228,39 @@ impl Stack {
     }
 
     fn run_iac(&self, args: &[&str], endpoint_env: bool) -> Run {
-        let endpoint = &self.emulator.running().endpoint;
-        let mut command = Command::new(iac_binary());
-        if endpoint_env {
-            command.env("AWS_ENDPOINT_URL", endpoint);
-        } else {
+        let mut command = self.command(args);
+        if !endpoint_env {
             command.env_remove("AWS_ENDPOINT_URL");
         }
-        let out = command
+        Run::from(command.stdin(Stdio::null()).output().expect("iac runs"))
+    }
+
+    /// Starts `iac` with `args` in the background, with piped standard streams, for tests
+    /// that interrupt it or hold it at its prompt.
+    pub fn spawn_iac(&self, args: &[&str]) -> std::process::Child {
+        self.command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("iac starts")
+    }
+
+    /// The `iac` command in the stack's folder, with this stack's account on the emulator.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(iac_binary());
+        command
             .args(args)
             .current_dir(self.path())
             .env("AWS_ACCESS_KEY_ID", &self.access_key)
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", "eu-west-1")
+            .env("AWS_ENDPOINT_URL", &self.emulator.running().endpoint)
             .env_remove("AWS_PROFILE")
             .env("AWS_CONFIG_FILE", "/nonexistent")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .stdin(Stdio::null())
-            .output()
-            .expect("iac runs");
-        Run::from(out)
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        command
     }
 
     /// An S3 client of the same account, independent of `iac`.

@@ -2,9 +2,9 @@
 //! every bucket that exists, the lock is released, and the exit code is not zero.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use iac_e2e::{Emulator, Stack, iac_binary, on_emulators, unique};
+use iac_e2e::{Emulator, Stack, on_emulators, unique};
 
 async fn an_interrupted_apply_loses_nothing(emu: Emulator) {
     let prefix = unique("iac-int");
@@ -13,17 +13,7 @@ async fn an_interrupted_apply_loses_nothing(emu: Emulator) {
         text.push_str(&format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n  bucket = \"{prefix}-{i}\"\n  tags   = {{ n = \"{i}\" }}\n}}\n"));
     }
     let stack = Stack::new(emu, &[("main.hcl", &text)]);
-    let mut apply = Command::new(iac_binary())
-        .args(["apply", "-auto-approve", "-no-color", "-parallelism=1"])
-        .current_dir(stack.path())
-        .env("AWS_ACCESS_KEY_ID", &stack.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "eu-west-1")
-        .env("AWS_ENDPOINT_URL", &emu.running().endpoint)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut apply = stack.spawn_iac(&["apply", "-auto-approve", "-no-color", "-parallelism=1"]);
     let mut lines = BufReader::new(apply.stdout.take().unwrap()).lines();
     let mut completed = 0;
     for line in lines.by_ref() {

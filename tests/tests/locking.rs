@@ -2,10 +2,10 @@
 //! lock left by a run that died.
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use iac_e2e::{Emulator, Stack, iac_binary, on_emulators, unique};
+use iac_e2e::{Emulator, Stack, on_emulators, unique};
 
 async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
     let bucket = unique("iac-lock");
@@ -16,20 +16,8 @@ async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
             &format!("resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"{bucket}\"\n}}\n"),
         )],
     );
-    let endpoint = &emu.running().endpoint;
     // An apply waiting at its confirmation prompt holds the lock.
-    let mut holder = Command::new(iac_binary())
-        .args(["apply", "-no-color"])
-        .current_dir(stack.path())
-        .env("AWS_ACCESS_KEY_ID", &stack.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "eu-west-1")
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut holder = stack.spawn_iac(&["apply", "-no-color"]);
     let lock_file = stack.path().join(".iac/state.json.lock");
     let deadline = Instant::now() + Duration::from_secs(30);
     while !lock_file.exists() {
@@ -87,18 +75,7 @@ async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
     assert!(stack.state_bytes().is_none(), "nothing was applied");
 
     // Ctrl-C at the confirmation prompt ends the run and releases the lock.
-    let mut waiting = Command::new(iac_binary())
-        .args(["apply", "-no-color"])
-        .current_dir(stack.path())
-        .env("AWS_ACCESS_KEY_ID", &stack.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "eu-west-1")
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut waiting = stack.spawn_iac(&["apply", "-no-color"]);
     let mut lines =
         std::io::BufRead::lines(std::io::BufReader::new(waiting.stdout.take().unwrap()));
     assert!(

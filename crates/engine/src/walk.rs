@@ -244,57 +244,58 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn eval_local(&self, path: &[String], name: &str) -> bool {
-        let local = &self.module(path).locals[name];
+    /// Evaluates `eval` in every instance of the module at `path` and stores each result
+    /// with `store`; a failure is reported and stored as unknown.
+    fn each_instance(
+        &self,
+        path: &[String],
+        eval: impl Fn(&ModuleInstance) -> Result<Value, Diagnostic>,
+        store: impl Fn(&mut Values, ModuleInstance, Value),
+    ) -> bool {
         let mut ok = true;
         for inst in self.module_instances(path) {
-            let value = match self.with_scope(&inst, Repetition::default(), |ctx| {
-                evaluate(&local.expr, ctx)
-            }) {
-                Ok(v) => v,
-                Err(d) => {
-                    ok = false;
-                    self.report(d);
-                    Value::Unknown
-                }
-            };
-            self.values
-                .lock()
-                .expect("values lock")
-                .locals
-                .insert((inst, name.to_string()), value);
+            let value = eval(&inst).unwrap_or_else(|d| {
+                ok = false;
+                self.report(d);
+                Value::Unknown
+            });
+            store(&mut self.values.lock().expect("values lock"), inst, value);
         }
         ok
     }
 
+    fn eval_local(&self, path: &[String], name: &str) -> bool {
+        let local = &self.module(path).locals[name];
+        self.each_instance(
+            path,
+            |inst| {
+                self.with_scope(inst, Repetition::default(), |ctx| {
+                    evaluate(&local.expr, ctx)
+                })
+            },
+            |values, inst, v| {
+                values.locals.insert((inst, name.to_string()), v);
+            },
+        )
+    }
+
     fn eval_output(&self, path: &[String], name: &str) -> bool {
         let output = &self.module(path).outputs[name];
-        let mut ok = true;
-        for inst in self.module_instances(path) {
-            let value = match self.with_scope(&inst, Repetition::default(), |ctx| {
-                evaluate(&output.value, ctx)
-            }) {
-                Ok(v) if inst.is_root() && v.contains_sensitive() && !output.sensitive => {
-                    ok = false;
-                    self.report(Diagnostic::error("Output refers to sensitive values", Some(output.span.clone())).with_detail(
+        self.each_instance(
+            path,
+            |inst| {
+                let v = self.with_scope(inst, Repetition::default(), |ctx| evaluate(&output.value, ctx))?;
+                if inst.is_root() && v.contains_sensitive() && !output.sensitive {
+                    return Err(Diagnostic::error("Output refers to sensitive values", Some(output.span.clone())).with_detail(
                         "To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, iac requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true",
                     ));
-                    Value::Unknown
                 }
-                Ok(v) => v.mark_if(output.sensitive),
-                Err(d) => {
-                    ok = false;
-                    self.report(d);
-                    Value::Unknown
-                }
-            };
-            self.values
-                .lock()
-                .expect("values lock")
-                .outputs
-                .insert((inst, name.to_string()), value);
-        }
-        ok
+                Ok(v.mark_if(output.sensitive))
+            },
+            |values, inst, v| {
+                values.outputs.insert((inst, name.to_string()), v);
+            },
+        )
     }
 
     fn eval_module_call(&self, path: &[String], name: &str) -> bool {

@@ -3,8 +3,8 @@
 use iac_engine::addr::parse_instance;
 use iac_lang::Sources;
 
-use crate::args::{self, ImportArgs};
-use crate::commands::plan::prepare;
+use crate::args::ImportArgs;
+use crate::commands::plan::{prepare, root_variables};
 use crate::context::{self, Failed, error};
 use crate::ui::Ui;
 
@@ -18,16 +18,7 @@ pub async fn import(
     let addr = parse_instance(&a.address)
         .map_err(|m| error(format!("Invalid address \"{}\"", a.address), m))?;
     let p = prepare(&a.dir, "import", &a.lock, sources)?;
-    let (vars, diags) = iac_lang::vars::root_variables(
-        &p.stack.root_dir,
-        &p.stack.tree.module,
-        &args::var_args(raw),
-        std::env::vars(),
-        sources,
-    );
-    if diags.has_errors() {
-        return Err(diags.into());
-    }
+    let vars = root_variables(&p, raw, sources, &ui)?;
     let mut state = context::read_state(p.backend.as_ref())?;
     if state.resource(&addr.to_string()).is_some() {
         return Err(error(

@@ -1,5 +1,6 @@
 //! `iac plan`, and the planning that `apply` and `destroy` share.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use iac_engine::addr::{parse_instance, parse_target};
@@ -8,6 +9,7 @@ use iac_engine::planner::{self, PlanOptions};
 use iac_engine::{Providers, Stack};
 use iac_lang::{Diagnostic, Sources};
 use iac_state::{Backend, LockGuard};
+use iac_value::Value;
 
 use crate::args::{self, PlanArgs};
 use crate::context::{self, Failed, error};
@@ -42,15 +44,13 @@ pub fn prepare(
     })
 }
 
-/// Makes a plan of the prepared stack with the command line's options.
-pub async fn make_plan(
+/// The root variables from the command line, files and environment; warnings are shown.
+pub fn root_variables(
     p: &Prepared,
-    opts: &args::PlanOptions,
-    mode: PlanMode,
     raw: &[String],
     sources: &mut Sources,
     ui: &Ui,
-) -> Result<Plan, Failed> {
+) -> Result<BTreeMap<String, Value>, Failed> {
     let (vars, diags) = iac_lang::vars::root_variables(
         &p.stack.root_dir,
         &p.stack.tree.module,
@@ -64,6 +64,19 @@ pub async fn make_plan(
     if !diags.is_empty() {
         ui.diagnostics(&diags, sources);
     }
+    Ok(vars)
+}
+
+/// Makes a plan of the prepared stack with the command line's options.
+pub async fn make_plan(
+    p: &Prepared,
+    opts: &args::PlanOptions,
+    mode: PlanMode,
+    raw: &[String],
+    sources: &mut Sources,
+    ui: &Ui,
+) -> Result<Plan, Failed> {
+    let vars = root_variables(p, raw, sources, ui)?;
     let state = context::read_state(p.backend.as_ref())?;
     let parse_all =
         |list: &[String], f: &dyn Fn(&str) -> Result<(), String>| -> Result<(), Failed> {
