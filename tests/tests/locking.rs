@@ -87,7 +87,10 @@ async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
         .args(["-INT", &waiting.id().to_string()])
         .status()
         .unwrap();
+    // `wait` would close the child's stdin, racing the interrupt with an end of input.
+    let keep_stdin_open = waiting.stdin.take();
     let status = waiting.wait().unwrap();
+    drop(keep_stdin_open);
     let mut stderr = String::new();
     waiting
         .stderr
@@ -96,7 +99,11 @@ async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
         .read_to_string(&mut stderr)
         .unwrap();
     assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("Interrupted"), "{stderr}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        stderr.contains("Interrupted"),
+        "stderr: {stderr}\nstdout: {rest:?}"
+    );
     assert!(!lock_file.exists(), "the lock was released");
     assert!(stack.state_bytes().is_none(), "nothing was applied");
 }
