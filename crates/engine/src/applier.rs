@@ -20,7 +20,7 @@ use crate::plan::{Action, Plan, PlanMode, ResourceChange};
 use crate::planner::{outputs_for_state, provider_error};
 use crate::proposal::{inconsistency, path_string};
 use crate::sched::{self, Outcome};
-use crate::stateval::{state_value, to_state_parts};
+use crate::stateval::to_state_parts;
 use crate::values::Repetition;
 use crate::walk::{Providers, Walk, parse_provider_address};
 use crate::{Stack, static_address};
@@ -332,14 +332,7 @@ impl Applier<'_> {
                 ));
                 return false;
             }
-            let prior = self
-                .state
-                .lock()
-                .expect("state lock")
-                .resource(&addr.to_string())
-                .map(|r| state_value(r, Some(schema)));
-            self.walk
-                .set_instance_value(&addr, prior.unwrap_or(Value::Unknown));
+            self.walk.use_recorded_value(&addr, &self.state, schema);
             return true;
         };
         match change.action {

@@ -360,18 +360,11 @@ impl Planner<'_> {
         let results =
             futures::future::join_all(instances.into_iter().map(|(addr, rep)| async move {
                 if !self.targeted(idx, &addr) {
-                    let prior = self
-                        .prior
-                        .lock()
-                        .expect("prior lock")
-                        .resource(&addr.to_string())
-                        .map(|r| state_value(r, Some(schema)));
                     self.seen
                         .lock()
                         .expect("seen lock")
                         .insert(addr.to_string());
-                    self.walk
-                        .set_instance_value(&addr, prior.unwrap_or(Value::Unknown));
+                    self.walk.use_recorded_value(&addr, &self.prior, schema);
                     return true;
                 }
                 self.plan_instance(block, addr, rep).await

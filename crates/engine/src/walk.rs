@@ -511,6 +511,22 @@ impl<'a> Walk<'a> {
         Ok((planned.mark_paths(&sensitive), settled.requires_replace))
     }
 
+    /// Lets references see an instance as the state records it (unknown when it has no
+    /// entry), for instances the current run leaves alone.
+    pub fn use_recorded_value(
+        &self,
+        addr: &InstanceAddr,
+        state: &Mutex<iac_state::State>,
+        schema: &Schema,
+    ) {
+        let recorded = state
+            .lock()
+            .expect("state lock")
+            .resource(&addr.to_string())
+            .map(|r| crate::stateval::state_value(r, Some(schema)));
+        self.set_instance_value(addr, recorded.unwrap_or(Value::Unknown));
+    }
+
     /// Records the value of one resource instance for references to see.
     pub fn set_instance_value(&self, addr: &InstanceAddr, value: Value) {
         let mut values = self.values.lock().expect("values lock");
