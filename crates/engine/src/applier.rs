@@ -385,45 +385,26 @@ impl Applier<'_> {
         config: Value,
     ) -> bool {
         let addr = change.addr.to_string();
-        let Some(_turn) = self.turn().await else {
+        let plain = config.clone().unmark_deep().0;
+        let op = client.read_data(&res.ty, &plain);
+        let Some((result, elapsed)) = self.operate(&addr, Action::Read, op).await else {
             return false;
-        };
-        let started = Instant::now();
-        self.progress.event(Event::Started {
-            addr: addr.clone(),
-            action: Action::Read,
-        });
-        let result = {
-            client
-                .read_data(&res.ty, &config.clone().unmark_deep().0)
-                .await
         };
         match result {
             Ok(v) => {
                 let v = v.mark_paths(&config.unmark_deep().1);
                 self.record(change, &v, schema, InstanceStatus::Ready);
                 self.walk.set_instance_value(&change.addr, v);
-                self.progress.event(Event::Finished {
-                    addr,
-                    action: Action::Read,
-                    elapsed: started.elapsed(),
-                    id: None,
-                });
-                self.persist().map_err(|d| self.walk.report(d)).is_ok()
+                self.finished(addr, Action::Read, elapsed, None)
             }
-            Err(e) => {
-                self.progress.event(Event::Failed {
-                    addr,
-                    action: Action::Read,
-                });
-                self.walk
-                    .report(provider_error(&change.addr, "reading data source", &e));
-                false
-            }
+            Err(e) => self.failed(
+                addr,
+                Action::Read,
+                provider_error(&change.addr, "reading data source", &e),
+            ),
         }
     }
 
-    /// Creates or updates one object, after settling its final plan.
     async fn write(
         &self,
         res: &Resource,
@@ -468,30 +449,22 @@ impl Applier<'_> {
             Action::Update
         };
         let addr_text = addr.to_string();
-        let Some(_turn) = self.turn().await else {
-            return false;
-        };
-        self.progress.event(Event::Started {
-            addr: addr_text.clone(),
-            action,
-        });
-        let started = Instant::now();
-        let result = {
-            let op = async {
-                match (action, change.before.as_ref()) {
-                    (Action::Update, Some(before)) => {
-                        client
-                            .update(
-                                &addr.resource.ty,
-                                &before.clone().unmark_deep().0,
-                                &plain_final,
-                            )
-                            .await
-                    }
-                    _ => client.create(&addr.resource.ty, &plain_final).await,
+        let op = async {
+            match (action, change.before.as_ref()) {
+                (Action::Update, Some(before)) => {
+                    client
+                        .update(
+                            &addr.resource.ty,
+                            &before.clone().unmark_deep().0,
+                            &plain_final,
+                        )
+                        .await
                 }
-            };
-            self.with_ticker(&addr_text, action, started, op).await
+                _ => client.create(&addr.resource.ty, &plain_final).await,
+            }
+        };
+        let Some((result, elapsed)) = self.operate(&addr_text, action, op).await else {
+            return false;
         };
         match result {
             Ok(new) => {
@@ -499,19 +472,9 @@ impl Applier<'_> {
                 self.record(change, &new, schema, InstanceStatus::Ready);
                 self.walk.set_instance_value(addr, new.clone());
                 let id = new.get("id").as_str().map(str::to_string);
-                self.progress.event(Event::Finished {
-                    addr: addr_text,
-                    action,
-                    elapsed: started.elapsed(),
-                    id,
-                });
-                self.persist().map_err(|d| self.walk.report(d)).is_ok()
+                self.finished(addr_text, action, elapsed, id)
             }
             Err(err) => {
-                self.progress.event(Event::Failed {
-                    addr: addr_text,
-                    action,
-                });
                 if let Some(partial) = err.partial {
                     self.record(
                         change,
@@ -528,43 +491,72 @@ impl Applier<'_> {
                 } else {
                     "updating"
                 };
-                self.walk.report(
+                self.failed(
+                    addr_text,
+                    action,
                     provider_error(addr, doing, &err.error)
                         .with_related(res.span.clone(), "declared here"),
-                );
-                false
+                )
             }
         }
     }
 
-    /// Waits for a free slot (`-parallelism`) to call the provider; `None` once the run
-    /// has been interrupted, so queued operations never start.
-    async fn turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        let permit = self
+    /// Runs one provider operation when a slot (`-parallelism`) is free: announces it,
+    /// reports every so often that it still runs, and times it. `None` once the run has
+    /// been interrupted, so queued operations never start.
+    async fn operate<T>(
+        &self,
+        addr: &str,
+        action: Action,
+        op: impl std::future::Future<Output = T>,
+    ) -> Option<(T, Duration)> {
+        let _slot = self
             .walk
             .limit
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        (!self.stop.load(Ordering::SeqCst)).then_some(permit)
-    }
-
-    async fn with_ticker<T>(
-        &self,
-        addr: &str,
-        action: Action,
-        started: Instant,
-        op: impl std::future::Future<Output = T>,
-    ) -> T {
+        if self.stop.load(Ordering::SeqCst) {
+            return None;
+        }
+        self.progress.event(Event::Started {
+            addr: addr.to_string(),
+            action,
+        });
+        let started = Instant::now();
         tokio::pin!(op);
         let mut ticker =
             tokio::time::interval_at(tokio::time::Instant::now() + STILL_EVERY, STILL_EVERY);
         loop {
             tokio::select! {
-                result = &mut op => return result,
+                result = &mut op => return Some((result, started.elapsed())),
                 _ = ticker.tick() => self.progress.event(Event::Still { addr: addr.to_string(), action, elapsed: started.elapsed() }),
             }
         }
+    }
+
+    /// Announces a finished operation and saves the state.
+    fn finished(
+        &self,
+        addr: String,
+        action: Action,
+        elapsed: Duration,
+        id: Option<String>,
+    ) -> bool {
+        self.progress.event(Event::Finished {
+            addr,
+            action,
+            elapsed,
+            id,
+        });
+        self.persist().map_err(|d| self.walk.report(d)).is_ok()
+    }
+
+    /// Announces a failed operation and reports why.
+    fn failed(&self, addr: String, action: Action, why: Diagnostic) -> bool {
+        self.progress.event(Event::Failed { addr, action });
+        self.walk.report(why);
+        false
     }
 
     /// Writes one instance into the working state.
@@ -625,22 +617,10 @@ impl Applier<'_> {
         let Some(before) = &change.before else {
             return true;
         };
-        let Some(_turn) = self.turn().await else {
+        let plain = before.clone().unmark_deep().0;
+        let op = client.delete(&change.addr.resource.ty, &plain);
+        let Some((result, elapsed)) = self.operate(&addr, Action::Delete, op).await else {
             return false;
-        };
-        self.progress.event(Event::Started {
-            addr: addr.clone(),
-            action: Action::Delete,
-        });
-        let started = Instant::now();
-        let result = {
-            self.with_ticker(
-                &addr,
-                Action::Delete,
-                started,
-                client.delete(&change.addr.resource.ty, &before.clone().unmark_deep().0),
-            )
-            .await
         };
         match result {
             Ok(()) => {
@@ -662,23 +642,13 @@ impl Applier<'_> {
                         }
                     }
                 }
-                self.progress.event(Event::Finished {
-                    addr,
-                    action: Action::Delete,
-                    elapsed: started.elapsed(),
-                    id: None,
-                });
-                self.persist().map_err(|d| self.walk.report(d)).is_ok()
+                self.finished(addr, Action::Delete, elapsed, None)
             }
-            Err(e) => {
-                self.progress.event(Event::Failed {
-                    addr,
-                    action: Action::Delete,
-                });
-                self.walk
-                    .report(provider_error(&change.addr, "destroying", &e));
-                false
-            }
+            Err(e) => self.failed(
+                addr,
+                Action::Delete,
+                provider_error(&change.addr, "destroying", &e),
+            ),
         }
     }
 }
