@@ -217,6 +217,19 @@ impl Stack {
         serde_json::from_slice(&self.state_bytes().expect("a state file")).expect("state is JSON")
     }
 
+    /// A string attribute of the instance at `address`, as the state records it.
+    pub fn attr(&self, address: &str, name: &str) -> String {
+        let state = self.state();
+        let instance = state["resources"]
+            .as_array()
+            .and_then(|rs| rs.iter().find(|r| r["address"] == address))
+            .unwrap_or_else(|| panic!("{address} is not in the state"));
+        instance["attributes"][name]
+            .as_str()
+            .unwrap_or_else(|| panic!("{address}.{name} is not a string in the state"))
+            .to_string()
+    }
+
     /// Runs `iac` with `args` in the stack's folder, against the emulator.
     pub fn iac(&self, args: &[&str]) -> Run {
         self.run_iac(args, true)
@@ -261,6 +274,19 @@ impl Stack {
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
             .env("AWS_EC2_METADATA_DISABLED", "true");
         command
+    }
+
+    /// The SDK configuration of the same account on the emulator, for independent
+    /// clients of any service: `aws_sdk_ec2::Client::new(&stack.sdk())`.
+    pub fn sdk(&self) -> aws_config::SdkConfig {
+        let creds =
+            aws_sdk_s3::config::Credentials::new(&self.access_key, "test", None, None, "e2e");
+        aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("eu-west-1"))
+            .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(creds))
+            .endpoint_url(&self.emulator.running().endpoint)
+            .build()
     }
 
     /// An S3 client of the same account, independent of `iac`.

@@ -434,6 +434,7 @@ impl Applier<'_> {
             }
         };
         let (plain_final, marks) = final_plan.clone().unmark_deep();
+        let plain_config = config.unmark_deep().0;
         if let Some(promised) = &change.after
             && let Some(path) = inconsistency(promised, &final_plan)
         {
@@ -457,10 +458,15 @@ impl Applier<'_> {
                             &addr.resource.ty,
                             &before.clone().unmark_deep().0,
                             &plain_final,
+                            &plain_config,
                         )
                         .await
                 }
-                _ => client.create(&addr.resource.ty, &plain_final).await,
+                _ => {
+                    client
+                        .create(&addr.resource.ty, &plain_final, &plain_config)
+                        .await
+                }
             }
         };
         let Some((result, elapsed)) = self.operate(&addr_text, action, op).await else {

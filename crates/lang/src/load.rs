@@ -546,7 +546,6 @@ impl Loader<'_> {
         for b in std::mem::take(&mut block.body.blocks) {
             match b.kind.as_str() {
                 "lifecycle" => lifecycle = self.lifecycle(&b),
-                "timeouts" if mode == Mode::Managed => {}
                 _ => rest.push(b),
             }
         }

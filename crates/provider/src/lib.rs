@@ -68,8 +68,14 @@ pub trait ProviderClient: Send + Sync {
     /// no longer exists.
     async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Error>;
 
-    /// Creates an object; returns its full state.
-    async fn create(&self, type_name: &str, planned: &Value) -> Result<Value, ApplyError>;
+    /// Creates an object; returns its full state. `config` is the evaluated
+    /// configuration the plan came from, for values the state keeps only a digest of.
+    async fn create(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        config: &Value,
+    ) -> Result<Value, ApplyError>;
 
     /// Changes an object in place; returns its full new state.
     async fn update(
@@ -77,6 +83,7 @@ pub trait ProviderClient: Send + Sync {
         type_name: &str,
         prior: &Value,
         planned: &Value,
+        config: &Value,
     ) -> Result<Value, ApplyError>;
 
     /// Deletes an object.

@@ -14,9 +14,33 @@ use crate::resource::Resource;
 /// SDK clients for one provider configuration.
 pub struct AwsClients {
     pub s3: aws_sdk_s3::Client,
+    pub ec2: aws_sdk_ec2::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub route53: aws_sdk_route53::Client,
+    pub acm: aws_sdk_acm::Client,
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    pub sts: aws_sdk_sts::Client,
     pub region: String,
     pub default_tags: BTreeMap<String, String>,
+    /// The caller's account, ARN and user id, once asked for.
+    pub identity: tokio::sync::OnceCell<(String, String, String)>,
 }
+
+/// A service client from the shared SDK configuration, with the provider block's
+/// endpoint for `service` if it sets one.
+macro_rules! service_client {
+    ($sdk:expr, $settings:expr, $krate:ident, $service:literal) => {{
+        let mut conf = $krate::config::Builder::from($sdk);
+        if let Some(url) = $settings.endpoints.get($service) {
+            conf = conf.endpoint_url(url);
+        }
+        $krate::Client::from_conf(conf.build())
+    }};
+}
+
+/// Attempts per call (the first and four retries) for throttling, 5xx and network
+/// errors, with the SDK's exponential backoff and jitter, unless `max_retries` says.
+const DEFAULT_ATTEMPTS: u32 = 5;
 
 /// Whether an endpoint for `service` is set outside the provider block, in the SDK's
 /// environment settings.
@@ -44,11 +68,10 @@ impl AwsClients {
                 "iac-provider-block",
             ));
         }
-        if let Some(n) = s.max_retries {
-            loader = loader.retry_config(
-                aws_config::retry::RetryConfig::standard().with_max_attempts(n.max(1)),
-            );
-        }
+        loader = loader.retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(s.max_retries.map_or(DEFAULT_ATTEMPTS, |n| n + 1)),
+        );
         let sdk = loader.load().await;
         let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
             Error::new("No AWS region is set. Set region in the provider \"aws\" block, the AWS_REGION environment variable, or a profile's region.")
@@ -62,8 +85,15 @@ impl AwsClients {
         }
         Ok(AwsClients {
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            ec2: service_client!(&sdk, s, aws_sdk_ec2, "ec2"),
+            rds: service_client!(&sdk, s, aws_sdk_rds, "rds"),
+            route53: service_client!(&sdk, s, aws_sdk_route53, "route53"),
+            acm: service_client!(&sdk, s, aws_sdk_acm, "acm"),
+            elbv2: service_client!(&sdk, s, aws_sdk_elasticloadbalancingv2, "elbv2"),
+            sts: service_client!(&sdk, s, aws_sdk_sts, "sts"),
             region,
             default_tags: s.default_tags.clone(),
+            identity: tokio::sync::OnceCell::new(),
         })
     }
 }
@@ -71,7 +101,8 @@ impl AwsClients {
 /// The AWS provider, configured.
 pub struct AwsClient {
     pub aws: AwsClients,
-    pub resources: Arc<BTreeMap<&'static str, Box<dyn Resource>>>,
+    pub resources: Arc<crate::Resources>,
+    pub data_sources: Arc<crate::DataSources>,
 }
 
 impl AwsClient {
@@ -108,8 +139,15 @@ impl ProviderClient for AwsClient {
         self.resource(type_name)?.read(&self.aws, current).await
     }
 
-    async fn create(&self, type_name: &str, planned: &Value) -> Result<Value, ApplyError> {
-        self.resource(type_name)?.create(&self.aws, planned).await
+    async fn create(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        config: &Value,
+    ) -> Result<Value, ApplyError> {
+        self.resource(type_name)?
+            .create(&self.aws, planned, config)
+            .await
     }
 
     async fn update(
@@ -117,9 +155,10 @@ impl ProviderClient for AwsClient {
         type_name: &str,
         prior: &Value,
         planned: &Value,
+        config: &Value,
     ) -> Result<Value, ApplyError> {
         self.resource(type_name)?
-            .update(&self.aws, prior, planned)
+            .update(&self.aws, prior, planned, config)
             .await
     }
 
@@ -131,9 +170,12 @@ impl ProviderClient for AwsClient {
         self.resource(type_name)?.import(&self.aws, id).await
     }
 
-    async fn read_data(&self, type_name: &str, _config: &Value) -> Result<Value, Error> {
-        Err(Error::new(format!(
-            "the aws provider has no data source \"{type_name}\" yet"
-        )))
+    async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Error> {
+        let data = self.data_sources.get(type_name).ok_or_else(|| {
+            Error::new(format!(
+                "the aws provider has no data source \"{type_name}\""
+            ))
+        })?;
+        data.read(&self.aws, config).await
     }
 }

@@ -8,11 +8,17 @@
 
 mod client;
 mod config;
+mod ec2;
 mod error;
+mod names;
 mod resource;
+mod retry;
 mod s3;
+mod sts;
 mod tags;
+mod timeouts;
 mod values;
+mod wait;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,29 +27,43 @@ use async_trait::async_trait;
 use iac_provider::{Error, Provider, ProviderClient, ProviderSchema};
 use iac_value::Value;
 
-use crate::resource::Resource;
+use crate::resource::{DataSource, Resource};
+
+/// Resource types by name.
+type Resources = BTreeMap<&'static str, Box<dyn Resource>>;
+
+/// Data sources by name.
+type DataSources = BTreeMap<&'static str, Box<dyn DataSource>>;
 
 /// The AWS provider.
 pub struct AwsProvider {
     schema: ProviderSchema,
-    resources: Arc<BTreeMap<&'static str, Box<dyn Resource>>>,
+    resources: Arc<Resources>,
+    data_sources: Arc<DataSources>,
 }
 
 impl AwsProvider {
     /// The provider with every resource type it supports.
     pub fn new() -> AwsProvider {
-        let resources = s3::resources();
+        let mut resources = s3::resources();
+        resources.extend(ec2::resources());
+        let mut data_sources = ec2::data_sources();
+        data_sources.insert("aws_caller_identity", Box::new(sts::CallerIdentity));
         let schema = ProviderSchema {
             provider: config::schema(),
             resources: resources
                 .iter()
                 .map(|(k, r)| (k.to_string(), r.schema()))
                 .collect(),
-            data_sources: BTreeMap::new(),
+            data_sources: data_sources
+                .iter()
+                .map(|(k, d)| (k.to_string(), d.schema()))
+                .collect(),
         };
         AwsProvider {
             schema,
             resources: Arc::new(resources),
+            data_sources: Arc::new(data_sources),
         }
     }
 }
@@ -70,6 +90,7 @@ impl Provider for AwsProvider {
         Ok(Arc::new(client::AwsClient {
             aws,
             resources: self.resources.clone(),
+            data_sources: self.data_sources.clone(),
         }))
     }
 }

@@ -39,19 +39,46 @@ pub trait Resource: Send + Sync {
     /// The current state, or `None` when the object is gone.
     async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error>;
 
-    async fn create(&self, aws: &AwsClients, planned: &Value) -> Result<Value, ApplyError>;
+    /// Creates the object; `config` is the configuration the plan came from.
+    async fn create(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        config: &Value,
+    ) -> Result<Value, ApplyError>;
 
+    /// Changes the object in place.
     async fn update(
         &self,
         aws: &AwsClients,
         prior: &Value,
         planned: &Value,
+        config: &Value,
     ) -> Result<Value, ApplyError>;
 
     async fn delete(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error>;
 
     /// The state of an existing object by its import id.
     async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error>;
+}
+
+/// One data source type.
+#[async_trait]
+pub trait DataSource: Send + Sync {
+    /// Its arguments and the attributes it exports, with Terraform's names.
+    fn schema(&self) -> Schema;
+
+    /// Looks the object up from the evaluated configuration; the result holds every
+    /// attribute of the schema.
+    async fn read(&self, aws: &AwsClients, config: &Value) -> Result<Value, Error>;
+}
+
+/// A plan-time problem with the attribute at `name`.
+pub fn invalid(name: &str, message: impl Into<String>) -> ValidationError {
+    ValidationError {
+        path: vec![iac_value::PathStep::Key(name.into())],
+        message: message.into(),
+    }
 }
 
 /// Reads an object back after a write; a write that succeeded but cannot be read back

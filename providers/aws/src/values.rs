@@ -59,3 +59,31 @@ pub fn num<T: Into<f64>>(n: Option<T>) -> Value {
 pub fn text<S: AsRef<str>>(s: Option<S>) -> Value {
     s.map_or(Value::Null, |s| Value::from(s.as_ref()))
 }
+
+/// The strings of a list or set attribute.
+pub fn strings(v: &Value, name: &str) -> Vec<String> {
+    v.get(name)
+        .as_items()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|s| s.as_str().map(str::to_string))
+        .collect()
+}
+
+/// A set of strings as a value.
+pub fn string_set<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
+    Value::set(items.into_iter().map(|s| Value::from(s.as_ref())).collect())
+}
+
+/// A list of strings as a value.
+pub fn string_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
+    Value::List(items.into_iter().map(|s| Value::from(s.as_ref())).collect())
+}
+
+/// `v` with attribute `name` set to `to`.
+pub fn with(mut v: Value, name: &str, to: Value) -> Value {
+    if let Value::Map(m) = &mut v {
+        m.insert(name.to_string(), to);
+    }
+    v
+}

@@ -148,7 +148,12 @@ impl ProviderClient for MemClient {
         Ok(self.cloud.objects.lock().unwrap().get(&id).cloned())
     }
 
-    async fn create(&self, type_name: &str, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
         let name = planned.get("name").as_str().unwrap_or_default().to_string();
         self.cloud.log.lock().unwrap().push(format!(
             "create {type_name} {}",
@@ -190,6 +195,7 @@ impl ProviderClient for MemClient {
         type_name: &str,
         prior: &Value,
         planned: &Value,
+        _config: &Value,
     ) -> Result<Value, ApplyError> {
         let id = prior.get("id").as_str().unwrap_or_default().to_string();
         self.cloud

@@ -1,7 +1,6 @@
 //! `aws_s3_bucket`.
 
 use std::collections::BTreeMap;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use aws_sdk_s3::types::{
@@ -18,20 +17,6 @@ use crate::tags::{plan_tags_all, read_tags};
 use crate::values::{flag, map_value, string, string_map};
 
 pub struct Bucket;
-
-/// A name from `bucket_prefix` (or `iac-` without one), unique by time and process.
-fn generated_name(prefix: Option<&str>) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    let suffix = format!(
-        "{:x}{:05x}{:04x}",
-        now.as_secs(),
-        now.subsec_micros(),
-        std::process::id() & 0xffff
-    );
-    format!("{}{suffix}", prefix.unwrap_or("iac-"))
-}
 
 /// S3's bucket naming rules, for the plan-time check.
 fn check_name(name: &str) -> Result<(), String> {
@@ -338,9 +323,20 @@ impl Resource for Bucket {
         ])))
     }
 
-    async fn create(&self, aws: &AwsClients, planned: &Value) -> Result<Value, ApplyError> {
-        let name = string(planned, "bucket")
-            .unwrap_or_else(|| generated_name(planned.get("bucket_prefix").as_str()));
+    async fn create(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let name = string(planned, "bucket").unwrap_or_else(|| {
+            crate::names::generated(
+                planned
+                    .get("bucket_prefix")
+                    .as_str()
+                    .unwrap_or("terraform-"),
+            )
+        });
         let mut req = aws.s3.create_bucket().bucket(&name);
         if aws.region != "us-east-1" {
             req = req.create_bucket_configuration(
@@ -375,6 +371,7 @@ impl Resource for Bucket {
         aws: &AwsClients,
         prior: &Value,
         planned: &Value,
+        _config: &Value,
     ) -> Result<Value, ApplyError> {
         let name = string(prior, "bucket")
             .ok_or_else(|| Error::new("the prior state has no bucket name"))?;
@@ -433,7 +430,7 @@ mod tests {
 
     #[test]
     fn generated_names_keep_the_prefix() {
-        let n = generated_name(Some("logs-"));
+        let n = crate::names::generated("logs-");
         assert!(
             n.starts_with("logs-") && n.len() <= 63 && check_name(&n).is_ok(),
             "{n}"

@@ -76,7 +76,12 @@ impl<T: BucketSetting> Resource for T {
         self.get(aws, &bucket, current).await
     }
 
-    async fn create(&self, aws: &AwsClients, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
         self.put(aws, planned).await?;
         read_back(self, aws, planned, self.put_operation()).await
     }
@@ -86,6 +91,7 @@ impl<T: BucketSetting> Resource for T {
         aws: &AwsClients,
         _prior: &Value,
         planned: &Value,
+        _config: &Value,
     ) -> Result<Value, ApplyError> {
         self.put(aws, planned).await?;
         read_back(self, aws, planned, self.put_operation()).await

@@ -1,0 +1,213 @@
+//! `aws_eip`: an Elastic IP, optionally associated with an instance.
+
+use async_trait::async_trait;
+use aws_sdk_ec2::types::{Address, DomainType, ResourceType};
+use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_value::{Type, Value};
+
+use super::{arn, tag_map, tag_specification, update_tags};
+use crate::client::AwsClients;
+use crate::error::{api, is_not_found};
+use crate::resource::{Resource, read_back};
+use crate::retry::retry;
+use crate::tags::read_tags;
+use crate::values::{string, text, with};
+
+pub struct Eip;
+
+pub(super) const NOT_FOUND: &[&str] = &["InvalidAllocationID.NotFound"];
+
+/// Codes EC2 answers while an instance it just launched is not yet usable.
+pub(super) const INSTANCE_NOT_READY: &[&str] = &[
+    "InvalidInstanceID",
+    "InvalidInstanceID.NotFound",
+    "IncorrectInstanceState",
+];
+
+/// The address with allocation id `id`, if it exists.
+pub(super) async fn describe(aws: &AwsClients, id: &str) -> Result<Option<Address>, Error> {
+    let req = aws.ec2.describe_addresses().allocation_ids(id);
+    match retry("DescribeAddresses", &[], || req.clone().send()).await {
+        Ok(out) => Ok(out.addresses().first().cloned()),
+        Err(e) if is_not_found(&e, NOT_FOUND) => Ok(None),
+        Err(e) => Err(api("DescribeAddresses", e)),
+    }
+}
+
+/// Associates the address with an instance, waiting out a just-launched instance.
+pub(super) async fn associate(
+    aws: &AwsClients,
+    allocation_id: &str,
+    instance: &str,
+) -> Result<String, Error> {
+    let req = aws
+        .ec2
+        .associate_address()
+        .allocation_id(allocation_id)
+        .instance_id(instance);
+    let out = retry("AssociateAddress", INSTANCE_NOT_READY, || {
+        req.clone().send()
+    })
+    .await
+    .map_err(|e| api("AssociateAddress", e))?;
+    Ok(out.association_id().unwrap_or_default().to_string())
+}
+
+/// Ends an association; one already gone is fine.
+pub(super) async fn disassociate(aws: &AwsClients, association_id: &str) -> Result<(), Error> {
+    match aws
+        .ec2
+        .disassociate_address()
+        .association_id(association_id)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if is_not_found(&e, &["InvalidAssociationID.NotFound"]) => Ok(()),
+        Err(e) => Err(api("DisassociateAddress", e)),
+    }
+}
+
+#[async_trait]
+impl Resource for Eip {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                (
+                    "domain",
+                    Attribute::optional_computed(Type::String).force_new(),
+                ),
+                ("instance", Attribute::optional_computed(Type::String)),
+                ("tags", Attribute::optional(Type::map(Type::String))),
+                ("tags_all", Attribute::computed(Type::map(Type::String))),
+                ("id", Attribute::computed(Type::String)),
+                ("arn", Attribute::computed(Type::String)),
+                ("allocation_id", Attribute::computed(Type::String)),
+                ("association_id", Attribute::computed(Type::String)),
+                ("public_ip", Attribute::computed(Type::String)),
+                ("public_dns", Attribute::computed(Type::String)),
+                ("private_ip", Attribute::computed(Type::String)),
+            ],
+            [],
+        )
+    }
+
+    async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(id) = string(current, "id") else {
+            return Ok(None);
+        };
+        let Some(a) = describe(aws, &id).await? else {
+            return Ok(None);
+        };
+        let (tags, tags_all) =
+            read_tags(&tag_map(a.tags()), current.get("tags"), &aws.default_tags);
+        let public_ip = a.public_ip().unwrap_or_default();
+        let account = crate::sts::account_id(aws).await?;
+        Ok(Some(Value::object([
+            ("domain", text(a.domain().map(|d| d.as_str()))),
+            ("instance", Value::from(a.instance_id().unwrap_or_default())),
+            ("tags", tags),
+            ("tags_all", tags_all),
+            ("id", Value::from(id.as_str())),
+            ("arn", Value::from(arn(aws, &account, "elastic-ip", &id))),
+            ("allocation_id", Value::from(id.as_str())),
+            (
+                "association_id",
+                Value::from(a.association_id().unwrap_or_default()),
+            ),
+            ("public_ip", Value::from(public_ip)),
+            (
+                "public_dns",
+                Value::from(format!(
+                    "ec2-{}.{}.compute.amazonaws.com",
+                    public_ip.replace('.', "-"),
+                    aws.region
+                )),
+            ),
+            (
+                "private_ip",
+                Value::from(a.private_ip_address().unwrap_or_default()),
+            ),
+        ])))
+    }
+
+    async fn create(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let out = aws
+            .ec2
+            .allocate_address()
+            .domain(DomainType::from(
+                string(planned, "domain").as_deref().unwrap_or("vpc"),
+            ))
+            .set_tag_specifications(
+                tag_specification(ResourceType::ElasticIp, planned).map(|t| vec![t]),
+            )
+            .send()
+            .await
+            .map_err(|e| api("AllocateAddress", e))?;
+        let id = out.allocation_id().unwrap_or_default().to_string();
+        let known = with(planned.clone(), "id", Value::from(id.as_str()));
+        if let Some(instance) = string(planned, "instance").filter(|i| !i.is_empty())
+            && let Err(error) = associate(aws, &id, &instance).await
+        {
+            return Err(ApplyError {
+                error,
+                partial: Some(known),
+            });
+        }
+        read_back(self, aws, &known, "AllocateAddress").await
+    }
+
+    async fn update(
+        &self,
+        aws: &AwsClients,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        update_tags(aws, &id, prior, planned).await?;
+        if prior.get("instance") != planned.get("instance") {
+            if let Some(old) = string(prior, "association_id").filter(|a| !a.is_empty()) {
+                disassociate(aws, &old).await?;
+            }
+            if let Some(instance) = string(planned, "instance").filter(|i| !i.is_empty()) {
+                associate(aws, &id, &instance).await?;
+            }
+        }
+        read_back(self, aws, planned, "AssociateAddress").await
+    }
+
+    async fn delete(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        if let Some(a) = describe(aws, &id).await?
+            && let Some(association) = a.association_id()
+        {
+            disassociate(aws, association).await?;
+        }
+        let req = aws.ec2.release_address().allocation_id(&id);
+        match retry("ReleaseAddress", &["InvalidIPAddress.InUse"], || {
+            req.clone().send()
+        })
+        .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if is_not_found(&e, NOT_FOUND) => Ok(()),
+            Err(e) => Err(api("ReleaseAddress", e)),
+        }
+    }
+
+    async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error> {
+        let seed = Value::object([("id", Value::from(id))]);
+        self.read(aws, &seed).await?.ok_or_else(|| {
+            Error::api(
+                "DescribeAddresses",
+                format!("no Elastic IP with allocation id \"{id}\" exists"),
+            )
+        })
+    }
+}

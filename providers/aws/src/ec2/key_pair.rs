@@ -1,0 +1,188 @@
+//! `aws_key_pair`: an SSH public key EC2 installs on new instances.
+
+use async_trait::async_trait;
+use aws_sdk_ec2::primitives::Blob;
+use aws_sdk_ec2::types::ResourceType;
+use iac_provider::{ApplyError, Attribute, Error, Schema, ValidationError};
+use iac_value::{Type, Value};
+
+use super::{arn, tag_map, tag_specification, update_tags};
+use crate::client::AwsClients;
+use crate::error::{api, is_not_found};
+use crate::resource::{Resource, invalid, read_back};
+use crate::retry::retry;
+use crate::tags::read_tags;
+use crate::values::{string, text, with};
+
+pub struct KeyPair;
+
+const NOT_FOUND: &[&str] = &["InvalidKeyPair.NotFound"];
+
+/// The key without its trailing comment, as EC2 stores it.
+fn without_comment(key: &str) -> String {
+    key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+#[async_trait]
+impl Resource for KeyPair {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                (
+                    "key_name",
+                    Attribute::optional_computed(Type::String).force_new(),
+                ),
+                (
+                    "key_name_prefix",
+                    Attribute::optional(Type::String).force_new(),
+                ),
+                ("public_key", Attribute::required(Type::String).force_new()),
+                ("tags", Attribute::optional(Type::map(Type::String))),
+                ("tags_all", Attribute::computed(Type::map(Type::String))),
+                ("id", Attribute::computed(Type::String)),
+                ("arn", Attribute::computed(Type::String)),
+                ("fingerprint", Attribute::computed(Type::String)),
+                ("key_pair_id", Attribute::computed(Type::String)),
+                ("key_type", Attribute::computed(Type::String)),
+            ],
+            [],
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidationError> {
+        let mut out = Vec::new();
+        if !config.get("key_name").is_null() && !config.get("key_name_prefix").is_null() {
+            out.push(invalid(
+                "key_name_prefix",
+                "\"key_name_prefix\" conflicts with \"key_name\"",
+            ));
+        }
+        if let Some(k) = config.get("public_key").as_str()
+            && !k.starts_with("ssh-")
+            && !k.starts_with("ecdsa-")
+        {
+            out.push(invalid(
+                "public_key",
+                "expected an OpenSSH public key (\"ssh-rsa AAAA...\", \"ssh-ed25519 AAAA...\")",
+            ));
+        }
+        out
+    }
+
+    async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(name) = string(current, "key_name").or_else(|| string(current, "id")) else {
+            return Ok(None);
+        };
+        let req = aws
+            .ec2
+            .describe_key_pairs()
+            .key_names(&name)
+            .include_public_key(true);
+        let out = match retry("DescribeKeyPairs", &[], || req.clone().send()).await {
+            Ok(out) => out,
+            Err(e) if is_not_found(&e, NOT_FOUND) => return Ok(None),
+            Err(e) => return Err(api("DescribeKeyPairs", e)),
+        };
+        let Some(k) = out.key_pairs().first() else {
+            return Ok(None);
+        };
+        // EC2 drops the key's comment; keep the configured text while the key matches.
+        let public_key = match (current.get("public_key").as_str(), k.public_key()) {
+            (Some(known), Some(stored)) if without_comment(known) == without_comment(stored) => {
+                Value::from(known)
+            }
+            (_, Some(stored)) => Value::from(stored.trim()),
+            (known, None) => text(known),
+        };
+        let (tags, tags_all) =
+            read_tags(&tag_map(k.tags()), current.get("tags"), &aws.default_tags);
+        let key_pair_id = k.key_pair_id().unwrap_or_default();
+        let account = crate::sts::account_id(aws).await?;
+        Ok(Some(Value::object([
+            ("key_name", Value::from(name.as_str())),
+            ("key_name_prefix", current.get("key_name_prefix").clone()),
+            ("public_key", public_key),
+            ("tags", tags),
+            ("tags_all", tags_all),
+            ("id", Value::from(name.as_str())),
+            ("arn", Value::from(arn(aws, &account, "key-pair", &name))),
+            ("fingerprint", text(k.key_fingerprint())),
+            ("key_pair_id", Value::from(key_pair_id)),
+            ("key_type", text(k.key_type().map(|t| t.as_str()))),
+        ])))
+    }
+
+    async fn create(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let name = string(planned, "key_name").unwrap_or_else(|| {
+            crate::names::generated(
+                planned
+                    .get("key_name_prefix")
+                    .as_str()
+                    .unwrap_or("terraform-"),
+            )
+        });
+        let key = string(planned, "public_key").unwrap_or_default();
+        aws.ec2
+            .import_key_pair()
+            .key_name(&name)
+            .public_key_material(Blob::new(key.into_bytes()))
+            .set_tag_specifications(
+                tag_specification(ResourceType::KeyPair, planned).map(|t| vec![t]),
+            )
+            .send()
+            .await
+            .map_err(|e| api("ImportKeyPair", e))?;
+        let known = with(
+            with(planned.clone(), "key_name", Value::from(name.as_str())),
+            "id",
+            Value::from(name),
+        );
+        read_back(self, aws, &known, "ImportKeyPair").await
+    }
+
+    async fn update(
+        &self,
+        aws: &AwsClients,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let id = string(prior, "key_pair_id")
+            .ok_or_else(|| Error::new("the prior state has no key_pair_id"))?;
+        update_tags(aws, &id, prior, planned).await?;
+        read_back(self, aws, planned, "CreateTags").await
+    }
+
+    async fn delete(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
+        let name = string(prior, "key_name")
+            .ok_or_else(|| Error::new("the prior state has no key_name"))?;
+        match aws.ec2.delete_key_pair().key_name(&name).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if is_not_found(&e, NOT_FOUND) => Ok(()),
+            Err(e) => Err(api("DeleteKeyPair", e)),
+        }
+    }
+
+    async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error> {
+        let seed = Value::object([("key_name", Value::from(id))]);
+        self.read(aws, &seed)
+            .await?
+            .ok_or_else(|| Error::api("DescribeKeyPairs", format!("no key pair \"{id}\" exists")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn comments_do_not_count() {
+        assert_eq!(
+            super::without_comment("ssh-ed25519 AAAAC3 ops@laptop\n"),
+            "ssh-ed25519 AAAAC3"
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! Retrying calls that AWS may refuse for a while: throttling, 5xx, and eventual
+//! consistency (an object not yet visible, or a dependency not yet settled, right after
+//! a write). The SDK's own retries handle short blips; this keeps trying, with
+//! exponential backoff and full jitter, for up to a time budget.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+
+use crate::error::{HttpStatus, code, status};
+
+/// How long a call is retried before its last error is returned.
+pub const BUDGET: Duration = Duration::from_secs(120);
+
+/// Error codes that mean "slow down".
+const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "PriorRequestNotComplete",
+    "SlowDown",
+];
+
+const FIRST_WAIT: Duration = Duration::from_millis(250);
+const LONGEST_WAIT: Duration = Duration::from_secs(10);
+
+/// Whether a failed call is worth another try: throttling, a 5xx, or one of `transient`
+/// (codes this call may see while AWS settles).
+fn retryable<E: ProvideErrorMetadata, R: HttpStatus>(
+    e: &SdkError<E, R>,
+    transient: &[&str],
+) -> bool {
+    if let Some(c) = code(e) {
+        return THROTTLING.contains(&c) || transient.contains(&c) || status(e) >= Some(500);
+    }
+    status(e).is_some_and(|s| s >= 500)
+        || matches!(e, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_))
+}
+
+/// The wait before retry `attempt` (1-based): a random time up to an exponentially
+/// growing cap.
+fn backoff(attempt: u32) -> Duration {
+    let cap = FIRST_WAIT
+        .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+        .min(LONGEST_WAIT);
+    let millis = cap.as_millis() as u64;
+    Duration::from_millis(rand::random_range(millis / 4..=millis))
+}
+
+/// Runs `call` until it succeeds, fails for good, or `BUDGET` has passed; `transient`
+/// lists the error codes that mean "not yet" for this call. Each retry is logged at
+/// debug level.
+pub async fn retry<T, E, R, F, Fut>(
+    operation: &str,
+    transient: &[&str],
+    call: F,
+) -> Result<T, SdkError<E, R>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E, R>>>,
+    E: ProvideErrorMetadata,
+    R: HttpStatus,
+{
+    retry_for(BUDGET, operation, transient, call).await
+}
+
+/// [`retry`] with its own time budget (a resource's `timeouts`).
+pub async fn retry_for<T, E, R, F, Fut>(
+    budget: Duration,
+    operation: &str,
+    transient: &[&str],
+    mut call: F,
+) -> Result<T, SdkError<E, R>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E, R>>>,
+    E: ProvideErrorMetadata,
+    R: HttpStatus,
+{
+    let start = Instant::now();
+    let mut attempt = 0;
+    loop {
+        match call().await {
+            Ok(v) => return Ok(v),
+            Err(e) if retryable(&e, transient) && start.elapsed() < budget => {
+                attempt += 1;
+                let wait = backoff(attempt);
+                tracing::debug!(
+                    operation,
+                    attempt,
+                    code = code(&e).unwrap_or("none"),
+                    status = status(&e).unwrap_or(0),
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying AWS call"
+                );
+                tokio::time::sleep(wait).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 1..20 {
+            let w = backoff(attempt);
+            assert!(w <= LONGEST_WAIT, "{attempt}: {w:?}");
+        }
+        let first = FIRST_WAIT.as_millis();
+        assert!(backoff(1).as_millis() <= first);
+        assert!(backoff(1).as_millis() >= first / 4);
+        assert!(backoff(12).as_millis() >= LONGEST_WAIT.as_millis() / 4);
+    }
+}
