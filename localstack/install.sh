@@ -22,8 +22,18 @@ install_venv() {
   echo "installed $(basename "$venv") in $venv"
 }
 
+# moto's Route 53 answers wrap record values in CDATA, which real Route 53 never does
+# and the Rust SDK's XML decoder skips (the values read back empty). Serve them as
+# escaped text, as AWS does. Idempotent.
+patch_moto_route53() {
+  local responses
+  responses="$("$MOTO_VENV/bin/python" -c 'import moto.route53.responses as r; print(r.__file__)')"
+  sed -i 's|<Value><!\[CDATA\[{{ resource }}\]\]></Value>|<Value>{{ resource\|e }}</Value>|' "$responses"
+}
+
 mkdir -p "$IAC_EMULATOR_HOME"
 install_venv "$MOTO_VENV" "${MOTO_PACKAGES[@]}" &
 moto_pid=$!
 install_venv "$LOCALSTACK_VENV" "${LOCALSTACK_PACKAGES[@]}"
 wait "$moto_pid"
+patch_moto_route53

@@ -174,7 +174,12 @@ fn render_change(c: &ResourceChange, ui: &Ui, schemas: SchemaOf, out: &mut Strin
             _ => format!("# {addr} must be replaced"),
         },
         Action::Read => format!(
-            "# {addr} will be read during apply\n  # (config refers to values not yet known)"
+            "# {addr} will be read during apply\n  # ({})",
+            match c.reason.map(|r| r.as_str()) {
+                Some("read_because_dependency_pending") =>
+                    "depends on a resource or a module with changes pending",
+                _ => "config refers to values not yet known",
+            }
         ),
         Action::Forget => format!(
             "# {addr} will no longer be managed by iac\n  # (the object stays; only the state forgets it)"

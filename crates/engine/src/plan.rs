@@ -85,6 +85,7 @@ pub enum Reason {
     DeleteBecauseEachKey,
     DeleteBecauseNoModule,
     ReadBecauseConfigUnknown,
+    ReadBecauseDependencyPending,
 }
 
 impl Reason {
@@ -101,6 +102,7 @@ impl Reason {
             Reason::DeleteBecauseEachKey => "delete_because_each_key",
             Reason::DeleteBecauseNoModule => "delete_because_no_module",
             Reason::ReadBecauseConfigUnknown => "read_because_config_unknown",
+            Reason::ReadBecauseDependencyPending => "read_because_dependency_pending",
         }
     }
 
@@ -117,6 +119,7 @@ impl Reason {
             Reason::DeleteBecauseEachKey,
             Reason::DeleteBecauseNoModule,
             Reason::ReadBecauseConfigUnknown,
+            Reason::ReadBecauseDependencyPending,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)

@@ -564,7 +564,7 @@ impl Planner<'_> {
                     };
                     change.reason = Some(reason);
                     change.replace_paths = paths;
-                } else if planned.clone().unmark_deep().0 != p.clone().unmark_deep().0 {
+                } else if crate::proposal::changes_object(p, &planned) {
                     change.action = Action::Update;
                 }
             }
@@ -619,11 +619,21 @@ impl Planner<'_> {
         config: Value,
     ) -> bool {
         let addr = change.addr.clone();
-        if !config.is_wholly_known() {
+        // As in Terraform, a data source is read during apply when its configuration
+        // is not known yet, or when a resource it depends on is about to change (it
+        // would otherwise see the world before the change).
+        let deferred = if !config.is_wholly_known() {
+            Some(Reason::ReadBecauseConfigUnknown)
+        } else if self.dependency_pending(&change.dependencies) {
+            Some(Reason::ReadBecauseDependencyPending)
+        } else {
+            None
+        };
+        if let Some(reason) = deferred {
             let after = propose(schema, None, &config);
             self.walk.set_instance_value(&addr, after.clone());
             change.action = Action::Read;
-            change.reason = Some(Reason::ReadBecauseConfigUnknown);
+            change.reason = Some(reason);
             change.after = Some(after);
             change.before = None;
             self.changes.lock().expect("changes lock").push(change);
@@ -653,6 +663,15 @@ impl Planner<'_> {
                 false
             }
         }
+    }
+
+    /// Whether any of `dependencies` (resource addresses) has a change planned.
+    fn dependency_pending(&self, dependencies: &[String]) -> bool {
+        self.changes.lock().expect("changes lock").iter().any(|c| {
+            c.action != Action::NoOp
+                && c.addr.resource.mode == Mode::Managed
+                && dependencies.contains(&crate::static_address(&c.addr))
+        })
     }
 
     /// Plans what to do with state entries no configuration claims.

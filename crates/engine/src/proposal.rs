@@ -59,6 +59,21 @@ fn same(a: &Value, b: &Value) -> bool {
         && a.clone().unmark_deep().0 == b.clone().unmark_deep().0
 }
 
+/// Whether a planned object differs from the prior one in anything but a `timeouts`
+/// block: how long operations may take is not a change to the object, so setting it
+/// (say, on an imported object) plans no update. The new timeouts reach the state
+/// with the object's next update.
+pub fn changes_object(prior: &Value, planned: &Value) -> bool {
+    let without_timeouts = |v: &Value| {
+        let mut plain = v.clone().unmark_deep().0;
+        if let Value::Map(m) = &mut plain {
+            m.remove("timeouts");
+        }
+        plain
+    };
+    without_timeouts(prior) != without_timeouts(planned)
+}
+
 /// The paths of `force_new` attributes and blocks whose planned value differs from prior.
 pub fn replace_paths(schema: &Schema, prior: &Value, planned: &Value) -> Vec<Path> {
     let mut out = Vec::new();

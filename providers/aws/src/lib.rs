@@ -6,6 +6,7 @@
 //! `AWS_ENDPOINT_URL_<SERVICE>`) or the provider block's `endpoints`; with a custom S3
 //! endpoint, S3 uses path-style addressing.
 
+mod acm;
 mod client;
 mod config;
 mod ec2;
@@ -13,6 +14,7 @@ mod error;
 mod names;
 mod resource;
 mod retry;
+mod route53;
 mod s3;
 mod sts;
 mod tags;
@@ -47,7 +49,10 @@ impl AwsProvider {
     pub fn new() -> AwsProvider {
         let mut resources = s3::resources();
         resources.extend(ec2::resources());
+        resources.extend(route53::resources());
+        resources.extend(acm::resources());
         let mut data_sources = ec2::data_sources();
+        data_sources.extend(route53::data_sources());
         data_sources.insert("aws_caller_identity", Box::new(sts::CallerIdentity));
         let schema = ProviderSchema {
             provider: config::schema(),
