@@ -10,6 +10,7 @@ mod acm;
 mod client;
 mod config;
 mod ec2;
+mod elbv2;
 mod error;
 mod names;
 mod resource;
@@ -51,6 +52,7 @@ impl AwsProvider {
         resources.extend(ec2::resources());
         resources.extend(route53::resources());
         resources.extend(acm::resources());
+        resources.extend(elbv2::resources());
         let mut data_sources = ec2::data_sources();
         data_sources.extend(route53::data_sources());
         data_sources.insert("aws_caller_identity", Box::new(sts::CallerIdentity));

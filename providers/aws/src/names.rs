@@ -20,6 +20,46 @@ pub fn generated(prefix: &str) -> String {
     )
 }
 
+/// The length of the suffix [`generated`] appends.
+const SUFFIX_LEN: usize = 20;
+
+/// The prefix a name was generated from, when it looks generated: how an imported
+/// object gets back the `name_prefix` its configuration has (Terraform infers it the
+/// same way).
+fn prefix_of(name: &str) -> Option<&str> {
+    let split = name.len().checked_sub(SUFFIX_LEN)?;
+    let suffix = name.get(split..)?;
+    (split > 0
+        && suffix
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)))
+    .then(|| &name[..split])
+}
+
+/// The prefixes used when a configuration gives neither a name nor a prefix.
+const DEFAULT_PREFIXES: [&str; 3] = ["terraform-", "tf-lb-", "tf-"];
+
+/// An imported object's state with `prefix_attr` filled from the name in `name_attr`
+/// when that name looks generated from a prefix the configuration chose.
+pub fn with_imported_prefix(
+    state: iac_value::Value,
+    prefix_attr: &str,
+    name_attr: &str,
+) -> iac_value::Value {
+    let prefix = state
+        .get(name_attr)
+        .as_str()
+        .and_then(prefix_of)
+        .filter(|p| !DEFAULT_PREFIXES.contains(p))
+        .map(str::to_string);
+    match prefix {
+        Some(p) if state.get(prefix_attr).is_null() => {
+            crate::values::with(state, prefix_attr, iac_value::Value::from(p))
+        }
+        _ => state,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -27,5 +67,7 @@ mod tests {
         let (a, b) = (super::generated("web-"), super::generated("web-"));
         assert!(a.starts_with("web-") && a.len() == 24, "{a}");
         assert_ne!(a, b);
+        assert_eq!(super::prefix_of(&a), Some("web-"));
+        assert_eq!(super::prefix_of("web-server"), None);
     }
 }

@@ -173,6 +173,7 @@ impl Resource for KeyPair {
         self.read(aws, &seed)
             .await?
             .ok_or_else(|| Error::api("DescribeKeyPairs", format!("no key pair \"{id}\" exists")))
+            .map(|v| crate::names::with_imported_prefix(v, "key_name_prefix", "key_name"))
     }
 }
 

@@ -311,11 +311,14 @@ impl Resource for SecurityGroup {
 
     async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error> {
         let seed = Value::object([("id", Value::from(id))]);
-        self.read(aws, &seed).await?.ok_or_else(|| {
-            Error::api(
-                "DescribeSecurityGroups",
-                format!("no security group \"{id}\" exists"),
-            )
-        })
+        self.read(aws, &seed)
+            .await?
+            .ok_or_else(|| {
+                Error::api(
+                    "DescribeSecurityGroups",
+                    format!("no security group \"{id}\" exists"),
+                )
+            })
+            .map(|v| crate::names::with_imported_prefix(v, "name_prefix", "name"))
     }
 }

@@ -413,6 +413,7 @@ impl Resource for Bucket {
         self.read(aws, &seed)
             .await?
             .ok_or_else(|| Error::api("HeadBucket", format!("no bucket named \"{id}\" exists")))
+            .map(|v| crate::names::with_imported_prefix(v, "bucket_prefix", "bucket"))
     }
 }
 
