@@ -1,6 +1,5 @@
 # The web-bugs service (see README.md): the off-host storage for its daily snapshots.
-# The docker-compose host, its Elastic IP and DNS name join this stack with the EC2 and
-# Route 53 resources.
+# The host itself is in host.hcl.
 
 provider "aws" {
   region = var.region
@@ -16,6 +15,7 @@ provider "aws" {
 
 locals {
   bucket_name = "web-bugs-snapshots-${var.environment}"
+  hostname    = var.environment == "production" ? "web-bugs.${var.domain}" : "web-bugs-${var.environment}.${var.domain}"
 }
 
 resource "aws_s3_bucket" "snapshots" {

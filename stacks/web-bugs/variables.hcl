@@ -20,3 +20,32 @@ variable "snapshot_retention_days" {
   type        = number
   default     = 7
 }
+
+variable "domain" {
+  description = "The Route 53 zone the host's name goes in; it must exist already."
+  type        = string
+  default     = "webcompat.com"
+}
+
+variable "instance_type" {
+  description = "The host runs Elasticsearch next to everything else: give it memory."
+  type        = string
+  default     = "t3.large"
+}
+
+variable "disk_gb" {
+  description = "Root volume size, which holds the Elasticsearch indices."
+  type        = number
+  default     = 100
+}
+
+variable "admin_cidrs" {
+  description = "Where SSH may come from."
+  type        = list(string)
+  default     = ["203.0.113.0/24"]
+}
+
+variable "ssh_public_key" {
+  description = "The admins' key, installed for the ubuntu user."
+  type        = string
+}

@@ -1,10 +1,15 @@
 //! The example stacks under `stacks/`: each validates and is canonically formatted, and
-//! each applies on the emulators, plans clean, reacts to a variable and destroys.
+//! each applies on the emulators, is checked with the AWS SDK, plans clean, reacts to a
+//! variable as expected and destroys to an empty account.
 
 use std::path::PathBuf;
 
-use iac_e2e::{Emulator, Stack, on_emulators};
+use aws_sdk_ec2::types::Filter;
+use iac_e2e::{Emulator, Stack, on_emulators, unique};
 
+const PUBLIC_KEY: &str = include_str!("e2e_key.pub");
+
+/// Every file of a stack folder but its README.
 fn stack_files(name: &str) -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../stacks")
@@ -12,7 +17,7 @@ fn stack_files(name: &str) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "hcl"))
+        .filter(|p| p.is_file() && !p.ends_with("README.md"))
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),
@@ -24,24 +29,102 @@ fn stack_files(name: &str) -> Vec<(String, String)> {
     files
 }
 
-fn load(emu: Emulator, name: &str) -> Stack {
+/// The stack in a fresh folder, with `tfvars` as its `e2e.auto.tfvars`.
+fn load(emu: Emulator, name: &str, tfvars: &str) -> Stack {
     let files = stack_files(name);
-    let refs: Vec<(&str, &str)> = files
+    let mut refs: Vec<(&str, &str)> = files
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    Stack::new(emu, &refs)
+    refs.push(("e2e.auto.tfvars", tfvars));
+    let stack = Stack::new(emu, &refs);
+    stack.iac(&["validate", "-no-color"]).expect(0);
+    stack.iac(&["fmt", "-check"]).expect(0);
+    stack
+}
+
+/// Runs `iac` with `args`, then each `-var` in `vars`.
+fn run(stack: &Stack, args: &[&str], vars: &[&str]) -> iac_e2e::Run {
+    let mut all: Vec<&str> = args.to_vec();
+    for v in vars {
+        all.extend(["-var", v]);
+    }
+    stack.iac(&all)
+}
+
+/// Applies, plans again expecting no changes, and returns.
+fn apply_clean(stack: &Stack, vars: &[&str]) {
+    run(stack, &["apply", "-auto-approve", "-no-color"], vars).expect(0);
+    let plan = run(stack, &["plan", "-detailed-exitcode", "-no-color"], vars);
+    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+}
+
+/// Plans with `vars` and checks the plan says each of `expected`.
+fn plan_says(stack: &Stack, vars: &[&str], expected: &[&str]) {
+    let plan = run(stack, &["plan", "-no-color"], vars).expect(0);
+    for e in expected {
+        assert!(
+            plan.stdout.contains(e),
+            "expected {e:?} in\n{}",
+            plan.stdout
+        );
+    }
+}
+
+/// Instances of the stack's account that are not terminated.
+async fn live_instances(ec2: &aws_sdk_ec2::Client) -> Vec<aws_sdk_ec2::types::Instance> {
+    let out = ec2
+        .describe_instances()
+        .filters(
+            Filter::builder()
+                .name("instance-state-name")
+                .values("pending")
+                .values("running")
+                .values("stopping")
+                .values("stopped")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    out.reservations()
+        .iter()
+        .flat_map(|r| r.instances().iter().cloned())
+        .collect()
+}
+
+fn name_tag(i: &aws_sdk_ec2::types::Instance) -> &str {
+    i.tags()
+        .iter()
+        .find(|t| t.key() == Some("Name"))
+        .and_then(|t| t.value())
+        .unwrap_or_default()
 }
 
 async fn web_bugs(emu: Emulator) {
-    let stack = load(emu, "web-bugs");
-    stack.iac(&["validate"]).expect(0);
-    stack.iac(&["fmt", "-check"]).expect(0);
-    let env = ["-var", "environment=staging"];
-    stack
-        .iac(&["apply", "-auto-approve", env[0], env[1]])
-        .expect(0);
+    let domain = format!("{}.example.org", unique("wb"));
+    let stack = load(
+        emu,
+        "web-bugs",
+        &format!(
+            "environment    = \"staging\"\ndomain         = \"{domain}\"\nssh_public_key = \"{}\"\n",
+            PUBLIC_KEY.trim()
+        ),
+    );
+    // The zone predates the stack, as the team's does.
+    let r53 = aws_sdk_route53::Client::new(&stack.sdk());
+    let zone = r53
+        .create_hosted_zone()
+        .name(&domain)
+        .caller_reference(unique("ref"))
+        .send()
+        .await
+        .unwrap();
+    let zone_id = zone.hosted_zone().unwrap().id().to_string();
+    let ec2 = aws_sdk_ec2::Client::new(&stack.sdk());
     let s3 = stack.s3().await;
+
+    apply_clean(&stack, &[]);
     let rules = s3
         .get_bucket_lifecycle_configuration()
         .bucket("web-bugs-snapshots-staging")
@@ -53,46 +136,37 @@ async fn web_bugs(emu: Emulator) {
         Some(7),
         "snapshots expire after a week"
     );
-    let pab = s3
-        .get_public_access_block()
-        .bucket("web-bugs-snapshots-staging")
+    let instances = live_instances(&ec2).await;
+    assert_eq!(instances.len(), 1);
+    let host = &instances[0];
+    assert_eq!(name_tag(host), "web-bugs-staging");
+    assert_eq!(host.instance_type().unwrap().as_str(), "t3.large");
+    let addresses = ec2.describe_addresses().send().await.unwrap();
+    let eip = &addresses.addresses()[0];
+    assert_eq!(eip.instance_id(), host.instance_id());
+    let records = r53
+        .list_resource_record_sets()
+        .hosted_zone_id(&zone_id)
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        pab.public_access_block_configuration()
-            .and_then(|c| c.restrict_public_buckets()),
-        Some(true)
-    );
-    stack
-        .iac(&["plan", "-detailed-exitcode", env[0], env[1]])
-        .expect(0);
+    let a = records
+        .resource_record_sets()
+        .iter()
+        .find(|r| r.name() == format!("web-bugs-staging.{domain}."))
+        .expect("the host's name exists");
+    assert_eq!(a.resource_records()[0].value(), eip.public_ip().unwrap());
 
-    let plan = stack
-        .iac(&[
-            "plan",
-            "-no-color",
-            env[0],
-            env[1],
-            "-var",
-            "snapshot_retention_days=14",
-        ])
-        .expect(0);
-    assert!(
-        plan.stdout
-            .contains("# aws_s3_bucket_lifecycle_configuration.snapshots will be updated in-place"),
-        "{}",
-        plan.stdout
+    plan_says(
+        &stack,
+        &["instance_type=t3.xlarge", "snapshot_retention_days=14"],
+        &[
+            "# aws_instance.host will be updated in-place",
+            "# aws_s3_bucket_lifecycle_configuration.snapshots will be updated in-place",
+            "Plan: 0 to add, 2 to change, 0 to destroy.",
+        ],
     );
-    assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
-    let bad = stack
-        .iac(&["plan", "-no-color", "-var", "environment=qa"])
-        .expect(1);
+    let bad = run(&stack, &["plan", "-no-color"], &["environment=qa"]).expect(1);
     assert!(
         bad.stderr
             .contains("environment must be production or staging."),
@@ -100,15 +174,35 @@ async fn web_bugs(emu: Emulator) {
         bad.stderr
     );
 
-    stack
-        .iac(&["destroy", "-auto-approve", env[0], env[1]])
-        .expect(0);
+    run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
+    assert!(live_instances(&ec2).await.is_empty());
+    assert!(
+        ec2.describe_addresses()
+            .send()
+            .await
+            .unwrap()
+            .addresses()
+            .is_empty()
+    );
     assert!(
         s3.head_bucket()
             .bucket("web-bugs-snapshots-staging")
             .send()
             .await
             .is_err()
+    );
+    let records = r53
+        .list_resource_record_sets()
+        .hosted_zone_id(&zone_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        records
+            .resource_record_sets()
+            .iter()
+            .all(|r| matches!(r.r#type().as_str(), "SOA" | "NS")),
+        "only the zone's own records are left"
     );
 }
 on_emulators!(web_bugs: LocalStack, Moto);

@@ -437,6 +437,35 @@ impl Planner<'_> {
         }
     }
 
+    /// The prior object with the `config_only` attributes it never recorded taken from
+    /// the configuration, also in the refreshed state that apply saves.
+    fn adopt_config_only(
+        &self,
+        addr: &InstanceAddr,
+        schema: &Schema,
+        prior: Value,
+        config: &Value,
+    ) -> Value {
+        let adopted = crate::proposal::adopt_config_only(schema, prior.clone(), config);
+        if adopted == prior {
+            return prior;
+        }
+        let adopted = adopted
+            .clone()
+            .mark_paths(&schema.sensitive_paths(&adopted));
+        let mut state = self.prior.lock().expect("prior lock");
+        if let Some(stored) = state.resource(&addr.to_string()).cloned() {
+            let (attributes, sensitive_attributes) =
+                crate::stateval::to_state_parts(&adopted, Some(schema));
+            state.upsert(iac_state::ResourceState {
+                attributes,
+                sensitive_attributes,
+                ..stored
+            });
+        }
+        adopted
+    }
+
     async fn plan_instance(&self, block: &Block<'_>, addr: InstanceAddr, rep: Repetition) -> bool {
         let Block {
             res,
@@ -478,6 +507,7 @@ impl Planner<'_> {
                 return false;
             }
         };
+        let prior = prior.map(|p| self.adopt_config_only(&addr, schema, p, &config));
         let problems = client.validate(&res.ty, &config);
         if !problems.is_empty() {
             for p in problems {

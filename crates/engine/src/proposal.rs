@@ -59,6 +59,30 @@ fn same(a: &Value, b: &Value) -> bool {
         && a.clone().unmark_deep().0 == b.clone().unmark_deep().0
 }
 
+/// Fills the `config_only` attributes a prior object has never recorded (as after an
+/// import) from the configuration or the attribute's default: the cloud holds no value
+/// to compare, so there is nothing to change.
+pub fn adopt_config_only(schema: &Schema, prior: Value, config: &Value) -> Value {
+    let Value::Map(mut m) = prior else {
+        return prior;
+    };
+    for (name, a) in schema.attributes.iter().filter(|(_, a)| a.config_only) {
+        if !m.get(name).is_none_or(Value::is_null) {
+            continue;
+        }
+        let configured = config.get(name);
+        let value = if configured.is_null() {
+            a.default.clone()
+        } else {
+            Some(configured.clone()).filter(Value::is_wholly_known)
+        };
+        if let Some(v) = value {
+            m.insert(name.clone(), v);
+        }
+    }
+    Value::Map(m)
+}
+
 /// Whether a planned object differs from the prior one in anything but a `timeouts`
 /// block: how long operations may take is not a change to the object, so setting it
 /// (say, on an imported object) plans no update. The new timeouts reach the state

@@ -23,6 +23,10 @@ pub struct Attribute {
     pub sensitive: bool,
     /// The value when the configuration leaves it unset.
     pub default: Option<Value>,
+    /// Not held by the cloud (`force_destroy`, `skip_final_snapshot`, a password): the
+    /// provider cannot read it back, so an object whose state never recorded it (an
+    /// import) takes it from the configuration instead of planning an update.
+    pub config_only: bool,
 }
 
 impl Attribute {
@@ -35,6 +39,7 @@ impl Attribute {
             force_new: false,
             sensitive: false,
             default: None,
+            config_only: false,
         }
     }
 
@@ -80,6 +85,12 @@ impl Attribute {
     /// Marks the attribute sensitive.
     pub fn sensitive(mut self) -> Attribute {
         self.sensitive = true;
+        self
+    }
+
+    /// Marks the attribute as one the cloud does not hold.
+    pub fn config_only(mut self) -> Attribute {
+        self.config_only = true;
         self
     }
 

@@ -13,6 +13,7 @@ mod ec2;
 mod elbv2;
 mod error;
 mod names;
+mod rds;
 mod resource;
 mod retry;
 mod route53;
@@ -53,6 +54,7 @@ impl AwsProvider {
         resources.extend(route53::resources());
         resources.extend(acm::resources());
         resources.extend(elbv2::resources());
+        resources.extend(rds::resources());
         let mut data_sources = ec2::data_sources();
         data_sources.extend(route53::data_sources());
         data_sources.insert("aws_caller_identity", Box::new(sts::CallerIdentity));

@@ -284,7 +284,7 @@ impl Resource for Instance {
                 ("user_data", Attribute::optional(Type::String)),
                 (
                     "user_data_replace_on_change",
-                    Attribute::optional(Type::Bool).default(false),
+                    Attribute::optional(Type::Bool).default(false).config_only(),
                 ),
                 (
                     "associate_public_ip_address",
@@ -403,7 +403,7 @@ impl Resource for Instance {
             ("user_data", text(user_data)),
             (
                 "user_data_replace_on_change",
-                Value::Bool(flag(current, "user_data_replace_on_change")),
+                current.get("user_data_replace_on_change").clone(),
             ),
             (
                 "associate_public_ip_address",

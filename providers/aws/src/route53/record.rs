@@ -199,7 +199,7 @@ impl Resource for Record {
                 ("records", Attribute::optional(Type::set(Type::String))),
                 (
                     "allow_overwrite",
-                    Attribute::optional(Type::Bool).default(false),
+                    Attribute::optional(Type::Bool).default(false).config_only(),
                 ),
                 ("id", Attribute::computed(Type::String)),
                 ("fqdn", Attribute::computed(Type::String)),
@@ -285,10 +285,7 @@ impl Resource for Record {
             ("type", Value::from(kind.as_str())),
             ("ttl", crate::values::num(set.ttl().map(|t| t as f64))),
             ("records", records),
-            (
-                "allow_overwrite",
-                Value::Bool(flag(current, "allow_overwrite")),
-            ),
+            ("allow_overwrite", current.get("allow_overwrite").clone()),
             ("id", Value::from(format!("{zone}_{name}_{kind}"))),
             ("fqdn", Value::from(fqdn)),
             ("alias", alias),

@@ -132,7 +132,7 @@ impl Resource for Zone {
                 ),
                 (
                     "force_destroy",
-                    Attribute::optional(Type::Bool).default(false),
+                    Attribute::optional(Type::Bool).default(false).config_only(),
                 ),
                 ("tags", Attribute::optional(Type::map(Type::String))),
                 ("tags_all", Attribute::computed(Type::map(Type::String))),
@@ -168,7 +168,7 @@ impl Resource for Zone {
         );
         let mut v = Value::object(zone_attributes(aws, &z, servers, name));
         for (k, x) in [
-            ("force_destroy", Value::Bool(flag(current, "force_destroy"))),
+            ("force_destroy", current.get("force_destroy").clone()),
             ("tags", tags),
             ("tags_all", tags_all),
         ] {

@@ -169,7 +169,7 @@ impl Resource for Bucket {
                 ),
                 (
                     "force_destroy",
-                    Attribute::optional(Type::Bool).default(false),
+                    Attribute::optional(Type::Bool).default(false).config_only(),
                 ),
                 (
                     "object_lock_enabled",
@@ -302,7 +302,7 @@ impl Resource for Bucket {
         Ok(Some(Value::object([
             ("bucket", Value::from(name.as_str())),
             ("bucket_prefix", current.get("bucket_prefix").clone()),
-            ("force_destroy", Value::Bool(flag(current, "force_destroy"))),
+            ("force_destroy", current.get("force_destroy").clone()),
             ("object_lock_enabled", Value::Bool(object_lock)),
             ("tags", tags),
             ("tags_all", tags_all),
