@@ -22,13 +22,19 @@ install_venv() {
   echo "installed $(basename "$venv") in $venv"
 }
 
-# moto's Route 53 answers wrap record values in CDATA, which real Route 53 never does
-# and the Rust SDK's XML decoder skips (the values read back empty). Serve them as
-# escaped text, as AWS does. Idempotent.
-patch_moto_route53() {
-  local responses
-  responses="$("$MOTO_VENV/bin/python" -c 'import moto.route53.responses as r; print(r.__file__)')"
-  sed -i 's|<Value><!\[CDATA\[{{ resource }}\]\]></Value>|<Value>{{ resource\|e }}</Value>|' "$responses"
+# Two places where moto's answers differ from AWS's in ways the Rust SDK sees; both
+# are patched to answer as AWS does. Idempotent.
+# - Route 53 record values come wrapped in CDATA, which real Route 53 never sends and
+#   the SDK's XML decoder skips (the values read back empty).
+# - A security group rule that references another group loses its description in
+#   DescribeSecurityGroupRules.
+patch_moto() {
+  local site
+  site="$("$MOTO_VENV/bin/python" -c 'import moto, os; print(os.path.dirname(moto.__file__))')"
+  sed -i 's|<Value><!\[CDATA\[{{ resource }}\]\]></Value>|<Value>{{ resource\|e }}</Value>|' \
+    "$site/route53/responses.py"
+  sed -i 's|        return self.ip_range.get("Description")$|        return self.ip_range.get("Description") or self.source_group.get("Description")|' \
+    "$site/ec2/models/security_groups.py"
 }
 
 mkdir -p "$IAC_EMULATOR_HOME"
@@ -36,4 +42,4 @@ install_venv "$MOTO_VENV" "${MOTO_PACKAGES[@]}" &
 moto_pid=$!
 install_venv "$LOCALSTACK_VENV" "${LOCALSTACK_PACKAGES[@]}"
 wait "$moto_pid"
-patch_moto_route53
+patch_moto

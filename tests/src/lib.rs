@@ -200,7 +200,11 @@ impl Stack {
 
     /// Writes (or replaces) a file of the stack.
     pub fn write(&self, name: &str, text: &str) {
-        std::fs::write(self.dir.path().join(name), text).expect("write stack file");
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create stack folder");
+        }
+        std::fs::write(path, text).expect("write stack file");
     }
 
     pub fn path(&self) -> &Path {

@@ -9,22 +9,26 @@ use iac_e2e::{Emulator, Stack, on_emulators, unique};
 
 const PUBLIC_KEY: &str = include_str!("e2e_key.pub");
 
-/// Every file of a stack folder but its README.
+/// Every file of a stack folder (and its module folders) but READMEs, by relative path.
 fn stack_files(name: &str) -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../stacks")
         .join(name);
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && !p.ends_with("README.md"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
+    let mut files = Vec::new();
+    let mut todo = vec![root.clone()];
+    while let Some(dir) = todo.pop() {
+        for path in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+            if path.is_dir() {
+                todo.push(path);
+            } else if !path.ends_with("README.md") {
+                let relative = path.strip_prefix(&root).unwrap();
+                files.push((
+                    relative.to_string_lossy().into_owned(),
+                    std::fs::read_to_string(&path).unwrap(),
+                ));
+            }
+        }
+    }
     files.sort();
     files
 }
@@ -206,3 +210,105 @@ async fn web_bugs(emu: Emulator) {
     );
 }
 on_emulators!(web_bugs: LocalStack, Moto);
+
+async fn web_monitoring(emu: Emulator) {
+    let password = "correct-horse-battery";
+    let stack = load(
+        emu,
+        "web-monitoring",
+        &format!(
+            "region                = \"eu-west-1\"\ndb_password           = \"{password}\"\nprotect_production_db = false\nssh_public_key        = \"{}\"\n",
+            PUBLIC_KEY.trim()
+        ),
+    );
+    let ec2 = aws_sdk_ec2::Client::new(&stack.sdk());
+    let rds = aws_sdk_rds::Client::new(&stack.sdk());
+
+    apply_clean(&stack, &[]);
+    let instances = live_instances(&ec2).await;
+    let mut names: Vec<&str> = instances.iter().map(name_tag).collect();
+    names.sort();
+    assert_eq!(names, ["ia-archiver", "wm-cache", "wm-etl", "wm-metrics"]);
+    let cache = instances
+        .iter()
+        .find(|i| name_tag(i) == "wm-cache")
+        .unwrap();
+    let addresses = ec2.describe_addresses().send().await.unwrap();
+    assert_eq!(
+        addresses.addresses().len(),
+        1,
+        "only the cache has an Elastic IP"
+    );
+    assert_eq!(addresses.addresses()[0].instance_id(), cache.instance_id());
+
+    let db = rds
+        .describe_db_instances()
+        .db_instance_identifier("web-monitoring-db-production")
+        .send()
+        .await
+        .unwrap();
+    let db = &db.db_instances()[0];
+    assert_eq!(db.engine(), Some("postgres"));
+    assert!(db.engine_version().unwrap().starts_with("14"));
+    assert_eq!(db.db_instance_class(), Some("db.t4g.medium"));
+    assert_eq!(db.max_allocated_storage(), Some(500));
+    assert_eq!(
+        db.db_parameter_groups()[0].db_parameter_group_name(),
+        Some("web-monitoring-postgres14")
+    );
+    let staging = rds
+        .describe_db_instances()
+        .db_instance_identifier("web-monitoring-db-staging")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(staging.db_instances().len(), 1);
+    let parameters = rds
+        .describe_db_parameters()
+        .db_parameter_group_name("web-monitoring-postgres14")
+        .send()
+        .await
+        .unwrap();
+    let work_mem = parameters
+        .parameters()
+        .iter()
+        .find(|p| p.parameter_name() == Some("work_mem"))
+        .unwrap();
+    assert_eq!(work_mem.parameter_value(), Some("16384"));
+
+    let plan = run(
+        &stack,
+        &["plan", "-no-color"],
+        &["production_db_class=db.t4g.large"],
+    )
+    .expect(0);
+    assert!(
+        plan.stdout.contains(
+            "# module.database[\"production\"].aws_db_instance.this will be updated in-place"
+        ) && plan
+            .stdout
+            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains(password),
+        "the password is never shown"
+    );
+    let state = String::from_utf8(stack.state_bytes().unwrap()).unwrap();
+    assert!(state.contains("\"sensitive_attributes\""));
+
+    run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
+    assert!(live_instances(&ec2).await.is_empty());
+    let left = rds.describe_db_instances().send().await.unwrap();
+    assert!(left.db_instances().is_empty());
+    assert!(
+        ec2.describe_addresses()
+            .send()
+            .await
+            .unwrap()
+            .addresses()
+            .is_empty()
+    );
+}
+on_emulators!(web_monitoring: Moto);

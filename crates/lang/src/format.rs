@@ -1,4 +1,5 @@
-//! Canonical formatting, as `terraform fmt` does it: two-space indentation by nesting,
+//! Canonical formatting, as `terraform fmt` does it: two-space indentation by nesting
+//! (one level per line that opens brackets, however many it opens),
 //! `=` aligned across consecutive attributes, no trailing white space, one final newline.
 //! Comments, heredocs and the content of strings are kept as written.
 
@@ -35,8 +36,6 @@ enum Mode {
 struct LineScan {
     opens: usize,
     closes: usize,
-    /// Closing brackets before anything else on the line.
-    leading_closes: usize,
     /// The byte offset of the assignment `=` of an attribute, if the line starts with one.
     assign: Option<usize>,
     /// A heredoc starts after this line: its delimiter.
@@ -51,12 +50,10 @@ fn scan(line: &str, mut in_comment: bool) -> LineScan {
     let mut s = LineScan {
         opens: 0,
         closes: 0,
-        leading_closes: 0,
         assign: None,
         heredoc: None,
         in_comment,
     };
-    let mut seen_token = false;
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
@@ -111,9 +108,6 @@ fn scan(line: &str, mut in_comment: bool) -> LineScan {
                                 s.opens -= 1;
                             } else {
                                 s.closes += 1;
-                                if !seen_token {
-                                    s.leading_closes += 1;
-                                }
                             }
                         }
                     },
@@ -151,9 +145,6 @@ fn scan(line: &str, mut in_comment: bool) -> LineScan {
                 _ => {}
             },
         }
-        if !c.is_ascii_whitespace() && !matches!(c, b'}' | b']' | b')') {
-            seen_token = true;
-        }
         i += 1;
     }
     s.in_comment = in_comment;
@@ -163,15 +154,19 @@ fn scan(line: &str, mut in_comment: bool) -> LineScan {
 struct Line {
     indent: usize,
     text: String,
-    /// Key and value of an attribute line that takes part in alignment.
+    /// Key and value of an attribute line.
     attr: Option<(String, String)>,
+    /// Whether the attribute takes part in `=` alignment: not when its value goes on
+    /// over the next lines, which also ends the run of aligned ones (as in hclwrite).
+    aligned: bool,
     verbatim: bool,
 }
 
 /// Formats stack-language source text.
 pub fn format_text(text: &str) -> String {
     let mut lines: Vec<Line> = Vec::new();
-    let mut depth: usize = 0;
+    // One entry per indent level: how many brackets the line that opened it left open.
+    let mut levels: Vec<usize> = Vec::new();
     let mut heredoc: Option<String> = None;
     let mut in_comment = false;
     for raw in text.lines() {
@@ -179,9 +174,10 @@ pub fn format_text(text: &str) -> String {
             if raw.trim() == delim {
                 heredoc = None;
                 lines.push(Line {
-                    indent: 2 * depth,
+                    indent: 2 * levels.len(),
                     text: raw.trim().to_string(),
                     attr: None,
+                    aligned: false,
                     verbatim: false,
                 });
             } else {
@@ -189,6 +185,7 @@ pub fn format_text(text: &str) -> String {
                     indent: 0,
                     text: raw.trim_end().to_string(),
                     attr: None,
+                    aligned: false,
                     verbatim: true,
                 });
             }
@@ -203,12 +200,30 @@ pub fn format_text(text: &str) -> String {
                 indent: 0,
                 text: raw.trim_end().to_string(),
                 attr: None,
+                aligned: false,
                 verbatim: true,
             });
             continue;
         }
-        let indent = 2 * depth.saturating_sub(s.leading_closes);
-        depth = (depth + s.opens).saturating_sub(s.closes);
+        let indent = if s.opens > s.closes {
+            let indent = 2 * levels.len();
+            levels.push(s.opens - s.closes);
+            indent
+        } else {
+            let mut closing = s.closes - s.opens;
+            while closing > 0
+                && let Some(open) = levels.last_mut()
+            {
+                if closing < *open {
+                    *open -= closing;
+                    closing = 0;
+                } else {
+                    closing -= *open;
+                    levels.pop();
+                }
+            }
+            2 * levels.len()
+        };
         heredoc = s.heredoc;
         let attr = s.assign.map(|i| {
             (
@@ -219,6 +234,7 @@ pub fn format_text(text: &str) -> String {
         lines.push(Line {
             indent,
             text: trimmed.to_string(),
+            aligned: attr.is_some() && s.opens == 0,
             attr,
             verbatim: false,
         });
@@ -227,16 +243,17 @@ pub fn format_text(text: &str) -> String {
     let mut i = 0;
     while i < lines.len() {
         if lines[i].attr.is_some() {
-            let mut j = i;
-            let mut width = 0;
-            while j < lines.len() && lines[j].indent == lines[i].indent && lines[j].attr.is_some() {
-                width = width.max(lines[j].attr.as_ref().map_or(0, |(k, _)| k.chars().count()));
-                let opens_value = j + 1 < lines.len() && lines[j + 1].indent > lines[j].indent;
+            // A run of aligned attributes at one indentation, or one that is not aligned.
+            let mut j = i + 1;
+            while lines[i].aligned
+                && j < lines.len()
+                && lines[j].indent == lines[i].indent
+                && lines[j].aligned
+            {
                 j += 1;
-                if opens_value {
-                    break;
-                }
             }
+            let key_width = |l: &Line| l.attr.as_ref().map_or(0, |(k, _)| k.chars().count());
+            let width = lines[i..j].iter().map(key_width).max().unwrap_or(0);
             for line in &lines[i..j] {
                 let (k, v) = line.attr.as_ref().expect("attribute line");
                 let pad = width - k.chars().count();
@@ -271,7 +288,7 @@ mod tests {
     #[test]
     fn indents_and_aligns() {
         let input = "resource \"aws_s3_bucket\" \"b\" {\nbucket=\"x\"\n      force_destroy = true\ntags = {\nName = \"a\"\n}\n  }\n";
-        let want = "resource \"aws_s3_bucket\" \"b\" {\n  bucket        = \"x\"\n  force_destroy = true\n  tags          = {\n    Name = \"a\"\n  }\n}\n";
+        let want = "resource \"aws_s3_bucket\" \"b\" {\n  bucket        = \"x\"\n  force_destroy = true\n  tags = {\n    Name = \"a\"\n  }\n}\n";
         assert_eq!(format_text(input), want);
     }
 
@@ -279,6 +296,13 @@ mod tests {
     fn keeps_strings_comments_and_heredocs() {
         let input = "locals {\n  # a { comment\n  s = \"a { b ${var.x} }\"\n  h = <<-EOT\n    keep   this\n  EOT\n  c = x == y\n}\n";
         assert_eq!(format_text(input), input);
+    }
+
+    #[test]
+    fn a_line_opening_several_brackets_indents_once() {
+        let input = "variable \"x\" {\n  description = \"d\"\n  type        = map(object({\n        a = string\n  }))\n}\n";
+        let want = "variable \"x\" {\n  description = \"d\"\n  type = map(object({\n    a = string\n  }))\n}\n";
+        assert_eq!(format_text(input), want);
     }
 
     #[test]
