@@ -312,3 +312,90 @@ async fn web_monitoring(emu: Emulator) {
     );
 }
 on_emulators!(web_monitoring: Moto);
+
+async fn human_essentials(emu: Emulator) {
+    let prefix = unique("he");
+    let stack = load(
+        emu,
+        "human-essentials",
+        &format!(
+            "region         = \"eu-west-1\"\nbucket_prefix  = \"{prefix}\"\ndb_password    = \"correct-horse-battery\"\nssh_public_key = \"{}\"\n",
+            PUBLIC_KEY.trim()
+        ),
+    );
+    let ec2 = aws_sdk_ec2::Client::new(&stack.sdk());
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&stack.sdk());
+    let rds = aws_sdk_rds::Client::new(&stack.sdk());
+    let s3 = stack.s3().await;
+
+    apply_clean(&stack, &[]);
+    let instances = live_instances(&ec2).await;
+    let mut names: Vec<&str> = instances.iter().map(name_tag).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["human-essentials-production", "human-essentials-staging"]
+    );
+    let production = instances
+        .iter()
+        .find(|i| name_tag(i) == "human-essentials-production")
+        .unwrap();
+    let staging = instances
+        .iter()
+        .find(|i| name_tag(i) == "human-essentials-staging")
+        .unwrap();
+    let lbs = elb.describe_load_balancers().send().await.unwrap();
+    assert_eq!(lbs.load_balancers().len(), 1, "only production is balanced");
+    let groups = elb.describe_target_groups().send().await.unwrap();
+    let health = elb
+        .describe_target_health()
+        .target_group_arn(groups.target_groups()[0].target_group_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        health.target_health_descriptions()[0]
+            .target()
+            .and_then(|t| t.id()),
+        production.instance_id()
+    );
+    let addresses = ec2.describe_addresses().send().await.unwrap();
+    assert_eq!(addresses.addresses().len(), 1);
+    assert_eq!(addresses.addresses()[0].instance_id(), staging.instance_id());
+    let dbs = rds.describe_db_instances().send().await.unwrap();
+    assert_eq!(dbs.db_instances().len(), 1, "one database for both");
+    assert_eq!(dbs.db_instances()[0].backup_retention_period(), Some(7));
+    for suffix in ["production", "staging", "backups"] {
+        let bucket = format!("{prefix}-{suffix}");
+        assert!(s3.head_bucket().bucket(&bucket).send().await.is_ok(), "{bucket}");
+    }
+    let rules = s3
+        .get_bucket_lifecycle_configuration()
+        .bucket(format!("{prefix}-backups"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rules.rules()[0].expiration().and_then(|e| e.days()), Some(30));
+
+    plan_says(
+        &stack,
+        &["backup_retention_days=60"],
+        &[
+            "# aws_s3_bucket_lifecycle_configuration.backups will be updated in-place",
+            "Plan: 0 to add, 1 to change, 0 to destroy.",
+        ],
+    );
+
+    run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
+    assert!(live_instances(&ec2).await.is_empty());
+    assert!(elb.describe_load_balancers().send().await.unwrap().load_balancers().is_empty());
+    assert!(rds.describe_db_instances().send().await.unwrap().db_instances().is_empty());
+    assert!(
+        s3.head_bucket()
+            .bucket(format!("{prefix}-backups"))
+            .send()
+            .await
+            .is_err()
+    );
+}
+on_emulators!(human_essentials: Moto);
