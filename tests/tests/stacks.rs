@@ -399,3 +399,101 @@ async fn human_essentials(emu: Emulator) {
     );
 }
 on_emulators!(human_essentials: Moto);
+
+async fn amy(emu: Emulator) {
+    let domain = format!("{}.example.org", unique("amy"));
+    let stack = load(
+        emu,
+        "amy",
+        &format!(
+            "region         = \"eu-west-1\"\ndomain         = \"{domain}\"\ndb_password    = \"correct-horse-battery\"\nssh_public_key = \"{}\"\n",
+            PUBLIC_KEY.trim()
+        ),
+    );
+    let ec2 = aws_sdk_ec2::Client::new(&stack.sdk());
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&stack.sdk());
+    let rds = aws_sdk_rds::Client::new(&stack.sdk());
+    let acm = aws_sdk_acm::Client::new(&stack.sdk());
+    let r53 = aws_sdk_route53::Client::new(&stack.sdk());
+
+    apply_clean(&stack, &[]);
+    assert_eq!(live_instances(&ec2).await.len(), 2);
+    assert_eq!(
+        rds.describe_db_instances().send().await.unwrap().db_instances().len(),
+        2
+    );
+    let zone = stack.attr("aws_route53_zone.main", "zone_id");
+    let records = r53
+        .list_resource_record_sets()
+        .hosted_zone_id(&zone)
+        .send()
+        .await
+        .unwrap();
+    for (stage, host) in [("test", "test-amy"), ("production", "amy")] {
+        let lb = elb
+            .describe_load_balancers()
+            .names(format!("amy-{stage}"))
+            .send()
+            .await
+            .unwrap();
+        let lb = &lb.load_balancers()[0];
+        let listeners = elb
+            .describe_listeners()
+            .load_balancer_arn(lb.load_balancer_arn().unwrap())
+            .send()
+            .await
+            .unwrap();
+        let https = listeners
+            .listeners()
+            .iter()
+            .find(|l| l.port() == Some(443))
+            .expect("an HTTPS listener");
+        let cert_arn = https.certificates()[0].certificate_arn().unwrap();
+        let cert = acm
+            .describe_certificate()
+            .certificate_arn(cert_arn)
+            .send()
+            .await
+            .unwrap();
+        let cert = cert.certificate().unwrap();
+        assert_eq!(cert.status().unwrap().as_str(), "ISSUED");
+        assert_eq!(cert.domain_name(), Some(format!("{host}.{domain}").as_str()));
+        let http = listeners
+            .listeners()
+            .iter()
+            .find(|l| l.port() == Some(80))
+            .expect("an HTTP listener");
+        let redirect = http.default_actions()[0].redirect_config().unwrap();
+        assert_eq!(redirect.protocol(), Some("HTTPS"));
+        assert_eq!(redirect.status_code().unwrap().as_str(), "HTTP_301");
+        let alias = records
+            .resource_record_sets()
+            .iter()
+            .find(|r| r.name() == format!("{host}.{domain}.") && r.r#type().as_str() == "A")
+            .and_then(|r| r.alias_target())
+            .expect("an alias record for the stage");
+        assert_eq!(
+            alias.dns_name().trim_end_matches('.').to_lowercase(),
+            lb.dns_name().unwrap().to_lowercase()
+        );
+    }
+
+    plan_says(
+        &stack,
+        &["admin_cidrs=[\"198.51.100.0/24\"]"],
+        &[
+            "# aws_security_group.host will be updated in-place",
+            "Plan: 0 to add, 1 to change, 0 to destroy.",
+        ],
+    );
+
+    run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
+    assert!(live_instances(&ec2).await.is_empty());
+    assert!(elb.describe_load_balancers().send().await.unwrap().load_balancers().is_empty());
+    assert!(rds.describe_db_instances().send().await.unwrap().db_instances().is_empty());
+    let certs = acm.list_certificates().send().await.unwrap();
+    assert!(certs.certificate_summary_list().is_empty());
+    let zones = r53.list_hosted_zones().send().await.unwrap();
+    assert!(!zones.hosted_zones().iter().any(|z| z.id().ends_with(&zone)));
+}
+on_emulators!(amy: Moto);
