@@ -100,7 +100,9 @@ async fn database_lifecycle(emu: Emulator) {
             .clone()
     };
 
-    stack.iac(&["apply", "-auto-approve", "-no-color"]).expect(0);
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
     let db = describe().await;
     assert_eq!(db.db_instance_status(), Some("available"));
     assert_eq!(db.db_instance_class(), Some("db.t4g.micro"));
@@ -112,10 +114,17 @@ async fn database_lifecycle(emu: Emulator) {
     let endpoint = db.endpoint().unwrap();
     assert_eq!(
         stack.state()["outputs"]["endpoint"]["value"],
-        format!("{}:{}", endpoint.address().unwrap(), endpoint.port().unwrap())
+        format!(
+            "{}:{}",
+            endpoint.address().unwrap(),
+            endpoint.port().unwrap()
+        )
     );
     let state = String::from_utf8(stack.state_bytes().unwrap()).unwrap();
-    assert!(state.contains("\"password\""), "the password is in the state");
+    assert!(
+        state.contains("\"password\""),
+        "the password is in the state"
+    );
     let shown = stack.iac(&["show", "-no-color"]).expect(0);
     assert!(
         !shown.stdout.contains("correct-horse-battery"),
@@ -127,12 +136,18 @@ async fn database_lifecycle(emu: Emulator) {
         .expect(0);
 
     // A new class and a new parameter value change things in place.
-    let vars = ["-var", "instance_class=db.t4g.small", "-var", "work_mem=16384"];
+    let vars = [
+        "-var",
+        "instance_class=db.t4g.small",
+        "-var",
+        "work_mem=16384",
+    ];
     let plan = stack
         .iac(&[&["plan", "-no-color"][..], &vars].concat())
         .expect(0);
     assert!(
-        plan.stdout.contains("Plan: 0 to add, 2 to change, 0 to destroy.")
+        plan.stdout
+            .contains("Plan: 0 to add, 2 to change, 0 to destroy.")
             && !plan.stdout.contains("correct-horse-battery"),
         "{}",
         plan.stdout
@@ -157,7 +172,8 @@ async fn database_lifecycle(emu: Emulator) {
         .iac(&[&["plan", "-no-color"][..], &vars].concat())
         .expect(0);
     assert!(
-        plan.stdout.contains("aws_db_instance.main must be replaced"),
+        plan.stdout
+            .contains("aws_db_instance.main must be replaced"),
         "{}",
         plan.stdout
     );
@@ -185,7 +201,14 @@ async fn database_lifecycle(emu: Emulator) {
 
     // AWS's own refusal reaches the user against the resource, with the operation.
     let bad = stack
-        .iac(&[&["apply", "-auto-approve", "-no-color"][..], &vars, &["-var", "engine=postgress"]].concat())
+        .iac(
+            &[
+                &["apply", "-auto-approve", "-no-color"][..],
+                &vars,
+                &["-var", "engine=postgress"],
+            ]
+            .concat(),
+        )
         .expect(1);
     assert!(
         bad.stderr.contains("aws_db_instance.main")
@@ -206,8 +229,22 @@ async fn database_lifecycle(emu: Emulator) {
     stack
         .iac(&[&["destroy", "-auto-approve", "-no-color"][..], &vars].concat())
         .expect(0);
-    assert!(rds.describe_db_instances().send().await.unwrap().db_instances().is_empty());
-    assert!(rds.describe_db_subnet_groups().send().await.unwrap().db_subnet_groups().is_empty());
+    assert!(
+        rds.describe_db_instances()
+            .send()
+            .await
+            .unwrap()
+            .db_instances()
+            .is_empty()
+    );
+    assert!(
+        rds.describe_db_subnet_groups()
+            .send()
+            .await
+            .unwrap()
+            .db_subnet_groups()
+            .is_empty()
+    );
 }
 
 on_emulators!(database_lifecycle: Moto);

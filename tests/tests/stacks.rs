@@ -361,13 +361,19 @@ async fn human_essentials(emu: Emulator) {
     );
     let addresses = ec2.describe_addresses().send().await.unwrap();
     assert_eq!(addresses.addresses().len(), 1);
-    assert_eq!(addresses.addresses()[0].instance_id(), staging.instance_id());
+    assert_eq!(
+        addresses.addresses()[0].instance_id(),
+        staging.instance_id()
+    );
     let dbs = rds.describe_db_instances().send().await.unwrap();
     assert_eq!(dbs.db_instances().len(), 1, "one database for both");
     assert_eq!(dbs.db_instances()[0].backup_retention_period(), Some(7));
     for suffix in ["production", "staging", "backups"] {
         let bucket = format!("{prefix}-{suffix}");
-        assert!(s3.head_bucket().bucket(&bucket).send().await.is_ok(), "{bucket}");
+        assert!(
+            s3.head_bucket().bucket(&bucket).send().await.is_ok(),
+            "{bucket}"
+        );
     }
     let rules = s3
         .get_bucket_lifecycle_configuration()
@@ -375,7 +381,10 @@ async fn human_essentials(emu: Emulator) {
         .send()
         .await
         .unwrap();
-    assert_eq!(rules.rules()[0].expiration().and_then(|e| e.days()), Some(30));
+    assert_eq!(
+        rules.rules()[0].expiration().and_then(|e| e.days()),
+        Some(30)
+    );
 
     plan_says(
         &stack,
@@ -388,8 +397,22 @@ async fn human_essentials(emu: Emulator) {
 
     run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
     assert!(live_instances(&ec2).await.is_empty());
-    assert!(elb.describe_load_balancers().send().await.unwrap().load_balancers().is_empty());
-    assert!(rds.describe_db_instances().send().await.unwrap().db_instances().is_empty());
+    assert!(
+        elb.describe_load_balancers()
+            .send()
+            .await
+            .unwrap()
+            .load_balancers()
+            .is_empty()
+    );
+    assert!(
+        rds.describe_db_instances()
+            .send()
+            .await
+            .unwrap()
+            .db_instances()
+            .is_empty()
+    );
     assert!(
         s3.head_bucket()
             .bucket(format!("{prefix}-backups"))
@@ -419,7 +442,12 @@ async fn amy(emu: Emulator) {
     apply_clean(&stack, &[]);
     assert_eq!(live_instances(&ec2).await.len(), 2);
     assert_eq!(
-        rds.describe_db_instances().send().await.unwrap().db_instances().len(),
+        rds.describe_db_instances()
+            .send()
+            .await
+            .unwrap()
+            .db_instances()
+            .len(),
         2
     );
     let zone = stack.attr("aws_route53_zone.main", "zone_id");
@@ -457,7 +485,10 @@ async fn amy(emu: Emulator) {
             .unwrap();
         let cert = cert.certificate().unwrap();
         assert_eq!(cert.status().unwrap().as_str(), "ISSUED");
-        assert_eq!(cert.domain_name(), Some(format!("{host}.{domain}").as_str()));
+        assert_eq!(
+            cert.domain_name(),
+            Some(format!("{host}.{domain}").as_str())
+        );
         let http = listeners
             .listeners()
             .iter()
@@ -489,8 +520,22 @@ async fn amy(emu: Emulator) {
 
     run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
     assert!(live_instances(&ec2).await.is_empty());
-    assert!(elb.describe_load_balancers().send().await.unwrap().load_balancers().is_empty());
-    assert!(rds.describe_db_instances().send().await.unwrap().db_instances().is_empty());
+    assert!(
+        elb.describe_load_balancers()
+            .send()
+            .await
+            .unwrap()
+            .load_balancers()
+            .is_empty()
+    );
+    assert!(
+        rds.describe_db_instances()
+            .send()
+            .await
+            .unwrap()
+            .db_instances()
+            .is_empty()
+    );
     let certs = acm.list_certificates().send().await.unwrap();
     assert!(certs.certificate_summary_list().is_empty());
     let zones = r53.list_hosted_zones().send().await.unwrap();

@@ -217,7 +217,7 @@ mod tests {
                 ("arn", Attribute::computed(Type::String)),
                 (
                     "force_destroy",
-                    Attribute::optional(Type::Bool).default(false),
+                    Attribute::optional(Type::Bool).default(false).config_only(),
                 ),
             ],
             [(
@@ -324,5 +324,38 @@ mod tests {
             ]),
             "rule[0].id"
         );
+    }
+
+    #[test]
+    fn an_import_takes_config_only_attributes_from_the_configuration() {
+        let imported = Value::object([("bucket", "b".into()), ("force_destroy", Value::Null)]);
+        let config = Value::object([("bucket", "b".into()), ("force_destroy", true.into())]);
+        let adopted = adopt_config_only(&schema(), imported.clone(), &config);
+        assert_eq!(adopted.get("force_destroy"), &Value::Bool(true));
+        let unset = Value::object([("bucket", "b".into())]);
+        let adopted = adopt_config_only(&schema(), imported, &unset);
+        assert_eq!(
+            adopted.get("force_destroy"),
+            &Value::Bool(false),
+            "the default"
+        );
+        let recorded = Value::object([("bucket", "b".into()), ("force_destroy", false.into())]);
+        assert_eq!(
+            adopt_config_only(&schema(), recorded.clone(), &config),
+            recorded,
+            "a recorded value is a change to plan, not to adopt"
+        );
+    }
+
+    #[test]
+    fn timeouts_alone_are_not_a_change() {
+        let prior = Value::object([("bucket", "b".into()), ("timeouts", Value::Null)]);
+        let with_timeouts = Value::object([
+            ("bucket", "b".into()),
+            ("timeouts", Value::object([("create", "5m".into())])),
+        ]);
+        assert!(!changes_object(&prior, &with_timeouts));
+        let renamed = Value::object([("bucket", "c".into()), ("timeouts", Value::Null)]);
+        assert!(changes_object(&prior, &renamed));
     }
 }

@@ -515,6 +515,34 @@ resource "mem_link" "l" {
 }
 
 #[tokio::test]
+async fn a_data_source_waits_for_pending_changes_it_depends_on() {
+    let h = Harness::new(
+        r#"
+resource "mem_thing" "a" {
+  name = "a"
+}
+data "mem_lookup" "after_a" {
+  input = mem_thing.a.name
+}
+"#,
+    );
+    let plan = h.plan().await.unwrap();
+    let read = change(&plan, "data.mem_lookup.after_a");
+    assert_eq!(
+        (read.action, read.reason),
+        (Action::Read, Some(Reason::ReadBecauseDependencyPending)),
+        "its input is known, but mem_thing.a is about to be created"
+    );
+    h.apply(&plan).await;
+    let plan = h.plan().await.unwrap();
+    assert_eq!(
+        change(&plan, "data.mem_lookup.after_a").action,
+        Action::NoOp,
+        "with nothing pending it is read while planning"
+    );
+}
+
+#[tokio::test]
 async fn dynamic_blocks_and_targets() {
     let h = Harness::new(
         r#"
