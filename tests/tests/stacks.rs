@@ -9,6 +9,16 @@ use iac_e2e::{Emulator, Stack, on_emulators, unique};
 
 const PUBLIC_KEY: &str = include_str!("e2e_key.pub");
 
+/// moto keeps every test's objects in one account, and these tests count what the
+/// account holds: on moto they run one at a time.
+async fn one_at_a_time(emu: Emulator) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+    static MOTO_ACCOUNT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    match emu {
+        Emulator::Moto => Some(MOTO_ACCOUNT.lock().await),
+        Emulator::LocalStack => None,
+    }
+}
+
 /// Every file of a stack folder (and its module folders) but READMEs, by relative path.
 fn stack_files(name: &str) -> Vec<(String, String)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -106,6 +116,7 @@ fn name_tag(i: &aws_sdk_ec2::types::Instance) -> &str {
 }
 
 async fn web_bugs(emu: Emulator) {
+    let _account = one_at_a_time(emu).await;
     let domain = format!("{}.example.org", unique("wb"));
     let stack = load(
         emu,
@@ -212,6 +223,7 @@ async fn web_bugs(emu: Emulator) {
 on_emulators!(web_bugs: LocalStack, Moto);
 
 async fn web_monitoring(emu: Emulator) {
+    let _account = one_at_a_time(emu).await;
     let password = "correct-horse-battery";
     let stack = load(
         emu,
@@ -314,6 +326,7 @@ async fn web_monitoring(emu: Emulator) {
 on_emulators!(web_monitoring: Moto);
 
 async fn human_essentials(emu: Emulator) {
+    let _account = one_at_a_time(emu).await;
     let prefix = unique("he");
     let stack = load(
         emu,
@@ -424,6 +437,7 @@ async fn human_essentials(emu: Emulator) {
 on_emulators!(human_essentials: Moto);
 
 async fn amy(emu: Emulator) {
+    let _account = one_at_a_time(emu).await;
     let domain = format!("{}.example.org", unique("amy"));
     let stack = load(
         emu,
