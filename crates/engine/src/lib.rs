@@ -101,11 +101,11 @@ impl Stack {
     pub fn validate_defaults(&self) -> Diagnostics {
         let mut diags = Diagnostics::default();
         for (_, module) in self.tree.walk() {
-            let ctx = EvalContext::new(&iac_lang::eval::NoScope, &module.dir);
+            let ctx = EvalContext::new(&iac_lang::eval::NoScope, working_dir());
             for v in module.variables.values() {
                 let Some(default) = &v.default else { continue };
                 if let Ok(value) = iac_lang::eval::evaluate_as(default, &v.ty, &ctx) {
-                    diags.extend(iac_lang::vars::validate(v, &value, &module.dir));
+                    diags.extend(iac_lang::vars::validate(v, &value, working_dir()));
                 }
             }
         }
@@ -125,7 +125,7 @@ fn check_schemas(tree: &ModuleTree, providers: &Providers) -> Diagnostics {
     }
     let mut diags = Diagnostics::default();
     for (_, module) in tree.walk() {
-        let ctx = EvalContext::new(&Unknowns, &module.dir);
+        let ctx = EvalContext::new(&Unknowns, working_dir());
         for res in &module.resources {
             if let Some(schema) = provider_schema(providers, res)
                 && let Err(ds) = decode::decode_body(&res.body, schema, &ctx, &res.span)
@@ -203,6 +203,13 @@ pub(crate) fn unknown_type(res: &Resource, providers: &Providers) -> Diagnostic 
 
 /// For every resource node, the managed resources it depends on (looking through
 /// variables, locals, outputs, module calls and data sources), as static addresses.
+/// Where file functions (`file`, `templatefile`, ...) resolve relative paths: the working
+/// directory, as in Terraform, where `path.module` also starts; so
+/// `file("${path.module}/init.yaml")` works from wherever `iac` runs.
+pub(crate) fn working_dir() -> &'static std::path::Path {
+    std::path::Path::new("")
+}
+
 pub(crate) fn resource_dependencies(graph: &Graph) -> HashMap<NodeIndex, Vec<String>> {
     let mut out = HashMap::new();
     for idx in graph.graph.node_indices() {

@@ -103,13 +103,7 @@ impl<'a> Walk<'a> {
             repetition: rep,
             root_dir: &self.stack.root_dir,
         };
-        let dir = self
-            .stack
-            .tree
-            .at(&module.static_path())
-            .map(|t| t.module.dir.clone())
-            .unwrap_or_else(|| self.stack.root_dir.clone());
-        let ctx = EvalContext::new(&scope, &dir);
+        let ctx = EvalContext::new(&scope, crate::working_dir());
         f(&ctx)
     }
 
@@ -202,8 +196,7 @@ impl<'a> Walk<'a> {
                     });
                     match checked {
                         Ok(v) => {
-                            let problems =
-                                iac_lang::vars::validate(var, &v, &self.module(path).dir);
+                            let problems = iac_lang::vars::validate(var, &v, crate::working_dir());
                             if !problems.is_empty() {
                                 ok = false;
                                 self.report_all(problems);
