@@ -119,7 +119,7 @@ fn load_tree_inner(
             );
             continue;
         }
-        let child_dir = dir.join(&call.source);
+        let child_dir = join_clean(dir, &call.source);
         let canonical = child_dir
             .canonicalize()
             .unwrap_or_else(|_| child_dir.clone());
@@ -800,8 +800,45 @@ pub(crate) fn convert_body(file: FileId, body: &hcl_edit::structure::Body) -> Bo
     out
 }
 
+/// `dir` joined with a relative `source`, cleaned lexically as Terraform does
+/// (`./modules/../x` is `x`), so `path.module` reads `modules/host`, not `././modules/host`.
+fn join_clean(dir: &Path, source: &str) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in dir.join(source).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn module_folders_are_cleaned_lexically() {
+        use std::path::Path;
+        assert_eq!(
+            super::join_clean(Path::new("."), "./modules/host"),
+            Path::new("modules/host")
+        );
+        assert_eq!(
+            super::join_clean(Path::new("stacks/a"), "../b"),
+            Path::new("stacks/b")
+        );
+        assert_eq!(super::join_clean(Path::new("."), "./"), Path::new("."));
+    }
+
     use super::*;
 
     fn load(text: &str) -> (Module, Diagnostics, Sources) {
