@@ -85,11 +85,11 @@ resource "aws_security_group" "https" {{
 
 resource "aws_vpc_security_group_ingress_rule" "https" {{
   security_group_id = aws_security_group.https.id
-  cidr_ipv4         = "0.0.0.0/0"
+  cidr_ipv4         = var.ssh_cidr
   from_port         = 443
   to_port           = 443
   ip_protocol       = "tcp"
-  description       = "https"
+  description       = "https from the office"
 }}
 
 resource "aws_instance" "web" {{
@@ -247,7 +247,8 @@ async fn hosts_with_addresses(emu: Emulator) {
         .expect(0);
 
     // A new instance type is a stop, modify and start of the same instance; a new
-    // CIDR changes the group's rules in place.
+    // CIDR changes the group's rules, and the separate rule, in place.
+    let rule_id = stack.attr("aws_vpc_security_group_ingress_rule.https", "id");
     let plan = stack
         .iac(&[
             "plan",
@@ -266,7 +267,10 @@ async fn hosts_with_addresses(emu: Emulator) {
                 .contains("aws_security_group.ssh will be updated in-place")
             && plan
                 .stdout
-                .contains("Plan: 0 to add, 2 to change, 0 to destroy."),
+                .contains("aws_vpc_security_group_ingress_rule.https will be updated in-place")
+            && plan
+                .stdout
+                .contains("Plan: 0 to add, 3 to change, 0 to destroy."),
         "{}",
         plan.stdout
     );
@@ -292,6 +296,16 @@ async fn hosts_with_addresses(emu: Emulator) {
         .unwrap();
     assert_eq!(
         groups.security_groups()[0].ip_permissions()[0].ip_ranges()[0].cidr_ip(),
+        Some("198.51.100.0/24")
+    );
+    let rule = ec2
+        .describe_security_group_rules()
+        .security_group_rule_ids(&rule_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        rule.security_group_rules()[0].cidr_ipv4(),
         Some("198.51.100.0/24")
     );
 

@@ -107,7 +107,68 @@ where
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use aws_sdk_ec2::operation::describe_instances::DescribeInstancesError;
+    use aws_smithy_runtime_api::http::{Response, StatusCode};
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
     use super::*;
+
+    type Failure = SdkError<DescribeInstancesError, Response>;
+
+    fn failure(code: &str, status: u16) -> Failure {
+        SdkError::service_error(
+            DescribeInstancesError::generic(ErrorMetadata::builder().code(code).build()),
+            Response::new(StatusCode::try_from(status).unwrap(), SdkBody::empty()),
+        )
+    }
+
+    /// Runs `retry` over a call that fails with `errors` in turn, then succeeds;
+    /// returns whether it succeeded and how many calls were made.
+    async fn calls(transient: &[&str], errors: &[(&str, u16)]) -> (bool, u32) {
+        let made = AtomicU32::new(0);
+        let result = retry("DescribeInstances", transient, || async {
+            let n = made.fetch_add(1, Ordering::SeqCst) as usize;
+            match errors.get(n) {
+                Some((code, status)) => Err(failure(code, *status)),
+                None => Ok(()),
+            }
+        })
+        .await;
+        (result.is_ok(), made.load(Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn not_yet_throttled_and_5xx_are_retried() {
+        let not_found = ("InvalidInstanceID.NotFound", 400);
+        assert_eq!(
+            calls(&["InvalidInstanceID.NotFound"], &[not_found, not_found]).await,
+            (true, 3)
+        );
+        assert_eq!(
+            calls(
+                &[],
+                &[("RequestLimitExceeded", 400), ("InternalError", 500)]
+            )
+            .await,
+            (true, 3)
+        );
+    }
+
+    #[tokio::test]
+    async fn other_errors_are_returned_at_once() {
+        assert_eq!(
+            calls(&[], &[("InvalidInstanceID.NotFound", 400)]).await,
+            (false, 1),
+            "not found is final unless the call says it may be transient"
+        );
+        assert_eq!(
+            calls(&[], &[("UnauthorizedOperation", 403)]).await,
+            (false, 1)
+        );
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {
