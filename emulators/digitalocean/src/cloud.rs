@@ -1,0 +1,298 @@
+//! The account the emulator holds, and how actions run their course.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::{Value, json};
+
+use crate::Settings;
+use crate::catalog;
+
+/// A droplet as the emulator keeps it.
+pub struct Droplet {
+    pub id: u64,
+    pub name: String,
+    pub region: String,
+    pub size: String,
+    pub image: String,
+    /// `new`, `active` or `off`.
+    pub status: String,
+    pub created_at: String,
+    pub tags: Vec<String>,
+    pub backups: bool,
+    pub monitoring: bool,
+    pub ipv6: bool,
+    pub agent: bool,
+    pub vpc_uuid: String,
+    pub public_ip: String,
+    pub private_ip: String,
+}
+
+/// What an action does when it completes.
+pub enum Effect {
+    Create,
+    PowerOff,
+    PowerOn,
+    Resize(String),
+    Rename(String),
+    Backups(bool),
+    EnableIpv6,
+    AssignIp { ip: String, droplet: u64 },
+    UnassignIp(String),
+}
+
+/// An action: `in-progress` for the configured delay, then `completed` (its effect
+/// applied) or `errored`.
+pub struct Action {
+    pub id: u64,
+    pub kind: String,
+    pub resource_id: u64,
+    pub resource_type: &'static str,
+    pub region: String,
+    pub started: Instant,
+    pub started_at: String,
+    pub completed_at: Option<String>,
+    pub status: &'static str,
+    pub fails: bool,
+    pub effect: Option<Effect>,
+}
+
+/// A request's rate-limit window.
+pub struct Window {
+    pub started: Instant,
+    pub reset_epoch: u64,
+    pub used: u32,
+}
+
+/// Everything in the emulated account.
+pub struct Cloud {
+    pub settings: Settings,
+    next_id: u64,
+    pub droplets: BTreeMap<u64, Droplet>,
+    pub actions: BTreeMap<u64, Action>,
+    pub tags: BTreeMap<String, ()>,
+    pub keys: BTreeMap<u64, Value>,
+    pub domains: BTreeMap<String, Value>,
+    pub records: BTreeMap<u64, (String, Value)>,
+    pub firewalls: BTreeMap<String, Value>,
+    /// Reserved IP -> (region, assigned droplet).
+    pub reserved_ips: BTreeMap<String, (String, Option<u64>)>,
+    pub windows: BTreeMap<String, Window>,
+    /// Action types whose next action ends `errored` (set through `/emulator`).
+    pub fail_next: Vec<String>,
+}
+
+/// Now, as DigitalOcean writes times.
+pub fn timestamp() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+impl Cloud {
+    pub fn new(settings: Settings) -> Cloud {
+        Cloud {
+            settings,
+            next_id: 3_000_000,
+            droplets: BTreeMap::new(),
+            actions: BTreeMap::new(),
+            tags: BTreeMap::new(),
+            keys: BTreeMap::new(),
+            domains: BTreeMap::new(),
+            records: BTreeMap::new(),
+            firewalls: BTreeMap::new(),
+            reserved_ips: BTreeMap::new(),
+            windows: BTreeMap::new(),
+            fail_next: Vec::new(),
+        }
+    }
+
+    pub fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Whether a droplet has an action in progress.
+    pub fn locked(&self, droplet: u64) -> bool {
+        self.actions.values().any(|a| {
+            a.resource_type == "droplet" && a.resource_id == droplet && a.status == "in-progress"
+        })
+    }
+
+    /// Starts an action on a resource; it takes effect when it completes.
+    pub fn start_action(
+        &mut self,
+        kind: &str,
+        resource_type: &'static str,
+        resource_id: u64,
+        region: &str,
+        effect: Effect,
+    ) -> u64 {
+        let id = self.next_id();
+        let fails = match self.fail_next.iter().position(|t| t == kind) {
+            Some(i) => {
+                self.fail_next.remove(i);
+                true
+            }
+            None => false,
+        };
+        self.actions.insert(
+            id,
+            Action {
+                id,
+                kind: kind.to_string(),
+                resource_id,
+                resource_type,
+                region: region.to_string(),
+                started: Instant::now(),
+                started_at: timestamp(),
+                completed_at: None,
+                status: "in-progress",
+                fails,
+                effect: Some(effect),
+            },
+        );
+        id
+    }
+
+    /// Completes every action whose time has come.
+    pub fn tick(&mut self) {
+        let delay: Duration = self.settings.action_delay;
+        let due: Vec<u64> = self
+            .actions
+            .values()
+            .filter(|a| a.status == "in-progress" && a.started.elapsed() >= delay)
+            .map(|a| a.id)
+            .collect();
+        for id in due {
+            let action = self.actions.get_mut(&id).expect("due actions exist");
+            action.completed_at = Some(timestamp());
+            let effect = action.effect.take();
+            if action.fails {
+                action.status = "errored";
+                continue;
+            }
+            action.status = "completed";
+            let resource = action.resource_id;
+            if let Some(effect) = effect {
+                self.apply(resource, effect);
+            }
+        }
+    }
+
+    fn apply(&mut self, droplet: u64, effect: Effect) {
+        match effect {
+            Effect::AssignIp { ip, droplet } => {
+                if let Some(entry) = self.reserved_ips.get_mut(&ip) {
+                    entry.1 = Some(droplet);
+                }
+                return;
+            }
+            Effect::UnassignIp(ip) => {
+                if let Some(entry) = self.reserved_ips.get_mut(&ip) {
+                    entry.1 = None;
+                }
+                return;
+            }
+            _ => {}
+        }
+        let Some(d) = self.droplets.get_mut(&droplet) else {
+            return;
+        };
+        match effect {
+            Effect::Create | Effect::PowerOn => d.status = "active".into(),
+            Effect::PowerOff => d.status = "off".into(),
+            Effect::Resize(size) => d.size = size,
+            Effect::Rename(name) => d.name = name,
+            Effect::Backups(on) => d.backups = on,
+            Effect::EnableIpv6 => d.ipv6 = true,
+            Effect::AssignIp { .. } | Effect::UnassignIp(_) => {}
+        }
+    }
+
+    /// A droplet as DigitalOcean answers with it.
+    pub fn droplet_json(&self, d: &Droplet) -> Value {
+        let size = catalog::size(&d.size).unwrap_or(Value::Null);
+        let mut v4 = vec![
+            json!({"ip_address": d.public_ip, "netmask": "255.255.240.0", "gateway": "10.0.0.1", "type": "public"}),
+            json!({"ip_address": d.private_ip, "netmask": "255.255.0.0", "gateway": "10.132.0.1", "type": "private"}),
+        ];
+        if let Some((ip, _)) = self
+            .reserved_ips
+            .iter()
+            .find(|(_, (_, assigned))| *assigned == Some(d.id))
+        {
+            v4.push(json!({"ip_address": ip, "netmask": "255.255.240.0", "gateway": "10.0.0.1", "type": "public"}));
+        }
+        let v6 = if d.ipv6 {
+            vec![
+                json!({"ip_address": format!("2604:a880:400:d1::{:x}", d.id), "netmask": 64, "gateway": "2604:a880:400:d1::1", "type": "public"}),
+            ]
+        } else {
+            vec![]
+        };
+        let mut features = vec!["private_networking"];
+        if d.backups {
+            features.push("backups");
+        }
+        if d.ipv6 {
+            features.push("ipv6");
+        }
+        if d.monitoring {
+            features.push("monitoring");
+        }
+        if d.agent {
+            features.push("droplet_agent");
+        }
+        json!({
+            "id": d.id,
+            "name": d.name,
+            "memory": size["memory"],
+            "vcpus": size["vcpus"],
+            "disk": size["disk"],
+            "locked": self.locked(d.id),
+            "status": d.status,
+            "kernel": null,
+            "created_at": d.created_at,
+            "features": features,
+            "backup_ids": [],
+            "next_backup_window": null,
+            "snapshot_ids": [],
+            "image": catalog::image(&d.image),
+            "volume_ids": [],
+            "size": size,
+            "size_slug": d.size,
+            "networks": {"v4": v4, "v6": v6},
+            "region": catalog::region(&d.region),
+            "tags": d.tags,
+            "vpc_uuid": d.vpc_uuid,
+        })
+    }
+
+    /// An action as DigitalOcean answers with it.
+    pub fn action_json(&self, a: &Action) -> Value {
+        json!({
+            "id": a.id,
+            "status": a.status,
+            "type": a.kind,
+            "started_at": a.started_at,
+            "completed_at": a.completed_at,
+            "resource_id": a.resource_id,
+            "resource_type": a.resource_type,
+            "region": catalog::region(&a.region),
+            "region_slug": a.region,
+        })
+    }
+
+    /// A reserved IP as DigitalOcean answers with it.
+    pub fn reserved_ip_json(&self, ip: &str) -> Option<Value> {
+        let (region, droplet) = self.reserved_ips.get(ip)?;
+        Some(json!({
+            "ip": ip,
+            "region": catalog::region(region),
+            "droplet": droplet
+                .and_then(|id| self.droplets.get(&id))
+                .map(|d| self.droplet_json(d)),
+            "locked": false,
+            "project_id": "746c6152-2fa2-11ed-92d3-27aaa54e4988",
+        }))
+    }
+}

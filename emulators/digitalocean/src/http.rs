@@ -1,0 +1,148 @@
+//! DigitalOcean's error bodies, pagination, authentication and rate limiting.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::Shared;
+use crate::cloud::Window;
+
+/// DigitalOcean's error body: `{"id": ..., "message": ...}`.
+pub fn error(status: StatusCode, id: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({"id": id, "message": message.into(), "request_id": uuid::Uuid::new_v4().to_string()})),
+    )
+        .into_response()
+}
+
+pub fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "The resource you were accessing could not be found.",
+    )
+}
+
+pub fn unprocessable(message: impl Into<String>) -> Response {
+    error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unprocessable_entity",
+        message,
+    )
+}
+
+pub fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// One page of `items` under `key`, with `links.pages` and `meta.total` as
+/// DigitalOcean gives them (`per_page` defaults to 20, at most 200).
+pub fn page(path: &str, query: &HashMap<String, String>, key: &str, items: Vec<Value>) -> Value {
+    let per_page: usize = query
+        .get("per_page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(20)
+        .clamp(1, 200);
+    let page: usize = query
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let total = items.len();
+    let last = total.div_ceil(per_page).max(1);
+    let url = |n: usize| {
+        let mut extra: Vec<String> = query
+            .iter()
+            .filter(|(k, _)| *k != "page" && *k != "per_page")
+            .map(|(k, v)| format!("&{k}={v}"))
+            .collect();
+        extra.sort();
+        format!("{path}?page={n}&per_page={per_page}{}", extra.concat())
+    };
+    let mut pages = serde_json::Map::new();
+    if page > 1 {
+        pages.insert("first".into(), url(1).into());
+        pages.insert("prev".into(), url(page - 1).into());
+    }
+    if page < last {
+        pages.insert("next".into(), url(page + 1).into());
+        pages.insert("last".into(), url(last).into());
+    }
+    let slice: Vec<Value> = items
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    json!({key: slice, "links": {"pages": pages}, "meta": {"total": total}})
+}
+
+/// Every API request: a bearer token (401 without), the token's per-minute budget (429
+/// beyond it, with `ratelimit-*` headers on every answer), and actions brought up to
+/// date before the request is served.
+pub async fn guard(State(cloud): State<Shared>, request: Request, next: Next) -> Response {
+    let token = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| !t.trim().is_empty())
+        .map(str::to_string);
+    let Some(token) = token else {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "Unable to authenticate you",
+        );
+    };
+    let (limit, remaining, reset, allowed) = {
+        let mut cloud = cloud.lock().expect("cloud lock");
+        cloud.tick();
+        let limit = cloud.settings.rate_limit_per_minute;
+        let window = cloud.windows.entry(token).or_insert_with(new_window);
+        if window.started.elapsed() >= Duration::from_secs(60) {
+            *window = new_window();
+        }
+        let allowed = window.used < limit;
+        if allowed {
+            window.used += 1;
+        }
+        (limit, limit - window.used, window.reset_epoch, allowed)
+    };
+    let mut response = if allowed {
+        next.run(request).await
+    } else {
+        error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            "API Rate limit exceeded.",
+        )
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("ratelimit-limit", limit as u64),
+        ("ratelimit-remaining", remaining as u64),
+        ("ratelimit-reset", reset),
+    ] {
+        headers.insert(name, HeaderValue::from(value));
+    }
+    response
+}
+
+fn new_window() -> Window {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    Window {
+        started: Instant::now(),
+        reset_epoch: now + 60,
+        used: 0,
+    }
+}

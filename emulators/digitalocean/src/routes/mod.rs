@@ -1,0 +1,145 @@
+//! The routes: DigitalOcean's paths under `/v2`, and the emulator's own `/emulator`.
+
+mod account;
+mod droplets;
+mod network;
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::Shared;
+use crate::http::{error, guard, not_found, page};
+use axum::http::StatusCode;
+
+/// Query parameters.
+type Params = Query<HashMap<String, String>>;
+
+/// A request body as JSON, or DigitalOcean's 400.
+fn body(bytes: &Bytes) -> Result<Value, Box<Response>> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("The request body is not valid JSON: {e}"),
+        ))
+    })
+}
+
+/// A status and a JSON body.
+fn answer(status: StatusCode, v: Value) -> Response {
+    (status, Json(v)).into_response()
+}
+
+pub fn router(cloud: Shared) -> Router {
+    let api = Router::new()
+        .route(
+            "/v2/droplets",
+            get(droplets::list)
+                .post(droplets::create)
+                .delete(droplets::delete_by_tag),
+        )
+        .route(
+            "/v2/droplets/{id}",
+            get(droplets::get).delete(droplets::delete),
+        )
+        .route("/v2/droplets/{id}/actions", post(droplets::action))
+        .route("/v2/actions/{id}", get(action))
+        .route(
+            "/v2/tags",
+            get(account::list_tags).post(account::create_tag),
+        )
+        .route(
+            "/v2/tags/{name}",
+            get(account::get_tag).delete(account::delete_tag),
+        )
+        .route(
+            "/v2/tags/{name}/resources",
+            post(account::tag_resources).delete(account::untag_resources),
+        )
+        .route(
+            "/v2/account/keys",
+            get(account::list_keys).post(account::create_key),
+        )
+        .route(
+            "/v2/account/keys/{key}",
+            get(account::get_key)
+                .put(account::update_key)
+                .delete(account::delete_key),
+        )
+        .route(
+            "/v2/domains",
+            get(network::list_domains).post(network::create_domain),
+        )
+        .route(
+            "/v2/domains/{name}",
+            get(network::get_domain).delete(network::delete_domain),
+        )
+        .route(
+            "/v2/domains/{name}/records",
+            get(network::list_records).post(network::create_record),
+        )
+        .route(
+            "/v2/domains/{name}/records/{id}",
+            get(network::get_record)
+                .put(network::update_record)
+                .patch(network::update_record)
+                .delete(network::delete_record),
+        )
+        .route(
+            "/v2/firewalls",
+            get(network::list_firewalls).post(network::create_firewall),
+        )
+        .route(
+            "/v2/firewalls/{id}",
+            get(network::get_firewall)
+                .put(network::update_firewall)
+                .delete(network::delete_firewall),
+        )
+        .route(
+            "/v2/reserved_ips",
+            get(network::list_reserved_ips).post(network::create_reserved_ip),
+        )
+        .route(
+            "/v2/reserved_ips/{ip}",
+            get(network::get_reserved_ip).delete(network::delete_reserved_ip),
+        )
+        .route(
+            "/v2/reserved_ips/{ip}/actions",
+            post(network::reserved_ip_action),
+        )
+        .route("/v2/regions", get(account::regions))
+        .route("/v2/sizes", get(account::sizes))
+        .route("/v2/images", get(account::images))
+        .route("/v2/images/{id}", get(account::image))
+        .layer(from_fn_with_state(cloud.clone(), guard));
+    let control = Router::new()
+        .route("/emulator/health", get(|| async { "ok" }))
+        .route(
+            "/emulator/fail-next-action",
+            post(account::fail_next_action),
+        )
+        .route("/emulator/settings", post(account::change_settings));
+    api.merge(control).with_state(cloud)
+}
+
+/// `GET /v2/actions/{id}`.
+async fn action(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
+    let cloud = cloud.lock().expect("cloud lock");
+    match id.parse().ok().and_then(|id: u64| cloud.actions.get(&id)) {
+        Some(a) => answer(StatusCode::OK, json!({"action": cloud.action_json(a)})),
+        None => not_found(),
+    }
+}
+
+/// Items of a listing, paginated.
+fn listing(path: &str, query: &HashMap<String, String>, key: &str, items: Vec<Value>) -> Response {
+    answer(StatusCode::OK, page(path, query, key, items))
+}

@@ -1,0 +1,211 @@
+//! The emulator on its own, over HTTP: DigitalOcean's shapes, status codes and
+//! asynchronous behaviour.
+
+use std::time::Duration;
+
+use iac_do_emulator::{Settings, app};
+use serde_json::{Value, json};
+
+/// Serves a fresh emulator on a free port; returns its base URL.
+async fn serve(settings: Settings) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app(settings)).await.unwrap() });
+    url
+}
+
+fn quick() -> Settings {
+    Settings {
+        action_delay: Duration::from_millis(100),
+        ..Settings::default()
+    }
+}
+
+struct Api {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    async fn new(settings: Settings) -> Api {
+        Api {
+            base: serve(settings).await,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth("test-token");
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    /// Polls an action until it leaves `in-progress`.
+    async fn settle(&self, action: u64) -> String {
+        loop {
+            let (_, a) = self.get(&format!("/v2/actions/{action}")).await;
+            let status = a["action"]["status"].as_str().unwrap().to_string();
+            if status != "in-progress" {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+fn droplet(name: &str) -> Value {
+    json!({"name": name, "region": "nyc2", "size": "s-1vcpu-1gb", "image": "ubuntu-22-04-x64", "tags": ["web"]})
+}
+
+#[tokio::test]
+async fn droplets_come_up_through_their_create_action() {
+    let api = Api::new(quick()).await;
+    let (status, created) = api.post("/v2/droplets", droplet("web-1")).await;
+    assert_eq!(status, 202);
+    assert_eq!(created["droplet"]["status"], "new");
+    let id = created["droplet"]["id"].as_u64().unwrap();
+    let action = created["links"]["actions"][0]["id"].as_u64().unwrap();
+
+    let (status, refused) = api
+        .post(
+            &format!("/v2/droplets/{id}/actions"),
+            json!({"type": "power_off"}),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["id"].as_str()),
+        (422, Some("unprocessable_entity"))
+    );
+
+    assert_eq!(api.settle(action).await, "completed");
+    let (_, got) = api.get(&format!("/v2/droplets/{id}")).await;
+    assert_eq!(got["droplet"]["status"], "active");
+    assert_eq!(got["droplet"]["locked"], false);
+    assert_eq!(got["droplet"]["networks"]["v4"][0]["type"], "public");
+
+    // Resizing needs the droplet off.
+    let (status, _) = api
+        .post(
+            &format!("/v2/droplets/{id}/actions"),
+            json!({"type": "resize", "size": "s-2vcpu-4gb"}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (_, off) = api
+        .post(
+            &format!("/v2/droplets/{id}/actions"),
+            json!({"type": "power_off"}),
+        )
+        .await;
+    assert_eq!(
+        api.settle(off["action"]["id"].as_u64().unwrap()).await,
+        "completed"
+    );
+    let (status, resize) = api
+        .post(
+            &format!("/v2/droplets/{id}/actions"),
+            json!({"type": "resize", "size": "s-2vcpu-4gb"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        api.settle(resize["action"]["id"].as_u64().unwrap()).await,
+        "completed"
+    );
+    let (_, got) = api.get(&format!("/v2/droplets/{id}")).await;
+    assert_eq!(got["droplet"]["size_slug"], "s-2vcpu-4gb");
+}
+
+#[tokio::test]
+async fn errors_have_digitaloceans_bodies() {
+    let api = Api::new(quick()).await;
+    let (status, bad) = api
+        .post("/v2/droplets", json!({"name": "x", "region": "mars1", "size": "s-1vcpu-1gb", "image": "ubuntu-22-04-x64"}))
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(bad["id"], "unprocessable_entity");
+    assert!(bad["message"].as_str().unwrap().contains("region"));
+    let (status, missing) = api.get("/v2/droplets/12345").await;
+    assert_eq!((status, missing["id"].as_str()), (404, Some("not_found")));
+    let anonymous = reqwest::get(format!("{}/v2/droplets", api.base))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+
+    api.post("/emulator/fail-next-action", json!({"type": "create"}))
+        .await;
+    let (_, created) = api.post("/v2/droplets", droplet("doomed")).await;
+    let action = created["links"]["actions"][0]["id"].as_u64().unwrap();
+    assert_eq!(api.settle(action).await, "errored");
+}
+
+#[tokio::test]
+async fn lists_are_paginated_and_filtered_by_tag() {
+    let api = Api::new(quick()).await;
+    let names: Vec<String> = (0..10).map(|i| format!("a-{i}")).collect();
+    api.post("/v2/droplets", json!({"names": names, "region": "sgp1", "size": "s-1vcpu-1gb", "image": "debian-12-x64", "tags": ["a"]}))
+        .await;
+    let names: Vec<String> = (0..5).map(|i| format!("b-{i}")).collect();
+    let (status, _) = api
+        .post("/v2/droplets", json!({"names": names, "region": "sgp1", "size": "s-1vcpu-1gb", "image": "debian-12-x64"}))
+        .await;
+    assert_eq!(status, 202);
+    let (_, first) = api.get("/v2/droplets?per_page=10").await;
+    assert_eq!(first["meta"]["total"], 15);
+    assert_eq!(first["droplets"].as_array().unwrap().len(), 10);
+    let next = first["links"]["pages"]["next"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, second) = api.get(&next).await;
+    assert_eq!(second["droplets"].as_array().unwrap().len(), 5);
+    assert!(second["links"]["pages"].get("next").is_none());
+    let (_, tagged) = api.get("/v2/droplets?tag_name=a&per_page=200").await;
+    assert_eq!(tagged["meta"]["total"], 10);
+}
+
+#[tokio::test]
+async fn tokens_over_their_budget_get_429_with_rate_limit_headers() {
+    let api = Api::new(Settings {
+        rate_limit_per_minute: 3,
+        ..quick()
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(api.get("/v2/regions").await.0, 200);
+    }
+    let resp = api
+        .http
+        .get(format!("{}/v2/regions", api.base))
+        .bearer_auth("test-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 429);
+    assert_eq!(resp.headers()["ratelimit-remaining"], "0");
+    assert!(resp.headers().contains_key("ratelimit-reset"));
+    let other = api
+        .http
+        .get(format!("{}/v2/regions", api.base))
+        .bearer_auth("another-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status().as_u16(), 200, "the budget is per token");
+}
