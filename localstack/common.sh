@@ -6,6 +6,7 @@ LOCALSTACK_VENV="$IAC_EMULATOR_HOME/localstack-venv"
 MOTO_VENV="$IAC_EMULATOR_HOME/moto-venv"
 LOCALSTACK_PORT="${LOCALSTACK_PORT:-4566}"
 MOTO_PORT="${MOTO_PORT:-5000}"
+DIGITALOCEAN_PORT="${DIGITALOCEAN_PORT:-5050}"
 # LocalStack without Docker: only localstack-core 4.13.1 runs on Python 3.11, with these
 # pins. Its runtime brings LocalStack's own moto fork, so moto server gets a venv of its own.
 LOCALSTACK_PACKAGES=(

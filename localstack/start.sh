@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs (first time) and starts LocalStack on $LOCALSTACK_PORT (4566) and moto on
-# $MOTO_PORT (5000) in the background, and waits until both answer. Idempotent.
+# Installs (first time) and starts LocalStack on $LOCALSTACK_PORT (4566), moto on
+# $MOTO_PORT (5000) and the DigitalOcean emulator on $DIGITALOCEAN_PORT (5050) in the
+# background, and waits until they answer. Idempotent.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/common.sh"
@@ -38,6 +39,9 @@ wait_for() {
 ls_url="http://127.0.0.1:$LOCALSTACK_PORT/_localstack/health"
 moto_url="http://127.0.0.1:$MOTO_PORT/moto-api/"
 start localstack "$ls_url" "$here/run-localstack.sh" "$LOCALSTACK_PORT" "$IAC_EMULATOR_RUN/localstack-data"
+do_url="http://127.0.0.1:$DIGITALOCEAN_PORT/emulator/health"
 start moto "$moto_url" "$here/run-moto.sh" "$MOTO_PORT"
+start digitalocean "$do_url" "$here/run-digitalocean.sh" "$DIGITALOCEAN_PORT"
 wait_for localstack "$ls_url"
 wait_for moto "$moto_url"
+wait_for digitalocean "$do_url"

@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 pub enum Emulator {
     LocalStack,
     Moto,
+    /// This workspace's DigitalOcean API emulator (`do-emulator`).
+    DigitalOcean,
 }
 
 /// A running emulator.
@@ -58,13 +60,13 @@ fn wait_healthy(url: &str, what: &str, log: &Path) {
     );
 }
 
-fn start(script: &str, args: &[String], health: &str, what: &str) -> Running {
+fn start(program: &Path, args: &[String], health: &str, what: &str) -> Running {
     let root = repo_root();
     let log = std::env::temp_dir().join(format!("iac-e2e-{what}-{}.log", std::process::id()));
     let file = std::fs::File::create(&log).expect("log file");
     let supervisor = Command::new(root.join("localstack/supervise.sh"))
         .arg(std::process::id().to_string())
-        .arg(root.join("localstack").join(script))
+        .arg(program)
         .args(args)
         .stdout(file.try_clone().expect("log"))
         .stderr(file)
@@ -77,6 +79,7 @@ fn start(script: &str, args: &[String], health: &str, what: &str) -> Running {
         .next()
         .unwrap_or(health)
         .trim_end_matches("/moto-api/")
+        .trim_end_matches("/emulator/health")
         .to_string();
     Running {
         endpoint: base,
@@ -89,13 +92,15 @@ impl Emulator {
     pub fn running(self) -> &'static Running {
         static LOCALSTACK: OnceLock<Running> = OnceLock::new();
         static MOTO: OnceLock<Running> = OnceLock::new();
+        static DIGITALOCEAN: OnceLock<Running> = OnceLock::new();
+        let script = |name: &str| repo_root().join("localstack").join(name);
         match self {
             Emulator::LocalStack => LOCALSTACK.get_or_init(|| {
                 let port = free_port();
                 let data =
                     std::env::temp_dir().join(format!("iac-e2e-localstack-{}", std::process::id()));
                 start(
-                    "run-localstack.sh",
+                    &script("run-localstack.sh"),
                     &[port.to_string(), data.display().to_string()],
                     &format!("http://127.0.0.1:{port}/_localstack/health"),
                     "localstack",
@@ -104,10 +109,24 @@ impl Emulator {
             Emulator::Moto => MOTO.get_or_init(|| {
                 let port = free_port();
                 start(
-                    "run-moto.sh",
+                    &script("run-moto.sh"),
                     &[port.to_string()],
                     &format!("http://127.0.0.1:{port}/moto-api/"),
                     "moto",
+                )
+            }),
+            Emulator::DigitalOcean => DIGITALOCEAN.get_or_init(|| {
+                let port = free_port();
+                start(
+                    &iac_binary().with_file_name("do-emulator"),
+                    &[
+                        "--port".into(),
+                        port.to_string(),
+                        "--action-delay-ms".into(),
+                        "200".into(),
+                    ],
+                    &format!("http://127.0.0.1:{port}/emulator/health"),
+                    "digitalocean",
                 )
             }),
         }
@@ -277,6 +296,12 @@ impl Stack {
             .env("AWS_CONFIG_FILE", "/nonexistent")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
             .env("AWS_EC2_METADATA_DISABLED", "true");
+        if self.emulator == Emulator::DigitalOcean {
+            command
+                .env("DIGITALOCEAN_API_URL", &self.emulator.running().endpoint)
+                .env("DIGITALOCEAN_TOKEN", self.token())
+                .env_remove("DIGITALOCEAN_ACCESS_TOKEN");
+        }
         command
     }
 
@@ -291,6 +316,36 @@ impl Stack {
             .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(creds))
             .endpoint_url(&self.emulator.running().endpoint)
             .build()
+    }
+
+    /// The DigitalOcean API token of this stack (its own rate-limit budget).
+    pub fn token(&self) -> String {
+        format!("dop_v1_e2e{}", self.access_key)
+    }
+
+    /// An independent plain-HTTP client of the DigitalOcean emulator: `(status, JSON)`
+    /// for `method path [body]`, with this stack's token.
+    pub fn digitalocean(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let url = format!("{}{path}", self.emulator.running().endpoint);
+        let mut curl = Command::new("curl");
+        curl.args(["-s", "-X", method, "-w", "\n%{http_code}", &url])
+            .args(["-H", &format!("Authorization: Bearer {}", self.token())])
+            .args(["-H", "Content-Type: application/json"]);
+        if let Some(b) = body {
+            curl.args(["-d", &b.to_string()]);
+        }
+        let out = curl.output().expect("curl runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let (json, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+        (
+            code.trim().parse().unwrap_or(0),
+            serde_json::from_str(json).unwrap_or(serde_json::Value::Null),
+        )
     }
 
     /// An S3 client of the same account, independent of `iac`.

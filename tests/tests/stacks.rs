@@ -15,7 +15,7 @@ async fn one_at_a_time(emu: Emulator) -> Option<tokio::sync::MutexGuard<'static,
     static MOTO_ACCOUNT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     match emu {
         Emulator::Moto => Some(MOTO_ACCOUNT.lock().await),
-        Emulator::LocalStack => None,
+        Emulator::LocalStack | Emulator::DigitalOcean => None,
     }
 }
 

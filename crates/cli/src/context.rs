@@ -14,6 +14,9 @@ pub fn providers() -> Providers {
     let mut p: Providers = BTreeMap::new();
     let aws: Arc<dyn iac_provider::Provider> = Arc::new(iac_provider_aws::AwsProvider::new());
     p.insert(aws.name().to_string(), aws);
+    let digitalocean: Arc<dyn iac_provider::Provider> =
+        Arc::new(iac_provider_digitalocean::DigitalOceanProvider::new());
+    p.insert(digitalocean.name().to_string(), digitalocean);
     p
 }
 

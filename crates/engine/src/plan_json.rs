@@ -43,7 +43,12 @@ fn provider_source(config_address: &str) -> String {
     let name = crate::walk::parse_provider_address(config_address)
         .map(|k| k.0)
         .unwrap_or_default();
-    format!("registry.terraform.io/hashicorp/{name}")
+    // Providers published by their vendor live under the vendor's namespace.
+    let namespace = match name.as_str() {
+        "digitalocean" => "digitalocean",
+        _ => "hashicorp",
+    };
+    format!("registry.terraform.io/{namespace}/{name}")
 }
 
 fn change_json(c: &ResourceChange, redact: bool) -> Json {

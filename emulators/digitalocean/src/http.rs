@@ -83,16 +83,16 @@ pub fn page(path: &str, query: &HashMap<String, String>, key: &str, items: Vec<V
     json!({key: slice, "links": {"pages": pages}, "meta": {"total": total}})
 }
 
-/// Every API request: a bearer token (401 without), the token's per-minute budget (429
-/// beyond it, with `ratelimit-*` headers on every answer), and actions brought up to
-/// date before the request is served.
+/// Every request: a bearer token in DigitalOcean's format (401 without), the token's
+/// per-window budget (429 beyond it, with `ratelimit-*` headers on every answer), and
+/// actions brought up to date before the request is served.
 pub async fn guard(State(cloud): State<Shared>, request: Request, next: Next) -> Response {
     let token = request
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .filter(|t| !t.trim().is_empty())
+        .filter(|t| t.starts_with("dop_v1_") && t.len() > 7)
         .map(str::to_string);
     let Some(token) = token else {
         return error(
@@ -105,9 +105,13 @@ pub async fn guard(State(cloud): State<Shared>, request: Request, next: Next) ->
         let mut cloud = cloud.lock().expect("cloud lock");
         cloud.tick();
         let limit = cloud.settings.rate_limit_per_minute;
-        let window = cloud.windows.entry(token).or_insert_with(new_window);
-        if window.started.elapsed() >= Duration::from_secs(60) {
-            *window = new_window();
+        let length = cloud.settings.rate_limit_window;
+        let window = cloud
+            .windows
+            .entry(token)
+            .or_insert_with(|| new_window(length));
+        if window.started.elapsed() >= length {
+            *window = new_window(length);
         }
         let allowed = window.used < limit;
         if allowed {
@@ -135,14 +139,14 @@ pub async fn guard(State(cloud): State<Shared>, request: Request, next: Next) ->
     response
 }
 
-fn new_window() -> Window {
+fn new_window(length: Duration) -> Window {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs();
     Window {
         started: Instant::now(),
-        reset_epoch: now + 60,
+        reset_epoch: now + length.as_secs().max(1),
         used: 0,
     }
 }

@@ -5,8 +5,9 @@
 //! It keeps DigitalOcean's paths, status codes and JSON shapes, and its asynchronous
 //! behaviour: a droplet is `new` until its create action completes, actions stay
 //! `in-progress` for a configurable delay, a droplet with an action running refuses a
-//! second one (422), and every token is rate limited per minute (429 with DigitalOcean's
-//! `ratelimit-*` headers). Outside the API, `/emulator/...` lets tests make the next
+//! second one (422), a token must look like DigitalOcean's (`dop_v1_...`, else 401), and
+//! every token is rate limited per minute (429 with DigitalOcean's `ratelimit-*`
+//! headers). Outside the API, `/emulator/...` lets tests make the next
 //! action of a type fail and change the delay or the rate limit.
 
 mod catalog;
@@ -24,8 +25,10 @@ pub use cloud::Cloud;
 pub struct Settings {
     /// How long an action stays `in-progress`.
     pub action_delay: Duration,
-    /// Requests a token may make per minute before it gets 429s.
+    /// Requests a token may make per window before it gets 429s.
     pub rate_limit_per_minute: u32,
+    /// The rate-limit window: a minute, as DigitalOcean's; tests shorten it.
+    pub rate_limit_window: Duration,
 }
 
 impl Default for Settings {
@@ -33,6 +36,7 @@ impl Default for Settings {
         Settings {
             action_delay: Duration::from_millis(300),
             rate_limit_per_minute: 250,
+            rate_limit_window: Duration::from_secs(60),
         }
     }
 }

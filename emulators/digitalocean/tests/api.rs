@@ -38,7 +38,7 @@ impl Api {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
-            .bearer_auth("test-token");
+            .bearer_auth("dop_v1_test");
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -147,6 +147,14 @@ async fn errors_have_digitaloceans_bodies() {
         .await
         .unwrap();
     assert_eq!(anonymous.status().as_u16(), 401);
+    let malformed = api
+        .http
+        .get(format!("{}/v2/droplets", api.base))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status().as_u16(), 401);
 
     api.post("/emulator/fail-next-action", json!({"type": "create"}))
         .await;
@@ -193,7 +201,7 @@ async fn tokens_over_their_budget_get_429_with_rate_limit_headers() {
     let resp = api
         .http
         .get(format!("{}/v2/regions", api.base))
-        .bearer_auth("test-token")
+        .bearer_auth("dop_v1_test")
         .send()
         .await
         .unwrap();
@@ -203,7 +211,7 @@ async fn tokens_over_their_budget_get_429_with_rate_limit_headers() {
     let other = api
         .http
         .get(format!("{}/v2/regions", api.base))
-        .bearer_auth("another-token")
+        .bearer_auth("dop_v1_another")
         .send()
         .await
         .unwrap();

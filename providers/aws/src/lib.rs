@@ -21,7 +21,7 @@ mod s3;
 mod sts;
 mod tags;
 mod timeouts;
-mod values;
+pub(crate) use iac_provider::values;
 mod wait;
 
 use std::collections::BTreeMap;

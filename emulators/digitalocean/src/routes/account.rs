@@ -278,7 +278,8 @@ pub async fn fail_next_action(State(cloud): State<Shared>, bytes: Bytes) -> Resp
     no_content()
 }
 
-/// `POST /emulator/settings {"action_delay_ms": N, "rate_limit_per_minute": N}`.
+/// `POST /emulator/settings {"action_delay_ms": N, "rate_limit_per_minute": N,
+/// "rate_limit_window_seconds": N}`.
 pub async fn change_settings(State(cloud): State<Shared>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
@@ -287,6 +288,10 @@ pub async fn change_settings(State(cloud): State<Shared>, bytes: Bytes) -> Respo
     let mut cloud = cloud.lock().expect("cloud lock");
     if let Some(ms) = req["action_delay_ms"].as_u64() {
         cloud.settings.action_delay = Duration::from_millis(ms);
+    }
+    if let Some(s) = req["rate_limit_window_seconds"].as_u64() {
+        cloud.settings.rate_limit_window = Duration::from_secs(s.max(1));
+        cloud.windows.clear();
     }
     if let Some(n) = req["rate_limit_per_minute"].as_u64() {
         cloud.settings.rate_limit_per_minute = u32::try_from(n).unwrap_or(u32::MAX);

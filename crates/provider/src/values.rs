@@ -1,4 +1,4 @@
-//! Reading attributes out of values, and building values back.
+//! Reading attributes out of values and building values back: helpers for providers.
 
 use std::collections::BTreeMap;
 
@@ -10,8 +10,8 @@ pub fn string(v: &Value, name: &str) -> Option<String> {
 }
 
 /// A required string attribute.
-pub fn required(v: &Value, name: &str) -> Result<String, iac_provider::Error> {
-    string(v, name).ok_or_else(|| iac_provider::Error::new(format!("\"{name}\" is required")))
+pub fn required(v: &Value, name: &str) -> Result<String, crate::Error> {
+    string(v, name).ok_or_else(|| crate::Error::new(format!("\"{name}\" is required")))
 }
 
 /// A bool attribute (false when unset).

@@ -1,0 +1,263 @@
+//! `digitalocean_domain` and `digitalocean_record`.
+
+use async_trait::async_trait;
+use iac_provider::values::{int, num, string, text, with};
+use iac_provider::{ApplyError, Attribute, Error, Schema, ValidationError};
+use iac_value::{PathStep, Type, Value};
+use serde_json::{Value as Json, json};
+
+use crate::api::Api;
+use crate::resource::{Resource, imported, read_back};
+
+pub struct Domain;
+
+#[async_trait]
+impl Resource for Domain {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                ("name", Attribute::required(Type::String).force_new()),
+                (
+                    "ip_address",
+                    Attribute::optional(Type::String).force_new().config_only(),
+                ),
+                ("id", Attribute::computed(Type::String)),
+                ("ttl", Attribute::computed(Type::Number)),
+                ("urn", Attribute::computed(Type::String)),
+            ],
+            [],
+        )
+    }
+
+    async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(name) = string(current, "name").or_else(|| string(current, "id")) else {
+            return Ok(None);
+        };
+        match api.get(&format!("/v2/domains/{name}")).await {
+            Ok(out) => Ok(Some(Value::object([
+                ("name", Value::from(name.as_str())),
+                ("ip_address", current.get("ip_address").clone()),
+                ("id", Value::from(name.as_str())),
+                ("ttl", num(out["domain"]["ttl"].as_f64())),
+                ("urn", Value::from(format!("do:domain:{name}"))),
+            ]))),
+            Err(f) if f.not_found() => Ok(None),
+            Err(f) => Err(f.into_error("GET /v2/domains")),
+        }
+    }
+
+    async fn create(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let mut body = json!({"name": string(planned, "name")});
+        if let Some(ip) = string(planned, "ip_address") {
+            body["ip_address"] = ip.into();
+        }
+        api.post("/v2/domains", &body)
+            .await
+            .map_err(|f| f.into_error("POST /v2/domains"))?;
+        let known = with(planned.clone(), "id", planned.get("name").clone());
+        read_back(self, api, &known, "POST /v2/domains").await
+    }
+
+    async fn update(
+        &self,
+        api: &Api,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        read_back(self, api, planned, "GET /v2/domains").await
+    }
+
+    async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
+        let name =
+            string(prior, "name").ok_or_else(|| Error::new("the prior state has no name"))?;
+        match api.delete(&format!("/v2/domains/{name}")).await {
+            Ok(_) => Ok(()),
+            Err(f) if f.not_found() => Ok(()),
+            Err(f) => Err(f.into_error("DELETE /v2/domains")),
+        }
+    }
+
+    async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
+        imported(
+            self,
+            api,
+            Value::object([("name", Value::from(id))]),
+            "domain",
+            id,
+        )
+        .await
+    }
+}
+
+pub struct Record;
+
+const TYPES: [&str; 8] = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"];
+
+/// The record's optional numbers and strings, as the API names them.
+const OPTIONAL: [&str; 5] = ["priority", "port", "weight", "flags", "tag"];
+
+fn record_value(r: &Json, domain: &str) -> Value {
+    let name = r["name"].as_str().unwrap_or("@");
+    let fqdn = if name == "@" {
+        domain.to_string()
+    } else {
+        format!("{name}.{domain}")
+    };
+    let mut v = Value::object([
+        ("domain", Value::from(domain)),
+        ("type", text(r["type"].as_str())),
+        ("name", Value::from(name)),
+        ("value", text(r["data"].as_str())),
+        ("ttl", num(r["ttl"].as_f64())),
+        (
+            "id",
+            Value::from(r["id"].as_u64().unwrap_or_default().to_string()),
+        ),
+        ("fqdn", Value::from(fqdn)),
+    ]);
+    for k in OPTIONAL {
+        let x = match &r[k] {
+            Json::Number(n) => num(n.as_f64()),
+            Json::String(s) => Value::from(s.as_str()),
+            _ => Value::Null,
+        };
+        v = with(v, k, x);
+    }
+    v
+}
+
+/// The API body for a planned record.
+fn record_body(planned: &Value) -> Json {
+    let mut body = json!({
+        "type": string(planned, "type"),
+        "name": string(planned, "name"),
+        "data": string(planned, "value"),
+        "ttl": int(planned, "ttl").unwrap_or(1800),
+    });
+    for k in ["priority", "port", "weight", "flags"] {
+        if let Some(n) = int(planned, k) {
+            body[k] = n.into();
+        }
+    }
+    if let Some(t) = string(planned, "tag") {
+        body["tag"] = t.into();
+    }
+    body
+}
+
+#[async_trait]
+impl Resource for Record {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                ("domain", Attribute::required(Type::String).force_new()),
+                ("type", Attribute::required(Type::String).force_new()),
+                ("name", Attribute::required(Type::String)),
+                ("value", Attribute::required(Type::String)),
+                ("ttl", Attribute::optional(Type::Number).default(1800.0)),
+                ("priority", Attribute::optional(Type::Number)),
+                ("port", Attribute::optional(Type::Number)),
+                ("weight", Attribute::optional(Type::Number)),
+                ("flags", Attribute::optional(Type::Number)),
+                ("tag", Attribute::optional(Type::String)),
+                ("id", Attribute::computed(Type::String)),
+                ("fqdn", Attribute::computed(Type::String)),
+            ],
+            [],
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidationError> {
+        let mut out = Vec::new();
+        if let Some(t) = config.get("type").as_str()
+            && !TYPES.contains(&t)
+        {
+            out.push(ValidationError {
+                path: vec![PathStep::Key("type".into())],
+                message: format!("type must be one of {}, not \"{t}\"", TYPES.join(", ")),
+            });
+        }
+        if matches!(config.get("type").as_str(), Some("MX" | "SRV"))
+            && config.get("priority").is_null()
+        {
+            out.push(ValidationError {
+                path: vec![PathStep::Key("priority".into())],
+                message: "MX and SRV records need a priority".into(),
+            });
+        }
+        out
+    }
+
+    async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error> {
+        let (Some(domain), Some(id)) = (string(current, "domain"), string(current, "id")) else {
+            return Ok(None);
+        };
+        match api.get(&format!("/v2/domains/{domain}/records/{id}")).await {
+            Ok(out) => Ok(Some(record_value(&out["domain_record"], &domain))),
+            Err(f) if f.not_found() => Ok(None),
+            Err(f) => Err(f.into_error("GET /v2/domains/records")),
+        }
+    }
+
+    async fn create(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let domain = string(planned, "domain").unwrap_or_default();
+        let out = api
+            .post(
+                &format!("/v2/domains/{domain}/records"),
+                &record_body(planned),
+            )
+            .await
+            .map_err(|f| f.into_error("POST /v2/domains/records"))?;
+        let id = out["domain_record"]["id"]
+            .as_u64()
+            .unwrap_or_default()
+            .to_string();
+        let known = with(planned.clone(), "id", Value::from(id));
+        read_back(self, api, &known, "POST /v2/domains/records").await
+    }
+
+    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+        let domain = string(prior, "domain").unwrap_or_default();
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        api.put(
+            &format!("/v2/domains/{domain}/records/{id}"),
+            &record_body(planned),
+        )
+        .await
+        .map_err(|f| f.into_error("PUT /v2/domains/records"))?;
+        read_back(self, api, planned, "PUT /v2/domains/records").await
+    }
+
+    async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
+        let domain = string(prior, "domain").unwrap_or_default();
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        match api
+            .delete(&format!("/v2/domains/{domain}/records/{id}"))
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(f) if f.not_found() => Ok(()),
+            Err(f) => Err(f.into_error("DELETE /v2/domains/records")),
+        }
+    }
+
+    async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
+        let Some((domain, record)) = id.split_once(',') else {
+            return Err(Error::new(format!(
+                "import id \"{id}\" should be DOMAIN,RECORD_ID, e.g. example.com,3352896"
+            )));
+        };
+        let seed = Value::object([("domain", Value::from(domain)), ("id", Value::from(record))]);
+        imported(self, api, seed, "record", id).await
+    }
+}

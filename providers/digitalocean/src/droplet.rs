@@ -1,0 +1,448 @@
+//! `digitalocean_droplet`.
+
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use iac_provider::values::{flag, string, string_set, strings, text, with};
+use iac_provider::{ApplyError, Attribute, Error, NestedBlock, PlannedState, Schema};
+use iac_value::{PathStep, Type, Value};
+use serde_json::{Value as Json, json};
+use sha1::{Digest, Sha1};
+
+use crate::api::Api;
+use crate::resource::{Resource, imported, read_back};
+
+pub struct Droplet;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+/// The digest kept in the state for `user_data`, as Terraform's provider does.
+fn digest(user_data: &str) -> String {
+    Sha1::digest(user_data.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The `timeouts` value for `op`, else the default.
+fn timeout(v: &Value, op: &str) -> Duration {
+    v.get("timeouts")
+        .get(op)
+        .as_str()
+        .and_then(|s| humantime::parse_duration(s).ok())
+        .unwrap_or(DEFAULT_TIMEOUT)
+}
+
+/// The address of the given `type` (public or private) among a droplet's networks.
+fn address(d: &Json, family: &str, kind: &str) -> Value {
+    d["networks"][family]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|n| n["type"] == kind)
+        .and_then(|n| n["ip_address"].as_str())
+        .map_or(Value::from(""), Value::from)
+}
+
+/// The image as the configuration named it (slug or id), else its slug, else its id.
+fn image(d: &Json, current: &Value) -> Value {
+    let slug = d["image"]["slug"].as_str();
+    let id = d["image"]["id"].as_u64().map(|i| i.to_string());
+    match current.get("image").as_str() {
+        Some(named) if Some(named) == slug || Some(named.to_string()) == id => Value::from(named),
+        _ => text(slug.map(str::to_string).or(id)),
+    }
+}
+
+/// What a droplet's `ssh_keys` were: DigitalOcean does not report them.
+fn droplet_value(d: &Json, current: &Value) -> Value {
+    let id = d["id"].as_u64().unwrap_or_default().to_string();
+    let feature = |f: &str| {
+        d["features"]
+            .as_array()
+            .is_some_and(|fs| fs.iter().any(|x| x == f))
+    };
+    Value::object([
+        ("name", text(d["name"].as_str())),
+        ("region", text(d["region"]["slug"].as_str())),
+        ("size", text(d["size_slug"].as_str())),
+        ("image", image(d, current)),
+        ("ssh_keys", current.get("ssh_keys").clone()),
+        ("backups", Value::Bool(feature("backups"))),
+        ("monitoring", Value::Bool(feature("monitoring"))),
+        ("ipv6", Value::Bool(feature("ipv6"))),
+        ("droplet_agent", current.get("droplet_agent").clone()),
+        (
+            "graceful_shutdown",
+            current.get("graceful_shutdown").clone(),
+        ),
+        ("resize_disk", current.get("resize_disk").clone()),
+        ("vpc_uuid", text(d["vpc_uuid"].as_str())),
+        ("user_data", current.get("user_data").clone()),
+        (
+            "tags",
+            string_set(
+                d["tags"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| t.as_str()),
+            ),
+        ),
+        ("id", Value::from(id.as_str())),
+        ("urn", Value::from(format!("do:droplet:{id}"))),
+        ("status", text(d["status"].as_str())),
+        (
+            "locked",
+            Value::Bool(d["locked"].as_bool().unwrap_or(false)),
+        ),
+        ("ipv4_address", address(d, "v4", "public")),
+        ("ipv4_address_private", address(d, "v4", "private")),
+        ("ipv6_address", address(d, "v6", "public")),
+        ("created_at", text(d["created_at"].as_str())),
+        ("memory", iac_provider::values::num(d["memory"].as_f64())),
+        ("vcpus", iac_provider::values::num(d["vcpus"].as_f64())),
+        ("disk", iac_provider::values::num(d["disk"].as_f64())),
+        ("timeouts", current.get("timeouts").clone()),
+    ])
+}
+
+/// The `ssh_keys` as the API takes them: numeric ids as numbers, fingerprints as text.
+fn ssh_keys(planned: &Value) -> Vec<Json> {
+    strings(planned, "ssh_keys")
+        .into_iter()
+        .map(|k| k.parse::<u64>().map_or(Json::from(k.clone()), Json::from))
+        .collect()
+}
+
+impl Droplet {
+    /// Runs one droplet action and waits for it.
+    async fn act(&self, api: &Api, id: &str, body: Json, limit: Duration) -> Result<(), Error> {
+        let kind = body["type"].as_str().unwrap_or("action").to_string();
+        let operation = format!("POST /v2/droplets/{id}/actions ({kind})");
+        let out = api
+            .post(&format!("/v2/droplets/{id}/actions"), &body)
+            .await
+            .map_err(|f| f.into_error(&operation))?;
+        let action = out["action"]["id"].as_u64().unwrap_or_default();
+        api.wait_action(action, limit).await
+    }
+
+    /// Waits until the droplet reports `status`.
+    async fn wait_status(
+        &self,
+        api: &Api,
+        id: &str,
+        status: &str,
+        limit: Duration,
+    ) -> Result<(), Error> {
+        let start = Instant::now();
+        loop {
+            let d = api
+                .get(&format!("/v2/droplets/{id}"))
+                .await
+                .map_err(|f| f.into_error("GET /v2/droplets"))?;
+            let now = d["droplet"]["status"].as_str().unwrap_or_default();
+            if now == status {
+                return Ok(());
+            }
+            if start.elapsed() >= limit {
+                return Err(Error::api(
+                    "GET /v2/droplets",
+                    format!("timed out waiting for droplet {id} to be {status}; it is {now}"),
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    /// Adds and removes tags to go from `old` to `new`.
+    async fn retag(
+        &self,
+        api: &Api,
+        id: &str,
+        old: &[String],
+        new: &[String],
+    ) -> Result<(), Error> {
+        let resources = json!({"resources": [{"resource_id": id, "resource_type": "droplet"}]});
+        for t in new.iter().filter(|t| !old.contains(t)) {
+            api.post("/v2/tags", &json!({"name": t}))
+                .await
+                .map_err(|f| f.into_error("POST /v2/tags"))?;
+            api.post(&format!("/v2/tags/{t}/resources"), &resources)
+                .await
+                .map_err(|f| f.into_error("POST /v2/tags/resources"))?;
+        }
+        for t in old.iter().filter(|t| !new.contains(t)) {
+            match api
+                .call(
+                    reqwest::Method::DELETE,
+                    &format!("/v2/tags/{t}/resources"),
+                    Some(&resources),
+                )
+                .await
+            {
+                Ok(_) => {}
+                Err(f) if f.not_found() => {}
+                Err(f) => return Err(f.into_error("DELETE /v2/tags/resources")),
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Resource for Droplet {
+    fn schema(&self) -> Schema {
+        let timeouts = Schema::new(
+            [
+                ("create", Attribute::optional(Type::String)),
+                ("update", Attribute::optional(Type::String)),
+                ("delete", Attribute::optional(Type::String)),
+            ],
+            [],
+        );
+        let strings = || Type::set(Type::String);
+        Schema::new(
+            [
+                ("name", Attribute::required(Type::String)),
+                ("region", Attribute::required(Type::String).force_new()),
+                ("size", Attribute::required(Type::String)),
+                ("image", Attribute::required(Type::String).force_new()),
+                (
+                    "ssh_keys",
+                    Attribute::optional(strings()).force_new().config_only(),
+                ),
+                ("backups", Attribute::optional(Type::Bool).default(false)),
+                (
+                    "monitoring",
+                    Attribute::optional(Type::Bool).default(false).force_new(),
+                ),
+                ("ipv6", Attribute::optional(Type::Bool).default(false)),
+                (
+                    "droplet_agent",
+                    Attribute::optional(Type::Bool).force_new().config_only(),
+                ),
+                (
+                    "graceful_shutdown",
+                    Attribute::optional(Type::Bool).default(false).config_only(),
+                ),
+                (
+                    "resize_disk",
+                    Attribute::optional(Type::Bool).default(true).config_only(),
+                ),
+                (
+                    "vpc_uuid",
+                    Attribute::optional_computed(Type::String).force_new(),
+                ),
+                ("user_data", Attribute::optional(Type::String).force_new()),
+                ("tags", Attribute::optional(strings())),
+                ("id", Attribute::computed(Type::String)),
+                ("urn", Attribute::computed(Type::String)),
+                ("status", Attribute::computed(Type::String)),
+                ("locked", Attribute::computed(Type::Bool)),
+                ("ipv4_address", Attribute::computed(Type::String)),
+                ("ipv4_address_private", Attribute::computed(Type::String)),
+                ("ipv6_address", Attribute::computed(Type::String)),
+                ("created_at", Attribute::computed(Type::String)),
+                ("memory", Attribute::computed(Type::Number)),
+                ("vcpus", Attribute::computed(Type::Number)),
+                ("disk", Attribute::computed(Type::Number)),
+            ],
+            [("timeouts", NestedBlock::single(timeouts))],
+        )
+    }
+
+    fn plan(&self, prior: Option<&Value>, mut proposed: Value) -> Result<PlannedState, Error> {
+        if let Some(raw) = proposed.get("user_data").as_str() {
+            let hashed = digest(raw);
+            proposed = with(proposed, "user_data", Value::from(hashed));
+        }
+        if proposed.get("tags").is_null() {
+            proposed = with(proposed, "tags", Value::set(Vec::new()));
+        }
+        let mut requires_replace = Vec::new();
+        if let Some(p) = prior {
+            // DigitalOcean can turn IPv6 on, not off.
+            if flag(p, "ipv6") && !flag(&proposed, "ipv6") {
+                requires_replace.push(vec![PathStep::Key("ipv6".into())]);
+            }
+            let resized = p.get("size") != proposed.get("size");
+            for (name, changes) in [
+                ("memory", resized),
+                ("vcpus", resized),
+                ("disk", resized),
+                ("ipv6_address", flag(&proposed, "ipv6") && !flag(p, "ipv6")),
+            ] {
+                if changes {
+                    proposed = with(proposed, name, Value::Unknown);
+                }
+            }
+        }
+        Ok(PlannedState {
+            planned: proposed,
+            requires_replace,
+        })
+    }
+
+    async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(id) = string(current, "id") else {
+            return Ok(None);
+        };
+        match api.get(&format!("/v2/droplets/{id}")).await {
+            Ok(out) => Ok(Some(droplet_value(&out["droplet"], current))),
+            Err(f) if f.not_found() => Ok(None),
+            Err(f) => Err(f.into_error("GET /v2/droplets")),
+        }
+    }
+
+    async fn create(
+        &self,
+        api: &Api,
+        planned: &Value,
+        config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let image = string(planned, "image").unwrap_or_default();
+        let mut body = json!({
+            "name": string(planned, "name"),
+            "region": string(planned, "region"),
+            "size": string(planned, "size"),
+            "image": image.parse::<u64>().map_or(Json::from(image.clone()), Json::from),
+            "ssh_keys": ssh_keys(planned),
+            "backups": flag(planned, "backups"),
+            "monitoring": flag(planned, "monitoring"),
+            "ipv6": flag(planned, "ipv6"),
+            "tags": strings(planned, "tags"),
+        });
+        if let Some(vpc) = string(planned, "vpc_uuid") {
+            body["vpc_uuid"] = vpc.into();
+        }
+        if let Some(agent) = planned.get("droplet_agent").as_bool() {
+            body["with_droplet_agent"] = agent.into();
+        }
+        if let Some(user_data) = string(config, "user_data") {
+            body["user_data"] = user_data.into();
+        }
+        let out = api
+            .post("/v2/droplets", &body)
+            .await
+            .map_err(|f| f.into_error("POST /v2/droplets"))?;
+        let id = out["droplet"]["id"]
+            .as_u64()
+            .unwrap_or_default()
+            .to_string();
+        let known = with(planned.clone(), "id", Value::from(id.as_str()));
+        let limit = timeout(planned, "create");
+        let settle = async {
+            if let Some(action) = out["links"]["actions"][0]["id"].as_u64() {
+                api.wait_action(action, limit).await?;
+            }
+            self.wait_status(api, &id, "active", limit).await
+        };
+        if let Err(error) = settle.await {
+            return Err(ApplyError {
+                error,
+                partial: Some(known),
+            });
+        }
+        read_back(self, api, &known, "POST /v2/droplets").await
+    }
+
+    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        let limit = timeout(planned, "update");
+        if prior.get("name") != planned.get("name") {
+            self.act(
+                api,
+                &id,
+                json!({"type": "rename", "name": string(planned, "name")}),
+                limit,
+            )
+            .await?;
+        }
+        if prior.get("size") != planned.get("size") {
+            let off = if flag(planned, "graceful_shutdown") {
+                "shutdown"
+            } else {
+                "power_off"
+            };
+            self.act(api, &id, json!({"type": off}), limit).await?;
+            let resize = json!({
+                "type": "resize",
+                "size": string(planned, "size"),
+                "disk": planned.get("resize_disk").as_bool().unwrap_or(true),
+            });
+            let resized = self.act(api, &id, resize, limit).await;
+            // Power the droplet back on even when the resize failed.
+            self.act(api, &id, json!({"type": "power_on"}), limit)
+                .await?;
+            resized?;
+        }
+        if prior.get("backups") != planned.get("backups") {
+            let kind = if flag(planned, "backups") {
+                "enable_backups"
+            } else {
+                "disable_backups"
+            };
+            self.act(api, &id, json!({"type": kind}), limit).await?;
+        }
+        if !flag(prior, "ipv6") && flag(planned, "ipv6") {
+            self.act(api, &id, json!({"type": "enable_ipv6"}), limit)
+                .await?;
+        }
+        if prior.get("tags") != planned.get("tags") {
+            self.retag(api, &id, &strings(prior, "tags"), &strings(planned, "tags"))
+                .await?;
+        }
+        read_back(self, api, planned, "POST /v2/droplets/actions").await
+    }
+
+    async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        match api.delete(&format!("/v2/droplets/{id}")).await {
+            Ok(_) => {}
+            Err(f) if f.not_found() => return Ok(()),
+            Err(f) => return Err(f.into_error("DELETE /v2/droplets")),
+        }
+        let limit = timeout(prior, "delete");
+        let start = Instant::now();
+        loop {
+            match api.get(&format!("/v2/droplets/{id}")).await {
+                Err(f) if f.not_found() => return Ok(()),
+                Err(f) => return Err(f.into_error("GET /v2/droplets")),
+                Ok(_) if start.elapsed() >= limit => {
+                    return Err(Error::api(
+                        "DELETE /v2/droplets",
+                        format!(
+                            "droplet {id} still exists after {}",
+                            humantime::format_duration(limit)
+                        ),
+                    ));
+                }
+                Ok(_) => tokio::time::sleep(Duration::from_millis(300)).await,
+            }
+        }
+    }
+
+    async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
+        imported(
+            self,
+            api,
+            Value::object([("id", Value::from(id))]),
+            "droplet",
+            id,
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn user_data_is_kept_as_its_sha1() {
+        assert_eq!(
+            super::digest("hello"),
+            "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+        );
+    }
+}

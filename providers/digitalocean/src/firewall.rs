@@ -1,0 +1,303 @@
+//! `digitalocean_firewall`: inbound and outbound rules for droplets chosen by id or tag.
+
+use async_trait::async_trait;
+use iac_provider::values::{blocks, string, string_set, strings, text, with};
+use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Nesting, Schema};
+use iac_value::{Type, Value};
+use serde_json::{Map, Value as Json, json};
+
+use crate::api::Api;
+use crate::resource::{Resource, imported, read_back};
+
+pub struct Firewall;
+
+/// Where traffic comes from (inbound) or goes to (outbound): attribute suffix and the
+/// API's key.
+const ENDPOINTS: [(&str, &str); 4] = [
+    ("addresses", "addresses"),
+    ("droplet_ids", "droplet_ids"),
+    ("tags", "tags"),
+    ("load_balancer_uids", "load_balancer_uids"),
+];
+
+fn rule_block(side: &str) -> NestedBlock {
+    let mut schema = Schema::new(
+        [
+            ("protocol", Attribute::required(Type::String)),
+            ("port_range", Attribute::optional(Type::String)),
+        ],
+        [],
+    );
+    for (suffix, _) in ENDPOINTS {
+        let ty = if suffix == "droplet_ids" {
+            Type::set(Type::Number)
+        } else {
+            Type::set(Type::String)
+        };
+        schema
+            .attributes
+            .insert(format!("{side}_{suffix}"), Attribute::optional(ty));
+    }
+    NestedBlock {
+        nesting: Nesting::Set,
+        ..NestedBlock::list(schema)
+    }
+}
+
+/// A set attribute, or null when empty (so that configured and read rules compare).
+fn set_or_null(items: Vec<Value>) -> Value {
+    if items.is_empty() {
+        Value::Null
+    } else {
+        Value::set(items)
+    }
+}
+
+/// A rule as the configuration writes it, from the API's form.
+fn rule_value(rule: &Json, side: &str, key: &str) -> Value {
+    let ports = match rule["ports"].as_str() {
+        Some("0") => Some("all"),
+        other => other,
+    };
+    let mut v = Value::object([
+        ("protocol", text(rule["protocol"].as_str())),
+        (
+            "port_range",
+            text(ports.filter(|_| rule["protocol"] != "icmp")),
+        ),
+    ]);
+    for (suffix, api_key) in ENDPOINTS {
+        let items = rule[key][api_key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| match x {
+                Json::Number(n) => n.as_f64().map(Value::Number),
+                Json::String(s) => Some(Value::from(s.as_str())),
+                _ => None,
+            })
+            .collect();
+        v = with(v, &format!("{side}_{suffix}"), set_or_null(items));
+    }
+    v
+}
+
+/// The API's form of each configured rule of `block`.
+fn rules_json(planned: &Value, block: &str, side: &str, key: &str) -> Vec<Json> {
+    blocks(planned, block)
+        .iter()
+        .map(|r| {
+            let mut endpoints = Map::new();
+            for (suffix, api_key) in ENDPOINTS {
+                let items: Vec<Json> = r
+                    .get(&format!("{side}_{suffix}"))
+                    .as_items()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|x| match x {
+                        Value::Number(n) => Some(json!(*n as u64)),
+                        Value::String(s) => Some(json!(s)),
+                        _ => None,
+                    })
+                    .collect();
+                if !items.is_empty() {
+                    endpoints.insert(api_key.to_string(), Json::Array(items));
+                }
+            }
+            let mut rule = json!({"protocol": string(r, "protocol"), key: endpoints});
+            if let Some(ports) = string(r, "port_range") {
+                rule["ports"] = ports.into();
+            } else if string(r, "protocol").as_deref() != Some("icmp") {
+                rule["ports"] = "all".into();
+            }
+            rule
+        })
+        .collect()
+}
+
+fn body(planned: &Value) -> Json {
+    json!({
+        "name": string(planned, "name"),
+        "inbound_rules": rules_json(planned, "inbound_rule", "source", "sources"),
+        "outbound_rules": rules_json(planned, "outbound_rule", "destination", "destinations"),
+        "droplet_ids": planned.get("droplet_ids").as_items().unwrap_or(&[]).iter()
+            .filter_map(Value::as_f64).map(|n| n as u64).collect::<Vec<_>>(),
+        "tags": strings(planned, "tags"),
+    })
+}
+
+/// Normalises configured rules the way `rule_value` reads them.
+fn normalize(rules: &Value) -> Value {
+    match rules.as_items() {
+        Some(items) if items.iter().all(Value::is_wholly_known) => Value::set(
+            items
+                .iter()
+                .map(|r| {
+                    let Value::Map(mut m) = r.clone() else {
+                        return r.clone();
+                    };
+                    for (k, v) in m.iter_mut() {
+                        if k != "protocol"
+                            && k != "port_range"
+                            && v.as_items().is_some_and(<[Value]>::is_empty)
+                        {
+                            *v = Value::Null;
+                        }
+                    }
+                    if m.get("port_range").is_none_or(Value::is_null)
+                        && m.get("protocol").and_then(Value::as_str) != Some("icmp")
+                    {
+                        m.insert("port_range".into(), Value::from("all"));
+                    }
+                    Value::Map(m)
+                })
+                .collect(),
+        ),
+        _ => rules.clone(),
+    }
+}
+
+#[async_trait]
+impl Resource for Firewall {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                ("name", Attribute::required(Type::String)),
+                ("droplet_ids", Attribute::optional(Type::set(Type::Number))),
+                ("tags", Attribute::optional(Type::set(Type::String))),
+                ("id", Attribute::computed(Type::String)),
+                ("status", Attribute::computed(Type::String)),
+                ("created_at", Attribute::computed(Type::String)),
+            ],
+            [
+                ("inbound_rule", rule_block("source")),
+                ("outbound_rule", rule_block("destination")),
+            ],
+        )
+    }
+
+    fn plan(
+        &self,
+        _prior: Option<&Value>,
+        mut proposed: Value,
+    ) -> Result<iac_provider::PlannedState, Error> {
+        for block in ["inbound_rule", "outbound_rule"] {
+            let normalized = normalize(proposed.get(block));
+            proposed = with(proposed, block, normalized);
+        }
+        for list in ["droplet_ids", "tags"] {
+            if proposed
+                .get(list)
+                .as_items()
+                .is_some_and(<[Value]>::is_empty)
+            {
+                proposed = with(proposed, list, Value::Null);
+            }
+        }
+        Ok(iac_provider::PlannedState {
+            planned: proposed,
+            requires_replace: Vec::new(),
+        })
+    }
+
+    async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(id) = string(current, "id") else {
+            return Ok(None);
+        };
+        let fw = match api.get(&format!("/v2/firewalls/{id}")).await {
+            Ok(out) => out["firewall"].clone(),
+            Err(f) if f.not_found() => return Ok(None),
+            Err(f) => return Err(f.into_error("GET /v2/firewalls")),
+        };
+        let rules = |key: &str, side: &str, inner: &str| {
+            Value::set(
+                fw[key]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|r| rule_value(r, side, inner))
+                    .collect(),
+            )
+        };
+        let droplets = set_or_null(
+            fw["droplet_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_f64().map(Value::Number))
+                .collect(),
+        );
+        let tags: Vec<&str> = fw["tags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.as_str())
+            .collect();
+        Ok(Some(Value::object([
+            ("name", text(fw["name"].as_str())),
+            ("droplet_ids", droplets),
+            (
+                "tags",
+                if tags.is_empty() {
+                    Value::Null
+                } else {
+                    string_set(tags)
+                },
+            ),
+            ("id", Value::from(id.as_str())),
+            ("status", text(fw["status"].as_str())),
+            ("created_at", text(fw["created_at"].as_str())),
+            ("inbound_rule", rules("inbound_rules", "source", "sources")),
+            (
+                "outbound_rule",
+                rules("outbound_rules", "destination", "destinations"),
+            ),
+        ])))
+    }
+
+    async fn create(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let out = api
+            .post("/v2/firewalls", &body(planned))
+            .await
+            .map_err(|f| f.into_error("POST /v2/firewalls"))?;
+        let id = out["firewall"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let known = with(planned.clone(), "id", Value::from(id));
+        read_back(self, api, &known, "POST /v2/firewalls").await
+    }
+
+    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        api.put(&format!("/v2/firewalls/{id}"), &body(planned))
+            .await
+            .map_err(|f| f.into_error("PUT /v2/firewalls"))?;
+        read_back(self, api, planned, "PUT /v2/firewalls").await
+    }
+
+    async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        match api.delete(&format!("/v2/firewalls/{id}")).await {
+            Ok(_) => Ok(()),
+            Err(f) if f.not_found() => Ok(()),
+            Err(f) => Err(f.into_error("DELETE /v2/firewalls")),
+        }
+    }
+
+    async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
+        imported(
+            self,
+            api,
+            Value::object([("id", Value::from(id))]),
+            "firewall",
+            id,
+        )
+        .await
+    }
+}

@@ -1,0 +1,228 @@
+//! `digitalocean_reserved_ip` and `digitalocean_reserved_ip_assignment`.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use iac_provider::values::{int, num, string, text, with};
+use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_value::{Type, Value};
+use serde_json::{Value as Json, json};
+
+use crate::api::Api;
+use crate::resource::{Resource, imported, read_back};
+
+const ACTION_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// The reserved IP, or `None` on a 404.
+async fn get(api: &Api, ip: &str) -> Result<Option<Json>, Error> {
+    match api.get(&format!("/v2/reserved_ips/{ip}")).await {
+        Ok(out) => Ok(Some(out["reserved_ip"].clone())),
+        Err(f) if f.not_found() => Ok(None),
+        Err(f) => Err(f.into_error("GET /v2/reserved_ips")),
+    }
+}
+
+/// Assigns the IP to a droplet (or, with `None`, unassigns it) and waits.
+async fn assign(api: &Api, ip: &str, droplet: Option<i64>) -> Result<(), Error> {
+    let body = match droplet {
+        Some(id) => json!({"type": "assign", "droplet_id": id}),
+        None => json!({"type": "unassign"}),
+    };
+    let out = api
+        .post(&format!("/v2/reserved_ips/{ip}/actions"), &body)
+        .await
+        .map_err(|f| f.into_error("POST /v2/reserved_ips/actions"))?;
+    api.wait_action(
+        out["action"]["id"].as_u64().unwrap_or_default(),
+        ACTION_TIMEOUT,
+    )
+    .await
+}
+
+pub struct ReservedIp;
+
+#[async_trait]
+impl Resource for ReservedIp {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                ("region", Attribute::required(Type::String).force_new()),
+                ("droplet_id", Attribute::optional_computed(Type::Number)),
+                ("ip_address", Attribute::computed(Type::String)),
+                ("id", Attribute::computed(Type::String)),
+                ("urn", Attribute::computed(Type::String)),
+            ],
+            [],
+        )
+    }
+
+    async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(ip) = string(current, "ip_address").or_else(|| string(current, "id")) else {
+            return Ok(None);
+        };
+        let Some(r) = get(api, &ip).await? else {
+            return Ok(None);
+        };
+        Ok(Some(Value::object([
+            ("region", text(r["region"]["slug"].as_str())),
+            ("droplet_id", num(r["droplet"]["id"].as_f64())),
+            ("ip_address", Value::from(ip.as_str())),
+            ("id", Value::from(ip.as_str())),
+            ("urn", Value::from(format!("do:reservedip:{ip}"))),
+        ])))
+    }
+
+    async fn create(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let out = api
+            .post(
+                "/v2/reserved_ips",
+                &json!({"region": string(planned, "region")}),
+            )
+            .await
+            .map_err(|f| f.into_error("POST /v2/reserved_ips"))?;
+        let ip = out["reserved_ip"]["ip"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let known = with(
+            with(planned.clone(), "ip_address", Value::from(ip.as_str())),
+            "id",
+            Value::from(ip.as_str()),
+        );
+        if let Some(droplet) = int(planned, "droplet_id")
+            && let Err(error) = assign(api, &ip, Some(droplet)).await
+        {
+            return Err(ApplyError {
+                error,
+                partial: Some(known),
+            });
+        }
+        read_back(self, api, &known, "POST /v2/reserved_ips").await
+    }
+
+    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+        let ip = string(prior, "ip_address").unwrap_or_default();
+        if prior.get("droplet_id") != planned.get("droplet_id") {
+            if int(prior, "droplet_id").is_some() {
+                assign(api, &ip, None).await?;
+            }
+            if let Some(droplet) = int(planned, "droplet_id") {
+                assign(api, &ip, Some(droplet)).await?;
+            }
+        }
+        read_back(self, api, planned, "POST /v2/reserved_ips/actions").await
+    }
+
+    async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
+        let ip = string(prior, "ip_address").unwrap_or_default();
+        if let Some(r) = get(api, &ip).await?
+            && !r["droplet"].is_null()
+        {
+            assign(api, &ip, None).await?;
+        }
+        match api.delete(&format!("/v2/reserved_ips/{ip}")).await {
+            Ok(_) => Ok(()),
+            Err(f) if f.not_found() => Ok(()),
+            Err(f) => Err(f.into_error("DELETE /v2/reserved_ips")),
+        }
+    }
+
+    async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
+        imported(
+            self,
+            api,
+            Value::object([("ip_address", Value::from(id))]),
+            "reserved IP",
+            id,
+        )
+        .await
+    }
+}
+
+pub struct Assignment;
+
+#[async_trait]
+impl Resource for Assignment {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                ("ip_address", Attribute::required(Type::String).force_new()),
+                ("droplet_id", Attribute::required(Type::Number).force_new()),
+                ("id", Attribute::computed(Type::String)),
+            ],
+            [],
+        )
+    }
+
+    async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error> {
+        let (Some(ip), Some(droplet)) = (string(current, "ip_address"), int(current, "droplet_id"))
+        else {
+            return Ok(None);
+        };
+        match get(api, &ip).await? {
+            Some(r) if r["droplet"]["id"].as_i64() == Some(droplet) => Ok(Some(Value::object([
+                ("ip_address", Value::from(ip.as_str())),
+                ("droplet_id", Value::from(droplet)),
+                ("id", Value::from(format!("{ip},{droplet}"))),
+            ]))),
+            _ => Ok(None),
+        }
+    }
+
+    async fn create(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let ip = string(planned, "ip_address").unwrap_or_default();
+        let droplet = int(planned, "droplet_id").unwrap_or_default();
+        assign(api, &ip, Some(droplet)).await?;
+        let known = with(
+            planned.clone(),
+            "id",
+            Value::from(format!("{ip},{droplet}")),
+        );
+        read_back(self, api, &known, "POST /v2/reserved_ips/actions").await
+    }
+
+    async fn update(
+        &self,
+        api: &Api,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        read_back(self, api, planned, "GET /v2/reserved_ips").await
+    }
+
+    async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
+        let ip = string(prior, "ip_address").unwrap_or_default();
+        match get(api, &ip).await? {
+            Some(r) if r["droplet"]["id"].as_i64() == int(prior, "droplet_id") => {
+                assign(api, &ip, None).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
+        let Some((ip, droplet)) = id.split_once(',') else {
+            return Err(Error::new(format!(
+                "import id \"{id}\" should be IP,DROPLET_ID, e.g. 45.55.96.47,3164444"
+            )));
+        };
+        let droplet: i64 = droplet
+            .parse()
+            .map_err(|_| Error::new(format!("\"{droplet}\" is not a droplet id")))?;
+        let seed = Value::object([
+            ("ip_address", Value::from(ip)),
+            ("droplet_id", Value::from(droplet)),
+        ]);
+        imported(self, api, seed, "reserved IP assignment", id).await
+    }
+}

@@ -1,0 +1,112 @@
+//! `digitalocean_ssh_key`.
+
+use async_trait::async_trait;
+use iac_provider::values::{string, text, with};
+use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_value::{Type, Value};
+use serde_json::{Value as Json, json};
+
+use crate::api::Api;
+use crate::resource::{Resource, imported, read_back};
+
+pub struct SshKey;
+
+/// The key without its trailing comment.
+fn key_material(key: &str) -> String {
+    key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+pub fn key_value(k: &Json, current: &Value) -> Value {
+    let stored = k["public_key"].as_str().unwrap_or_default();
+    // Keep the configured text (comment and all) while it is the same key.
+    let public_key = match current.get("public_key").as_str() {
+        Some(known) if key_material(known) == key_material(stored) => Value::from(known),
+        _ => Value::from(stored),
+    };
+    Value::object([
+        ("name", text(k["name"].as_str())),
+        ("public_key", public_key),
+        (
+            "id",
+            Value::from(k["id"].as_u64().unwrap_or_default().to_string()),
+        ),
+        ("fingerprint", text(k["fingerprint"].as_str())),
+    ])
+}
+
+#[async_trait]
+impl Resource for SshKey {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                ("name", Attribute::required(Type::String)),
+                ("public_key", Attribute::required(Type::String).force_new()),
+                ("id", Attribute::computed(Type::String)),
+                ("fingerprint", Attribute::computed(Type::String)),
+            ],
+            [],
+        )
+    }
+
+    async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(id) = string(current, "id") else {
+            return Ok(None);
+        };
+        match api.get(&format!("/v2/account/keys/{id}")).await {
+            Ok(out) => Ok(Some(key_value(&out["ssh_key"], current))),
+            Err(f) if f.not_found() => Ok(None),
+            Err(f) => Err(f.into_error("GET /v2/account/keys")),
+        }
+    }
+
+    async fn create(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        let body =
+            json!({"name": string(planned, "name"), "public_key": string(planned, "public_key")});
+        let out = api
+            .post("/v2/account/keys", &body)
+            .await
+            .map_err(|f| f.into_error("POST /v2/account/keys"))?;
+        let id = out["ssh_key"]["id"]
+            .as_u64()
+            .unwrap_or_default()
+            .to_string();
+        let known = with(planned.clone(), "id", Value::from(id));
+        read_back(self, api, &known, "POST /v2/account/keys").await
+    }
+
+    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        api.put(
+            &format!("/v2/account/keys/{id}"),
+            &json!({"name": string(planned, "name")}),
+        )
+        .await
+        .map_err(|f| f.into_error("PUT /v2/account/keys"))?;
+        read_back(self, api, planned, "PUT /v2/account/keys").await
+    }
+
+    async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
+        let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
+        match api.delete(&format!("/v2/account/keys/{id}")).await {
+            Ok(_) => Ok(()),
+            Err(f) if f.not_found() => Ok(()),
+            Err(f) => Err(f.into_error("DELETE /v2/account/keys")),
+        }
+    }
+
+    async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
+        imported(
+            self,
+            api,
+            Value::object([("id", Value::from(id))]),
+            "SSH key",
+            id,
+        )
+        .await
+    }
+}

@@ -1,0 +1,114 @@
+//! `digitalocean_tag`.
+
+use async_trait::async_trait;
+use iac_provider::values::{num, string};
+use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_value::{Type, Value};
+use serde_json::json;
+
+use crate::api::Api;
+use crate::resource::{Resource, imported, read_back};
+
+pub struct Tag;
+
+#[async_trait]
+impl Resource for Tag {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            [
+                ("name", Attribute::required(Type::String).force_new()),
+                ("id", Attribute::computed(Type::String)),
+                ("total_resource_count", Attribute::computed(Type::Number)),
+                ("droplets_count", Attribute::computed(Type::Number)),
+            ],
+            [],
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Vec<iac_provider::ValidationError> {
+        match config.get("name").as_str() {
+            Some(n)
+                if n.is_empty()
+                    || n.len() > 255
+                    || !n
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':')) =>
+            {
+                vec![iac_provider::ValidationError {
+                    path: vec![iac_value::PathStep::Key("name".into())],
+                    message:
+                        "tag names are 1 to 255 letters, digits, colons, dashes and underscores"
+                            .into(),
+                }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error> {
+        let Some(name) = string(current, "name").or_else(|| string(current, "id")) else {
+            return Ok(None);
+        };
+        match api.get(&format!("/v2/tags/{name}")).await {
+            Ok(out) => {
+                let t = &out["tag"];
+                Ok(Some(Value::object([
+                    ("name", Value::from(name.as_str())),
+                    ("id", Value::from(name.as_str())),
+                    (
+                        "total_resource_count",
+                        num(t["resources"]["count"].as_f64()),
+                    ),
+                    (
+                        "droplets_count",
+                        num(t["resources"]["droplets"]["count"].as_f64()),
+                    ),
+                ])))
+            }
+            Err(f) if f.not_found() => Ok(None),
+            Err(f) => Err(f.into_error("GET /v2/tags")),
+        }
+    }
+
+    async fn create(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
+        api.post("/v2/tags", &json!({"name": string(planned, "name")}))
+            .await
+            .map_err(|f| f.into_error("POST /v2/tags"))?;
+        read_back(self, api, planned, "POST /v2/tags").await
+    }
+
+    async fn update(
+        &self,
+        api: &Api,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        read_back(self, api, planned, "GET /v2/tags").await
+    }
+
+    async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
+        let name =
+            string(prior, "name").ok_or_else(|| Error::new("the prior state has no name"))?;
+        match api.delete(&format!("/v2/tags/{name}")).await {
+            Ok(_) => Ok(()),
+            Err(f) if f.not_found() => Ok(()),
+            Err(f) => Err(f.into_error("DELETE /v2/tags")),
+        }
+    }
+
+    async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
+        imported(
+            self,
+            api,
+            Value::object([("name", Value::from(id))]),
+            "tag",
+            id,
+        )
+        .await
+    }
+}
