@@ -124,6 +124,10 @@ impl Emulator {
                         port.to_string(),
                         "--action-delay-ms".into(),
                         "200".into(),
+                        // Tests share one emulator; the per-token budget a test meets
+                        // is DigitalOcean's own only where a test asks for it.
+                        "--rate-limit".into(),
+                        "5000".into(),
                     ],
                     &format!("http://127.0.0.1:{port}/emulator/health"),
                     "digitalocean",

@@ -1,0 +1,188 @@
+//! DigitalOcean end to end: the Insync stack of 21 droplets on the emulator (checked
+//! over plain HTTP), resizing, rebuilding and retiring droplets; a failed action; a
+//! refused token; and adopting a droplet made directly through the API.
+
+use std::path::PathBuf;
+
+use iac_e2e::{Emulator, Stack};
+use serde_json::{Value, json};
+
+const PUBLIC_KEY: &str = include_str!("e2e_key.pub");
+
+const CANDIDATES: [&str; 6] = ["dev02", "drone", "drone-test", "wiki", "dev", "sendy"];
+
+fn insync() -> Stack {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../stacks/insync");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "hcl"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.push((
+        "e2e.auto.tfvars".into(),
+        format!("ssh_public_keys = {{ ops = \"{}\" }}\n", PUBLIC_KEY.trim()),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    Stack::new(Emulator::DigitalOcean, &refs)
+}
+
+/// Every droplet of the account, over plain HTTP, following pagination.
+fn droplets(stack: &Stack) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut next = Some("/v2/droplets?per_page=10".to_string());
+    while let Some(path) = next.take() {
+        let (status, page) = stack.digitalocean("GET", &path, None);
+        assert_eq!(status, 200);
+        all.extend(page["droplets"].as_array().cloned().unwrap_or_default());
+        next = page["links"]["pages"]["next"].as_str().map(str::to_string);
+    }
+    all
+}
+
+fn by_name<'a>(all: &'a [Value], name: &str) -> &'a Value {
+    all.iter()
+        .find(|d| d["name"] == name)
+        .unwrap_or_else(|| panic!("droplet {name} exists"))
+}
+
+fn run(stack: &Stack, args: &[&str], vars: &[&str]) -> iac_e2e::Run {
+    let mut all: Vec<&str> = args.to_vec();
+    for v in vars {
+        all.extend(["-var", v]);
+    }
+    stack.iac(&all)
+}
+
+#[test]
+fn the_insync_stack() {
+    let stack = insync();
+    stack.iac(&["validate", "-no-color"]).expect(0);
+    stack.iac(&["fmt", "-check"]).expect(0);
+    run(
+        &stack,
+        &["apply", "-auto-approve", "-no-color", "-parallelism", "20"],
+        &[],
+    )
+    .expect(0);
+
+    let all = droplets(&stack);
+    assert_eq!(all.len(), 21);
+    assert!(all.iter().all(|d| d["status"] == "active"));
+    let ct1 = by_name(&all, "ct1");
+    assert_eq!(ct1["region"]["slug"], "nyc2");
+    assert_eq!(ct1["tags"], json!(["gateway"]));
+    assert_eq!(by_name(&all, "radar-2")["region"]["slug"], "sgp1");
+    assert_eq!(by_name(&all, "db")["tags"], json!(["db", "internal"]));
+    let (_, firewalls) = stack.digitalocean("GET", "/v2/firewalls", None);
+    let internal = firewalls["firewalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "internal")
+        .unwrap();
+    assert!(
+        internal["inbound_rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| { r["ports"] == "22" && r["sources"]["tags"] == json!(["gateway"]) })
+    );
+    let gateway_ip = stack.attr("digitalocean_reserved_ip.gateway", "ip_address");
+    let (_, reserved) = stack.digitalocean("GET", &format!("/v2/reserved_ips/{gateway_ip}"), None);
+    assert_eq!(reserved["reserved_ip"]["droplet"]["id"], ct1["id"]);
+    let (_, records) =
+        stack.digitalocean("GET", "/v2/domains/insynchq.com/records?per_page=200", None);
+    assert!(
+        records["domain_records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| { r["name"] == "jobs" && r["data"] == gateway_ip.as_str() })
+    );
+
+    run(&stack, &["plan", "-detailed-exitcode", "-no-color"], &[]).expect(0);
+
+    // A new size is a power-off, resize and power-on of the same droplet.
+    let redis_id = by_name(&all, "redis")["id"].clone();
+    let resize = ["size_overrides={\"redis\"=\"s-4vcpu-8gb\"}"];
+    let plan = run(&stack, &["plan", "-no-color"], &resize).expect(0);
+    assert!(
+        plan.stdout
+            .contains("# digitalocean_droplet.this[\"redis\"] will be updated in-place")
+            && plan
+                .stdout
+                .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    run(&stack, &["apply", "-auto-approve", "-no-color"], &resize).expect(0);
+    let (_, redis) = stack.digitalocean("GET", &format!("/v2/droplets/{redis_id}"), None);
+    assert_eq!(redis["droplet"]["size_slug"], "s-4vcpu-8gb");
+    assert_eq!(redis["droplet"]["status"], "active");
+
+    // A new image rebuilds the droplet: a new one replaces it.
+    let sentry_id = by_name(&all, "sentry")["id"].clone();
+    let mut vars = resize.to_vec();
+    vars.push("image_overrides={\"sentry\"=\"ubuntu-24-04-x64\"}");
+    let plan = run(&stack, &["plan", "-no-color"], &vars).expect(0);
+    assert!(
+        plan.stdout
+            .contains("# digitalocean_droplet.this[\"sentry\"] must be replaced"),
+        "{}",
+        plan.stdout
+    );
+    run(&stack, &["apply", "-auto-approve", "-no-color"], &vars).expect(0);
+    let (status, _) = stack.digitalocean("GET", &format!("/v2/droplets/{sentry_id}"), None);
+    assert_eq!(status, 404);
+    let sentry = droplets(&stack)
+        .into_iter()
+        .find(|d| d["name"] == "sentry")
+        .unwrap();
+    assert_eq!(sentry["image"]["slug"], "ubuntu-24-04-x64");
+
+    // Retiring the candidates for removal deletes exactly those droplets.
+    let retired = format!(
+        "retired=[{}]",
+        CANDIDATES.map(|c| format!("\"{c}\"")).join(",")
+    );
+    vars.push(&retired);
+    let plan = run(&stack, &["plan", "-no-color"], &vars).expect(0);
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 0 to change, 6 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    for c in CANDIDATES {
+        assert!(
+            plan.stdout.contains(&format!(
+                "# digitalocean_droplet.this[\"{c}\"] will be destroyed"
+            )),
+            "{c}: {}",
+            plan.stdout
+        );
+    }
+    run(&stack, &["apply", "-auto-approve", "-no-color"], &vars).expect(0);
+    let left = droplets(&stack);
+    assert_eq!(left.len(), 15);
+    assert!(
+        left.iter()
+            .all(|d| !CANDIDATES.contains(&d["name"].as_str().unwrap()))
+    );
+
+    run(&stack, &["destroy", "-auto-approve", "-no-color"], &vars).expect(0);
+    assert!(droplets(&stack).is_empty());
+    let (_, firewalls) = stack.digitalocean("GET", "/v2/firewalls", None);
+    assert_eq!(firewalls["meta"]["total"], 0);
+    let (_, domains) = stack.digitalocean("GET", "/v2/domains", None);
+    assert_eq!(domains["meta"]["total"], 0);
+}
