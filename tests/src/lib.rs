@@ -262,6 +262,13 @@ impl Stack {
         self.run_iac(args, true)
     }
 
+    /// Runs `iac` with extra environment variables (such as `IAC_LOG`).
+    pub fn iac_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = self.command(args);
+        command.envs(env.iter().copied());
+        Run::from(command.stdin(Stdio::null()).output().expect("iac runs"))
+    }
+
     /// Runs `iac` without `AWS_ENDPOINT_URL`, for stacks that name the endpoint themselves.
     pub fn iac_without_endpoint_env(&self, args: &[&str]) -> Run {
         self.run_iac(args, false)

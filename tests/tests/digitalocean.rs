@@ -9,6 +9,31 @@ use serde_json::{Value, json};
 
 const PUBLIC_KEY: &str = include_str!("e2e_key.pub");
 
+/// The droplets of the seed's notes.
+const INSYNC: [&str; 21] = [
+    "ct1",
+    "beanstalkd",
+    "web-lb02",
+    "web02",
+    "license01",
+    "license02",
+    "db",
+    "db-slave02",
+    "redis",
+    "dev",
+    "sentry",
+    "radar-2",
+    "drone",
+    "drone-test",
+    "mrkr-web-lb",
+    "wiki",
+    "insynchq-support",
+    "staging",
+    "insynchq-web-staging",
+    "dev02",
+    "sendy",
+];
+
 const CANDIDATES: [&str; 6] = ["dev02", "drone", "drone-test", "wiki", "dev", "sendy"];
 
 fn insync() -> Stack {
@@ -35,7 +60,8 @@ fn insync() -> Stack {
     Stack::new(Emulator::DigitalOcean, &refs)
 }
 
-/// Every droplet of the account, over plain HTTP, following pagination.
+/// The stack's droplets (the account's droplets named in the stack), over plain HTTP,
+/// following pagination.
 fn droplets(stack: &Stack) -> Vec<Value> {
     let mut all = Vec::new();
     let mut next = Some("/v2/droplets?per_page=10".to_string());
@@ -45,6 +71,8 @@ fn droplets(stack: &Stack) -> Vec<Value> {
         all.extend(page["droplets"].as_array().cloned().unwrap_or_default());
         next = page["links"]["pages"]["next"].as_str().map(str::to_string);
     }
+    // Other tests of this binary share the emulator's account.
+    all.retain(|d| INSYNC.contains(&d["name"].as_str().unwrap_or_default()));
     all
 }
 
@@ -185,4 +213,136 @@ fn the_insync_stack() {
     assert_eq!(firewalls["meta"]["total"], 0);
     let (_, domains) = stack.digitalocean("GET", "/v2/domains", None);
     assert_eq!(domains["meta"]["total"], 0);
+}
+
+const ONE_DROPLET: &str = r#"
+variable "size" {
+  default = "s-1vcpu-1gb"
+}
+
+resource "digitalocean_droplet" "legacy" {
+  name   = "legacy-web"
+  region = "sgp1"
+  size   = var.size
+  image  = "debian-12-x64"
+  tags   = ["web"]
+}
+"#;
+
+/// Polls the emulator until a droplet is active.
+fn wait_active(stack: &Stack, id: &Value) {
+    for _ in 0..100 {
+        let (_, d) = stack.digitalocean("GET", &format!("/v2/droplets/{id}"), None);
+        if d["droplet"]["status"] == "active" {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("droplet {id} did not become active");
+}
+
+#[test]
+fn a_droplet_made_by_hand_is_adopted() {
+    let stack = Stack::new(Emulator::DigitalOcean, &[("main.hcl", ONE_DROPLET)]);
+    let (status, made) = stack.digitalocean(
+        "POST",
+        "/v2/droplets",
+        Some(&json!({"name": "legacy-web", "region": "sgp1", "size": "s-1vcpu-1gb", "image": "debian-12-x64", "tags": ["web"]})),
+    );
+    assert_eq!(status, 202);
+    let id = made["droplet"]["id"].clone();
+    wait_active(&stack, &id);
+    stack
+        .iac(&[
+            "import",
+            "-no-color",
+            "digitalocean_droplet.legacy",
+            &id.to_string(),
+        ])
+        .expect(0);
+    let plan = stack.iac(&["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    stack
+        .iac(&["destroy", "-auto-approve", "-no-color"])
+        .expect(0);
+    let (status, _) = stack.digitalocean("GET", &format!("/v2/droplets/{id}"), None);
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn a_failed_action_is_reported_and_the_droplet_kept() {
+    let stack = Stack::new(Emulator::DigitalOcean, &[("main.hcl", ONE_DROPLET)]);
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
+    let id = stack.attr("digitalocean_droplet.legacy", "id");
+    let (status, _) = stack.digitalocean(
+        "POST",
+        "/emulator/fail-next-action",
+        Some(&json!({"type": "resize"})),
+    );
+    assert_eq!(status, 204);
+    let failed = stack
+        .iac(&[
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            "-var",
+            "size=s-2vcpu-4gb",
+        ])
+        .expect(1);
+    assert!(
+        failed.stderr.contains("digitalocean_droplet.legacy")
+            && failed.stderr.contains("resize action")
+            && failed.stderr.contains("errored"),
+        "{}",
+        failed.stderr
+    );
+    let (_, d) = stack.digitalocean("GET", &format!("/v2/droplets/{id}"), None);
+    assert_eq!(d["droplet"]["size_slug"], "s-1vcpu-1gb");
+    assert_eq!(
+        d["droplet"]["status"], "active",
+        "powered back on after the failure"
+    );
+    assert_eq!(
+        stack.attr("digitalocean_droplet.legacy", "id"),
+        id,
+        "still in the state"
+    );
+    stack
+        .iac(&[
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            "-var",
+            "size=s-2vcpu-4gb",
+        ])
+        .expect(0);
+    let (_, d) = stack.digitalocean("GET", &format!("/v2/droplets/{id}"), None);
+    assert_eq!(d["droplet"]["size_slug"], "s-2vcpu-4gb");
+    stack
+        .iac(&["destroy", "-auto-approve", "-no-color"])
+        .expect(0);
+}
+
+#[test]
+fn a_refused_token_names_the_variable_to_set() {
+    let stack = Stack::new(Emulator::DigitalOcean, &[("main.hcl", ONE_DROPLET)]);
+    let stack_dir = stack.path().to_path_buf();
+    let out = std::process::Command::new(iac_e2e::iac_binary())
+        .args(["apply", "-auto-approve", "-no-color"])
+        .current_dir(&stack_dir)
+        .env(
+            "DIGITALOCEAN_API_URL",
+            &Emulator::DigitalOcean.running().endpoint,
+        )
+        .env("DIGITALOCEAN_TOKEN", "1234-not-a-real-token")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("401") && stderr.contains("DIGITALOCEAN_TOKEN"),
+        "{stderr}"
+    );
 }
