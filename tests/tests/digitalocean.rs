@@ -157,25 +157,25 @@ fn the_insync_stack() {
     assert_eq!(redis["droplet"]["size_slug"], "s-4vcpu-8gb");
     assert_eq!(redis["droplet"]["status"], "active");
 
-    // A new image rebuilds the droplet: a new one replaces it.
-    let sentry_id = by_name(&all, "sentry")["id"].clone();
+    // A new image for the same droplet rebuilds it: a new one replaces it.
     let mut vars = resize.to_vec();
-    vars.push("image_overrides={\"sentry\"=\"ubuntu-24-04-x64\"}");
+    vars.push("image_overrides={\"redis\"=\"ubuntu-24-04-x64\"}");
     let plan = run(&stack, &["plan", "-no-color"], &vars).expect(0);
     assert!(
         plan.stdout
-            .contains("# digitalocean_droplet.this[\"sentry\"] must be replaced"),
+            .contains("# digitalocean_droplet.this[\"redis\"] must be replaced"),
         "{}",
         plan.stdout
     );
     run(&stack, &["apply", "-auto-approve", "-no-color"], &vars).expect(0);
-    let (status, _) = stack.digitalocean("GET", &format!("/v2/droplets/{sentry_id}"), None);
+    let (status, _) = stack.digitalocean("GET", &format!("/v2/droplets/{redis_id}"), None);
     assert_eq!(status, 404);
-    let sentry = droplets(&stack)
+    let redis = droplets(&stack)
         .into_iter()
-        .find(|d| d["name"] == "sentry")
+        .find(|d| d["name"] == "redis")
         .unwrap();
-    assert_eq!(sentry["image"]["slug"], "ubuntu-24-04-x64");
+    assert_eq!(redis["image"]["slug"], "ubuntu-24-04-x64");
+    assert_eq!(redis["size_slug"], "s-4vcpu-8gb");
 
     // Retiring the candidates for removal deletes exactly those droplets.
     let retired = format!(
