@@ -45,6 +45,41 @@ pub fn read_tags(
     (tags, map_value(actual))
 }
 
+/// What brings an object's tags from one set to another.
+pub struct TagChanges {
+    /// Keys to remove.
+    pub removed: Vec<String>,
+    /// Tags to add or change.
+    pub set: BTreeMap<String, String>,
+}
+
+/// The changes from `old` tags to `new` ones, touching only what differs.
+pub fn changes_between(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> TagChanges {
+    TagChanges {
+        removed: old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect(),
+        set: new
+            .iter()
+            .filter(|(k, v)| old.get(*k) != Some(v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
+/// The changes from the prior `tags_all` to the planned one.
+pub fn changes(prior: &Value, planned: &Value) -> TagChanges {
+    changes_between(
+        &string_map(prior, "tags_all"),
+        &string_map(planned, "tags_all"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +96,22 @@ mod tests {
             planned.get("tags_all").to_json(),
             serde_json::json!({"env": "test", "team": "ops"})
         );
+    }
+
+    #[test]
+    fn changes_touch_only_what_differs() {
+        let old = BTreeMap::from([
+            ("a".to_string(), "1".to_string()),
+            ("b".to_string(), "2".to_string()),
+        ]);
+        let new = BTreeMap::from([
+            ("b".to_string(), "3".to_string()),
+            ("c".to_string(), "4".to_string()),
+        ]);
+        let c = changes_between(&old, &new);
+        assert_eq!(c.removed, vec!["a".to_string()]);
+        assert_eq!(c.set, new);
+        assert!(changes_between(&new, &new).set.is_empty());
     }
 
     #[test]

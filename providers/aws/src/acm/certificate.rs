@@ -294,34 +294,26 @@ impl Resource for Certificate {
         _config: &Value,
     ) -> Result<Value, ApplyError> {
         let arn = string(prior, "arn").ok_or_else(|| Error::new("the prior state has no arn"))?;
-        let (old, new) = (
-            string_map(prior, "tags_all"),
-            string_map(planned, "tags_all"),
-        );
-        let removed: BTreeMap<String, String> = old
-            .iter()
-            .filter(|(k, v)| new.get(*k) != Some(v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let added: BTreeMap<String, String> = new
-            .iter()
-            .filter(|(k, v)| old.get(*k) != Some(v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if !removed.is_empty() {
+        let changes = crate::tags::changes(prior, planned);
+        if !changes.removed.is_empty() {
+            let keys = changes
+                .removed
+                .iter()
+                .map(|k| Tag::builder().key(k).build().expect("key is set"))
+                .collect();
             aws.acm
                 .remove_tags_from_certificate()
                 .certificate_arn(&arn)
-                .set_tags(Some(tag_list(&removed)))
+                .set_tags(Some(keys))
                 .send()
                 .await
                 .map_err(|e| api("RemoveTagsFromCertificate", e))?;
         }
-        if !added.is_empty() {
+        if !changes.set.is_empty() {
             aws.acm
                 .add_tags_to_certificate()
                 .certificate_arn(&arn)
-                .set_tags(Some(tag_list(&added)))
+                .set_tags(Some(tag_list(&changes.set)))
                 .send()
                 .await
                 .map_err(|e| api("AddTagsToCertificate", e))?;

@@ -86,18 +86,15 @@ async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), Error> {
-    let (old, new) = (
-        string_map(prior, "tags_all"),
-        string_map(planned, "tags_all"),
-    );
-    let removed: Vec<Tag> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
+    let changes = crate::tags::changes(prior, planned);
+    let removed: Vec<Tag> = changes
+        .removed
+        .iter()
         .map(|k| Tag::builder().key(k).build())
         .collect();
-    let set: Vec<Tag> = new
+    let set: Vec<Tag> = changes
+        .set
         .iter()
-        .filter(|(k, v)| old.get(*k) != Some(v))
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
     if !removed.is_empty() {

@@ -60,18 +60,11 @@ async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), Error> {
-    let (old, new) = (
-        string_map(prior, "tags_all"),
-        string_map(planned, "tags_all"),
-    );
-    let removed: Vec<String> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .cloned()
-        .collect();
-    let set: Vec<Tag> = new
+    let changes = crate::tags::changes(prior, planned);
+    let removed = changes.removed;
+    let set: Vec<Tag> = changes
+        .set
         .iter()
-        .filter(|(k, v)| old.get(*k) != Some(v))
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
     if !removed.is_empty() {

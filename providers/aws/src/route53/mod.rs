@@ -94,16 +94,13 @@ async fn change_zone_tags(
     old: &BTreeMap<String, String>,
     new: &BTreeMap<String, String>,
 ) -> Result<(), Error> {
-    let add: Vec<Tag> = new
+    let changes = crate::tags::changes_between(old, new);
+    let add: Vec<Tag> = changes
+        .set
         .iter()
-        .filter(|(k, v)| old.get(*k) != Some(v))
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
-    let remove: Vec<String> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .cloned()
-        .collect();
+    let remove = changes.removed;
     if add.is_empty() && remove.is_empty() {
         return Ok(());
     }
