@@ -199,6 +199,24 @@ impl Api {
         self.call(Method::DELETE, path, None).await
     }
 
+    /// `GET path`, or `None` on a 404.
+    pub async fn get_if_exists(&self, path: &str) -> Result<Option<Value>, Error> {
+        match self.get(path).await {
+            Ok(v) => Ok(Some(v)),
+            Err(f) if f.not_found() => Ok(None),
+            Err(f) => Err(f.into_error(&format!("GET {path}"))),
+        }
+    }
+
+    /// `DELETE path`; whether there was something to delete (a 404 is not an error).
+    pub async fn delete_if_exists(&self, path: &str) -> Result<bool, Error> {
+        match self.delete(path).await {
+            Ok(_) => Ok(true),
+            Err(f) if f.not_found() => Ok(false),
+            Err(f) => Err(f.into_error(&format!("DELETE {path}"))),
+        }
+    }
+
     /// Every item of a listing under `key`, following `links.pages.next` 200 at a time.
     pub async fn list_all(&self, path: &str, key: &str) -> Result<Vec<Value>, Failure> {
         let separator = if path.contains('?') { '&' } else { '?' };

@@ -33,17 +33,18 @@ impl Resource for Domain {
         let Some(name) = string(current, "name").or_else(|| string(current, "id")) else {
             return Ok(None);
         };
-        match api.get(&format!("/v2/domains/{name}")).await {
-            Ok(out) => Ok(Some(Value::object([
-                ("name", Value::from(name.as_str())),
-                ("ip_address", current.get("ip_address").clone()),
-                ("id", Value::from(name.as_str())),
-                ("ttl", num(out["domain"]["ttl"].as_f64())),
-                ("urn", Value::from(format!("do:domain:{name}"))),
-            ]))),
-            Err(f) if f.not_found() => Ok(None),
-            Err(f) => Err(f.into_error("GET /v2/domains")),
-        }
+        Ok(api
+            .get_if_exists(&format!("/v2/domains/{name}"))
+            .await?
+            .map(|out| {
+                Value::object([
+                    ("name", Value::from(name.as_str())),
+                    ("ip_address", current.get("ip_address").clone()),
+                    ("id", Value::from(name.as_str())),
+                    ("ttl", num(out["domain"]["ttl"].as_f64())),
+                    ("urn", Value::from(format!("do:domain:{name}"))),
+                ])
+            }))
     }
 
     async fn create(
@@ -75,11 +76,9 @@ impl Resource for Domain {
     async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
         let name =
             string(prior, "name").ok_or_else(|| Error::new("the prior state has no name"))?;
-        match api.delete(&format!("/v2/domains/{name}")).await {
-            Ok(_) => Ok(()),
-            Err(f) if f.not_found() => Ok(()),
-            Err(f) => Err(f.into_error("DELETE /v2/domains")),
-        }
+        api.delete_if_exists(&format!("/v2/domains/{name}"))
+            .await
+            .map(|_| ())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
@@ -197,11 +196,10 @@ impl Resource for Record {
         let (Some(domain), Some(id)) = (string(current, "domain"), string(current, "id")) else {
             return Ok(None);
         };
-        match api.get(&format!("/v2/domains/{domain}/records/{id}")).await {
-            Ok(out) => Ok(Some(record_value(&out["domain_record"], &domain))),
-            Err(f) if f.not_found() => Ok(None),
-            Err(f) => Err(f.into_error("GET /v2/domains/records")),
-        }
+        Ok(api
+            .get_if_exists(&format!("/v2/domains/{domain}/records/{id}"))
+            .await?
+            .map(|out| record_value(&out["domain_record"], &domain)))
     }
 
     async fn create(
@@ -241,14 +239,9 @@ impl Resource for Record {
     async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
         let domain = string(prior, "domain").unwrap_or_default();
         let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
-        match api
-            .delete(&format!("/v2/domains/{domain}/records/{id}"))
+        api.delete_if_exists(&format!("/v2/domains/{domain}/records/{id}"))
             .await
-        {
-            Ok(_) => Ok(()),
-            Err(f) if f.not_found() => Ok(()),
-            Err(f) => Err(f.into_error("DELETE /v2/domains/records")),
-        }
+            .map(|_| ())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {

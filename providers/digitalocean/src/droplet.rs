@@ -289,11 +289,10 @@ impl Resource for Droplet {
         let Some(id) = string(current, "id") else {
             return Ok(None);
         };
-        match api.get(&format!("/v2/droplets/{id}")).await {
-            Ok(out) => Ok(Some(droplet_value(&out["droplet"], current))),
-            Err(f) if f.not_found() => Ok(None),
-            Err(f) => Err(f.into_error("GET /v2/droplets")),
-        }
+        Ok(api
+            .get_if_exists(&format!("/v2/droplets/{id}"))
+            .await?
+            .map(|out| droplet_value(&out["droplet"], current)))
     }
 
     async fn create(
@@ -399,10 +398,8 @@ impl Resource for Droplet {
 
     async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
         let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
-        match api.delete(&format!("/v2/droplets/{id}")).await {
-            Ok(_) => {}
-            Err(f) if f.not_found() => return Ok(()),
-            Err(f) => return Err(f.into_error("DELETE /v2/droplets")),
+        if !api.delete_if_exists(&format!("/v2/droplets/{id}")).await? {
+            return Ok(());
         }
         let limit = timeout(prior, "delete");
         let start = Instant::now();

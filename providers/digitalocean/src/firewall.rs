@@ -204,11 +204,10 @@ impl Resource for Firewall {
         let Some(id) = string(current, "id") else {
             return Ok(None);
         };
-        let fw = match api.get(&format!("/v2/firewalls/{id}")).await {
-            Ok(out) => out["firewall"].clone(),
-            Err(f) if f.not_found() => return Ok(None),
-            Err(f) => return Err(f.into_error("GET /v2/firewalls")),
+        let Some(out) = api.get_if_exists(&format!("/v2/firewalls/{id}")).await? else {
+            return Ok(None);
         };
+        let fw = &out["firewall"];
         let rules = |key: &str, side: &str, inner: &str| {
             Value::set(
                 fw[key]
@@ -283,11 +282,9 @@ impl Resource for Firewall {
 
     async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
         let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
-        match api.delete(&format!("/v2/firewalls/{id}")).await {
-            Ok(_) => Ok(()),
-            Err(f) if f.not_found() => Ok(()),
-            Err(f) => Err(f.into_error("DELETE /v2/firewalls")),
-        }
+        api.delete_if_exists(&format!("/v2/firewalls/{id}"))
+            .await
+            .map(|_| ())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {

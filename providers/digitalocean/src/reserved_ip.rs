@@ -15,11 +15,10 @@ const ACTION_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 /// The reserved IP, or `None` on a 404.
 async fn get(api: &Api, ip: &str) -> Result<Option<Json>, Error> {
-    match api.get(&format!("/v2/reserved_ips/{ip}")).await {
-        Ok(out) => Ok(Some(out["reserved_ip"].clone())),
-        Err(f) if f.not_found() => Ok(None),
-        Err(f) => Err(f.into_error("GET /v2/reserved_ips")),
-    }
+    Ok(api
+        .get_if_exists(&format!("/v2/reserved_ips/{ip}"))
+        .await?
+        .map(|out| out["reserved_ip"].clone()))
 }
 
 /// Assigns the IP to a droplet (or, with `None`, unassigns it) and waits.
@@ -125,11 +124,9 @@ impl Resource for ReservedIp {
         {
             assign(api, &ip, None).await?;
         }
-        match api.delete(&format!("/v2/reserved_ips/{ip}")).await {
-            Ok(_) => Ok(()),
-            Err(f) if f.not_found() => Ok(()),
-            Err(f) => Err(f.into_error("DELETE /v2/reserved_ips")),
-        }
+        api.delete_if_exists(&format!("/v2/reserved_ips/{ip}"))
+            .await
+            .map(|_| ())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {

@@ -52,11 +52,10 @@ impl Resource for SshKey {
         let Some(id) = string(current, "id") else {
             return Ok(None);
         };
-        match api.get(&format!("/v2/account/keys/{id}")).await {
-            Ok(out) => Ok(Some(key_value(&out["ssh_key"], current))),
-            Err(f) if f.not_found() => Ok(None),
-            Err(f) => Err(f.into_error("GET /v2/account/keys")),
-        }
+        Ok(api
+            .get_if_exists(&format!("/v2/account/keys/{id}"))
+            .await?
+            .map(|out| key_value(&out["ssh_key"], current)))
     }
 
     async fn create(
@@ -92,11 +91,9 @@ impl Resource for SshKey {
 
     async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
         let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
-        match api.delete(&format!("/v2/account/keys/{id}")).await {
-            Ok(_) => Ok(()),
-            Err(f) if f.not_found() => Ok(()),
-            Err(f) => Err(f.into_error("DELETE /v2/account/keys")),
-        }
+        api.delete_if_exists(&format!("/v2/account/keys/{id}"))
+            .await
+            .map(|_| ())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {

@@ -49,25 +49,22 @@ impl Resource for Tag {
         let Some(name) = string(current, "name").or_else(|| string(current, "id")) else {
             return Ok(None);
         };
-        match api.get(&format!("/v2/tags/{name}")).await {
-            Ok(out) => {
-                let t = &out["tag"];
-                Ok(Some(Value::object([
-                    ("name", Value::from(name.as_str())),
-                    ("id", Value::from(name.as_str())),
-                    (
-                        "total_resource_count",
-                        num(t["resources"]["count"].as_f64()),
-                    ),
-                    (
-                        "droplets_count",
-                        num(t["resources"]["droplets"]["count"].as_f64()),
-                    ),
-                ])))
-            }
-            Err(f) if f.not_found() => Ok(None),
-            Err(f) => Err(f.into_error("GET /v2/tags")),
-        }
+        let Some(out) = api.get_if_exists(&format!("/v2/tags/{name}")).await? else {
+            return Ok(None);
+        };
+        let t = &out["tag"];
+        Ok(Some(Value::object([
+            ("name", Value::from(name.as_str())),
+            ("id", Value::from(name.as_str())),
+            (
+                "total_resource_count",
+                num(t["resources"]["count"].as_f64()),
+            ),
+            (
+                "droplets_count",
+                num(t["resources"]["droplets"]["count"].as_f64()),
+            ),
+        ])))
     }
 
     async fn create(
@@ -94,11 +91,9 @@ impl Resource for Tag {
     async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error> {
         let name =
             string(prior, "name").ok_or_else(|| Error::new("the prior state has no name"))?;
-        match api.delete(&format!("/v2/tags/{name}")).await {
-            Ok(_) => Ok(()),
-            Err(f) if f.not_found() => Ok(()),
-            Err(f) => Err(f.into_error("DELETE /v2/tags")),
-        }
+        api.delete_if_exists(&format!("/v2/tags/{name}"))
+            .await
+            .map(|_| ())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
