@@ -250,12 +250,15 @@ impl Resource for Record {
         };
         let kind = string(current, "type").unwrap_or_default();
         let name = string(current, "name").unwrap_or_default();
-        let apex = match zone_name(aws, &zone).await {
-            Ok(apex) => apex,
-            Err(e) if e.message.contains("NoSuchHostedZone") => return Ok(None),
-            Err(e) => return Err(e),
+        // The recorded fqdn saves looking the zone's name up on every refresh.
+        let fqdn = match string(current, "fqdn") {
+            Some(f) => normalize_name(&f),
+            None => match zone_name(aws, &zone).await {
+                Ok(apex) => qualify(&name, &apex),
+                Err(e) if e.message.contains("NoSuchHostedZone") => return Ok(None),
+                Err(e) => return Err(e),
+            },
         };
-        let fqdn = qualify(&name, &apex);
         let Some(set) = self.find(aws, &zone, &fqdn, &kind).await? else {
             return Ok(None);
         };
