@@ -98,6 +98,17 @@ impl AwsClients {
     }
 }
 
+/// The partition of a region, for ARNs.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
 /// The AWS provider, configured.
 pub struct AwsClient {
     pub aws: AwsClients,

@@ -98,7 +98,7 @@ impl DataSource for Ami {
         let i = images.last().expect("at least one image");
         let id = i.image_id().unwrap_or_default();
         let mut v = config.as_map().cloned().unwrap_or_default();
-        let partition = crate::s3::partition(&aws.region);
+        let partition = crate::client::partition(&aws.region);
         for (k, x) in [
             ("id", Value::from(id)),
             ("image_id", Value::from(id)),

@@ -162,7 +162,7 @@ fn filters(config: &Value) -> Vec<Filter> {
 fn arn(aws: &AwsClients, owner: &str, kind: &str, id: &str) -> String {
     format!(
         "arn:{}:ec2:{}:{owner}:{kind}/{id}",
-        crate::s3::partition(&aws.region),
+        crate::client::partition(&aws.region),
         aws.region
     )
 }

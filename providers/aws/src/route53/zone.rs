@@ -57,7 +57,7 @@ fn zone_attributes(
             "arn",
             Value::from(format!(
                 "arn:{}:route53:::hostedzone/{id}",
-                crate::s3::partition(&aws.region)
+                crate::client::partition(&aws.region)
             )),
         ),
         ("primary_name_server", text(servers.first())),

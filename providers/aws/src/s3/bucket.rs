@@ -9,8 +9,9 @@ use aws_sdk_s3::types::{
 use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema, ValidationError};
 use iac_value::{PathStep, Type, Value};
 
-use super::{NO_BUCKET, partition};
+use super::NO_BUCKET;
 use crate::client::AwsClients;
+use crate::client::partition;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, read_back};
 use crate::tags::{plan_tags_all, read_tags};

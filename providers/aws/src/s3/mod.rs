@@ -28,14 +28,3 @@ pub fn resources() -> BTreeMap<&'static str, Box<dyn Resource>> {
 
 /// Error codes S3 uses for a bucket that does not exist.
 pub(crate) const NO_BUCKET: &[&str] = &["NoSuchBucket", "NotFound"];
-
-/// The partition of a region, for ARNs.
-pub(crate) fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
