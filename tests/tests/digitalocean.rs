@@ -9,6 +9,10 @@ use serde_json::{Value, json};
 
 const PUBLIC_KEY: &str = include_str!("e2e_key.pub");
 
+/// A second key: the emulator, like DigitalOcean, refuses one key twice in an account,
+/// and the tests of this file share one.
+const LOOKUP_KEY: &str = include_str!("e2e_lookup_key.pub");
+
 /// The droplets of the seed's notes.
 const INSYNC: [&str; 21] = [
     "ct1",
@@ -69,7 +73,11 @@ fn droplets(stack: &Stack) -> Vec<Value> {
         let (status, page) = stack.digitalocean("GET", &path, None);
         assert_eq!(status, 200);
         all.extend(page["droplets"].as_array().cloned().unwrap_or_default());
-        next = page["links"]["pages"]["next"].as_str().map(str::to_string);
+        // Links are full URLs; the client takes paths.
+        let origin = &Emulator::DigitalOcean.running().endpoint;
+        next = page["links"]["pages"]["next"]
+            .as_str()
+            .map(|url| url.trim_start_matches(origin.as_str()).to_string());
     }
     // Other tests of this binary share the emulator's account.
     all.retain(|d| INSYNC.contains(&d["name"].as_str().unwrap_or_default()));
@@ -225,7 +233,7 @@ resource "digitalocean_droplet" "legacy" {
   region = "sgp1"
   size   = var.size
   image  = "debian-12-x64"
-  tags   = ["web"]
+  tags   = ["legacy"]
 }
 "#;
 
@@ -247,7 +255,7 @@ fn a_droplet_made_by_hand_is_adopted() {
     let (status, made) = stack.digitalocean(
         "POST",
         "/v2/droplets",
-        Some(&json!({"name": "legacy-web", "region": "sgp1", "size": "s-1vcpu-1gb", "image": "debian-12-x64", "tags": ["web"]})),
+        Some(&json!({"name": "legacy-web", "region": "sgp1", "size": "s-1vcpu-1gb", "image": "debian-12-x64", "tags": ["legacy"]})),
     );
     assert_eq!(status, 202);
     let id = made["droplet"]["id"].clone();
@@ -344,5 +352,93 @@ fn a_refused_token_names_the_variable_to_set() {
     assert!(
         stderr.contains("401") && stderr.contains("DIGITALOCEAN_TOKEN"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn data_sources_find_droplets_keys_and_images() {
+    let stack = Stack::new(
+        Emulator::DigitalOcean,
+        &[(
+            "main.hcl",
+            &format!(
+                r#"
+resource "digitalocean_ssh_key" "ops" {{
+  name       = "ops-lookup"
+  public_key = "{key}"
+}}
+
+data "digitalocean_ssh_key" "ops" {{
+  name = digitalocean_ssh_key.ops.name
+}}
+
+data "digitalocean_image" "noble" {{
+  slug = "ubuntu-24-04-x64"
+}}
+
+data "digitalocean_droplet" "existing" {{
+  name = "made-by-hand"
+}}
+
+output "fingerprint" {{
+  value = data.digitalocean_ssh_key.ops.fingerprint
+}}
+
+output "image_id" {{
+  value = data.digitalocean_image.noble.id
+}}
+
+output "existing_ip" {{
+  value = data.digitalocean_droplet.existing.ipv4_address
+}}
+"#,
+                key = LOOKUP_KEY.trim()
+            ),
+        )],
+    );
+    let (status, made) = stack.digitalocean(
+        "POST",
+        "/v2/droplets",
+        Some(&json!({"name": "made-by-hand", "region": "nyc2", "size": "s-1vcpu-1gb", "image": "ubuntu-22-04-x64"})),
+    );
+    assert_eq!(status, 202);
+    wait_active(&stack, &made["droplet"]["id"]);
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
+    let outputs = &stack.state()["outputs"];
+    let (_, key) = stack.digitalocean(
+        "GET",
+        &format!(
+            "/v2/account/keys/{}",
+            stack.attr("digitalocean_ssh_key.ops", "id")
+        ),
+        None,
+    );
+    assert_eq!(
+        outputs["fingerprint"]["value"],
+        key["ssh_key"]["fingerprint"]
+    );
+    let (_, image) = stack.digitalocean("GET", "/v2/images/ubuntu-24-04-x64", None);
+    assert_eq!(
+        outputs["image_id"]["value"],
+        image["image"]["id"].to_string()
+    );
+    let (_, droplet) = stack.digitalocean(
+        "GET",
+        &format!("/v2/droplets/{}", made["droplet"]["id"]),
+        None,
+    );
+    assert_eq!(
+        outputs["existing_ip"]["value"],
+        droplet["droplet"]["networks"]["v4"][0]["ip_address"]
+    );
+    stack
+        .iac(&["destroy", "-auto-approve", "-no-color"])
+        .expect(0);
+    stack.digitalocean(
+        "DELETE",
+        &format!("/v2/droplets/{}", made["droplet"]["id"]),
+        None,
     );
 }

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,8 +20,40 @@ use crate::Shared;
 use crate::http::{error, guard, not_found, page};
 use axum::http::StatusCode;
 
-/// Query parameters.
-type Params = Query<HashMap<String, String>>;
+/// A request's query parameters, and the origin (`http://host:port`) that links in the
+/// answer point back to, as DigitalOcean's `links.pages` give full URLs.
+pub struct Params {
+    query: HashMap<String, String>,
+    origin: String,
+}
+
+impl std::ops::Deref for Params {
+    type Target = HashMap<String, String>;
+
+    fn deref(&self) -> &HashMap<String, String> {
+        &self.query
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Params, Self::Rejection> {
+        let query = Query::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map(|q| q.0)
+            .unwrap_or_default();
+        let host = parts
+            .headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        Ok(Params {
+            query,
+            origin: format!("http://{host}"),
+        })
+    }
+}
 
 /// A request body as JSON, or DigitalOcean's 400.
 fn body(bytes: &Bytes) -> Result<Value, Box<Response>> {
@@ -139,7 +172,8 @@ async fn action(State(cloud): State<Shared>, Path(id): Path<String>) -> Response
     }
 }
 
-/// Items of a listing, paginated.
-fn listing(path: &str, query: &HashMap<String, String>, key: &str, items: Vec<Value>) -> Response {
-    answer(StatusCode::OK, page(path, query, key, items))
+/// Items of a listing, paginated, with links back to `path` on the request's origin.
+fn listing(path: &str, params: &Params, key: &str, items: Vec<Value>) -> Response {
+    let url = format!("{}{path}", params.origin);
+    answer(StatusCode::OK, page(&url, &params.query, key, items))
 }
