@@ -825,20 +825,6 @@ fn join_clean(dir: &Path, source: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn module_folders_are_cleaned_lexically() {
-        use std::path::Path;
-        assert_eq!(
-            super::join_clean(Path::new("."), "./modules/host"),
-            Path::new("modules/host")
-        );
-        assert_eq!(
-            super::join_clean(Path::new("stacks/a"), "../b"),
-            Path::new("stacks/b")
-        );
-        assert_eq!(super::join_clean(Path::new("."), "./"), Path::new("."));
-    }
-
     use super::*;
 
     fn load(text: &str) -> (Module, Diagnostics, Sources) {
@@ -952,5 +938,18 @@ removed {
     fn duplicates_are_reported() {
         let (_, d, _) = load("variable \"a\" {}\nvariable \"a\" {}\n");
         assert_eq!(d.0[0].summary, "Duplicate variable \"a\"");
+    }
+
+    #[test]
+    fn module_folders_are_cleaned_lexically() {
+        assert_eq!(
+            join_clean(Path::new("."), "./modules/host"),
+            Path::new("modules/host")
+        );
+        assert_eq!(
+            join_clean(Path::new("stacks/a"), "../b"),
+            Path::new("stacks/b")
+        );
+        assert_eq!(join_clean(Path::new("."), "./"), Path::new("."));
     }
 }

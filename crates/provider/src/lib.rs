@@ -7,6 +7,7 @@
 
 mod error;
 mod schema;
+pub mod typed;
 pub mod values;
 
 use std::sync::Arc;

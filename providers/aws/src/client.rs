@@ -1,15 +1,14 @@
-//! The configured provider: SDK clients, and dispatch to resource types.
+//! The configured provider's client: one SDK client per service, the region, the
+//! default tags, and the caller's identity once asked for.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use async_trait::async_trait;
 use aws_config::{BehaviorVersion, Region};
-use iac_provider::{ApplyError, Error, PlannedState, ProviderClient, ValidationError};
+use iac_provider::Error;
+use iac_provider::typed::Client;
 use iac_value::Value;
 
 use crate::config::Settings;
-use crate::resource::Resource;
 
 /// SDK clients for one provider configuration.
 pub struct AwsClients {
@@ -109,84 +108,14 @@ pub fn partition(region: &str) -> &'static str {
     }
 }
 
-/// The AWS provider, configured.
-pub struct AwsClient {
-    pub aws: AwsClients,
-    pub resources: Arc<crate::Resources>,
-    pub data_sources: Arc<crate::DataSources>,
-}
-
-impl AwsClient {
-    fn resource(&self, type_name: &str) -> Result<&dyn Resource, Error> {
-        self.resources
-            .get(type_name)
-            .map(|r| r.as_ref())
-            .ok_or_else(|| {
-                Error::new(format!(
-                    "the aws provider has no resource type \"{type_name}\""
-                ))
-            })
-    }
-}
-
-#[async_trait]
-impl ProviderClient for AwsClient {
-    fn validate(&self, type_name: &str, config: &Value) -> Vec<ValidationError> {
-        self.resource(type_name)
-            .map(|r| r.validate(config))
-            .unwrap_or_default()
-    }
-
-    fn plan(
-        &self,
-        type_name: &str,
-        prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<PlannedState, Error> {
-        self.resource(type_name)?.plan(&self.aws, prior, proposed)
-    }
-
-    async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Error> {
-        self.resource(type_name)?.read(&self.aws, current).await
-    }
-
-    async fn create(
-        &self,
-        type_name: &str,
-        planned: &Value,
-        config: &Value,
-    ) -> Result<Value, ApplyError> {
-        self.resource(type_name)?
-            .create(&self.aws, planned, config)
-            .await
-    }
-
-    async fn update(
-        &self,
-        type_name: &str,
-        prior: &Value,
-        planned: &Value,
-        config: &Value,
-    ) -> Result<Value, ApplyError> {
-        self.resource(type_name)?
-            .update(&self.aws, prior, planned, config)
-            .await
-    }
-
-    async fn delete(&self, type_name: &str, prior: &Value) -> Result<(), Error> {
-        self.resource(type_name)?.delete(&self.aws, prior).await
-    }
-
-    async fn import(&self, type_name: &str, id: &str) -> Result<Value, Error> {
-        self.resource(type_name)?.import(&self.aws, id).await
-    }
-
-    async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Error> {
-        let data = self.data_sources.get(type_name).ok_or_else(|| {
-            Error::new(format!(
-                "the aws provider has no data source \"{type_name}\""
-            ))
-        })?;
-        data.read(&self.aws, config).await
+impl Client for AwsClients {
+    /// Every resource type with `tags_all` gets the provider's `default_tags` in it.
+    fn settle(&self, proposed: &mut Value) {
+        if proposed
+            .as_map()
+            .is_some_and(|m| m.contains_key("tags_all"))
+        {
+            crate::tags::plan_tags_all(proposed, &self.default_tags);
+        }
     }
 }

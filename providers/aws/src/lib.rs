@@ -24,26 +24,19 @@ mod timeouts;
 pub(crate) use iac_provider::values;
 mod wait;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use iac_provider::typed::{Catalog, Configured};
 use iac_provider::{Error, Provider, ProviderClient, ProviderSchema};
 use iac_value::Value;
 
-use crate::resource::{DataSource, Resource};
-
-/// Resource types by name.
-type Resources = BTreeMap<&'static str, Box<dyn Resource>>;
-
-/// Data sources by name.
-type DataSources = BTreeMap<&'static str, Box<dyn DataSource>>;
+use crate::client::AwsClients;
 
 /// The AWS provider.
 pub struct AwsProvider {
     schema: ProviderSchema,
-    resources: Arc<Resources>,
-    data_sources: Arc<DataSources>,
+    catalog: Arc<Catalog<AwsClients>>,
 }
 
 impl AwsProvider {
@@ -58,21 +51,19 @@ impl AwsProvider {
         let mut data_sources = ec2::data_sources();
         data_sources.extend(route53::data_sources());
         data_sources.insert("aws_caller_identity", Box::new(sts::CallerIdentity));
-        let schema = ProviderSchema {
-            provider: config::schema(),
-            resources: resources
-                .iter()
-                .map(|(k, r)| (k.to_string(), r.schema()))
-                .collect(),
-            data_sources: data_sources
-                .iter()
-                .map(|(k, d)| (k.to_string(), d.schema()))
-                .collect(),
+        let catalog = Catalog {
+            provider: "aws",
+            resources,
+            data_sources,
         };
+        let (resources, data_sources) = catalog.schemas();
         AwsProvider {
-            schema,
-            resources: Arc::new(resources),
-            data_sources: Arc::new(data_sources),
+            schema: ProviderSchema {
+                provider: config::schema(),
+                resources,
+                data_sources,
+            },
+            catalog: Arc::new(catalog),
         }
     }
 }
@@ -96,10 +87,9 @@ impl Provider for AwsProvider {
     async fn configure(&self, config: Value) -> Result<Arc<dyn ProviderClient>, Error> {
         let settings = config::Settings::from_value(&config)?;
         let aws = client::AwsClients::connect(&settings).await?;
-        Ok(Arc::new(client::AwsClient {
-            aws,
-            resources: self.resources.clone(),
-            data_sources: self.data_sources.clone(),
+        Ok(Arc::new(Configured {
+            client: aws,
+            catalog: self.catalog.clone(),
         }))
     }
 }

@@ -36,7 +36,7 @@ pub async fn account_id(aws: &AwsClients) -> Result<String, Error> {
 pub struct CallerIdentity;
 
 #[async_trait]
-impl DataSource for CallerIdentity {
+impl DataSource<AwsClients> for CallerIdentity {
     fn schema(&self) -> Schema {
         Schema::new(
             [

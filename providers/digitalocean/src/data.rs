@@ -21,7 +21,7 @@ fn merged(config: &Value, found: &Value) -> Value {
 pub struct DropletLookup;
 
 #[async_trait]
-impl DataSource for DropletLookup {
+impl DataSource<Api> for DropletLookup {
     fn schema(&self) -> Schema {
         let mut schema = crate::droplet::Droplet.schema();
         schema.blocks.clear();
@@ -83,7 +83,7 @@ impl DataSource for DropletLookup {
 pub struct SshKeyLookup;
 
 #[async_trait]
-impl DataSource for SshKeyLookup {
+impl DataSource<Api> for SshKeyLookup {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -117,7 +117,7 @@ impl DataSource for SshKeyLookup {
 pub struct ImageLookup;
 
 #[async_trait]
-impl DataSource for ImageLookup {
+impl DataSource<Api> for ImageLookup {
     fn schema(&self) -> Schema {
         Schema::new(
             [

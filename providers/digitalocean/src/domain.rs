@@ -12,7 +12,7 @@ use crate::resource::{Resource, imported, read_back};
 pub struct Domain;
 
 #[async_trait]
-impl Resource for Domain {
+impl Resource<Api> for Domain {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -69,6 +69,7 @@ impl Resource for Domain {
         api: &Api,
         _prior: &Value,
         planned: &Value,
+        _config: &Value,
     ) -> Result<Value, ApplyError> {
         read_back(self, api, planned, "GET /v2/domains").await
     }
@@ -150,7 +151,7 @@ fn record_body(planned: &Value) -> Json {
 }
 
 #[async_trait]
-impl Resource for Record {
+impl Resource<Api> for Record {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -224,7 +225,13 @@ impl Resource for Record {
         read_back(self, api, &known, "POST /v2/domains/records").await
     }
 
-    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+    async fn update(
+        &self,
+        api: &Api,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
         let domain = string(prior, "domain").unwrap_or_default();
         let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
         api.put(

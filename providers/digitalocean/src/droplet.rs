@@ -54,7 +54,8 @@ fn image(d: &Json, current: &Value) -> Value {
     }
 }
 
-/// What a droplet's `ssh_keys` were: DigitalOcean does not report them.
+/// A droplet's state from the API's answer; what the API does not report (`ssh_keys`,
+/// `user_data`, settings used only when changing it) is kept from `current`.
 fn droplet_value(d: &Json, current: &Value) -> Value {
     let id = d["id"].as_u64().unwrap_or_default().to_string();
     let feature = |f: &str| {
@@ -192,7 +193,7 @@ impl Droplet {
 }
 
 #[async_trait]
-impl Resource for Droplet {
+impl Resource<Api> for Droplet {
     fn schema(&self) -> Schema {
         let timeouts = Schema::new(
             [
@@ -253,7 +254,12 @@ impl Resource for Droplet {
         )
     }
 
-    fn plan(&self, prior: Option<&Value>, mut proposed: Value) -> Result<PlannedState, Error> {
+    fn plan(
+        &self,
+        _api: &Api,
+        prior: Option<&Value>,
+        mut proposed: Value,
+    ) -> Result<PlannedState, Error> {
         if let Some(raw) = proposed.get("user_data").as_str() {
             let hashed = digest(raw);
             proposed = with(proposed, "user_data", Value::from(hashed));
@@ -347,7 +353,13 @@ impl Resource for Droplet {
         read_back(self, api, &known, "POST /v2/droplets").await
     }
 
-    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+    async fn update(
+        &self,
+        api: &Api,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
         let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
         let limit = timeout(planned, "update");
         if prior.get("name") != planned.get("name") {

@@ -158,7 +158,7 @@ fn normalize(rules: &Value) -> Value {
 }
 
 #[async_trait]
-impl Resource for Firewall {
+impl Resource<Api> for Firewall {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -178,6 +178,7 @@ impl Resource for Firewall {
 
     fn plan(
         &self,
+        _api: &Api,
         _prior: Option<&Value>,
         mut proposed: Value,
     ) -> Result<iac_provider::PlannedState, Error> {
@@ -272,7 +273,13 @@ impl Resource for Firewall {
         read_back(self, api, &known, "POST /v2/firewalls").await
     }
 
-    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+    async fn update(
+        &self,
+        api: &Api,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
         let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
         api.put(&format!("/v2/firewalls/{id}"), &body(planned))
             .await

@@ -14,35 +14,28 @@ mod resource;
 mod ssh_key;
 mod tag;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use iac_provider::{
-    ApplyError, Attribute, Error, PlannedState, Provider, ProviderClient, ProviderSchema, Schema,
-    ValidationError,
-};
+use iac_provider::typed::{Catalog, Client, Configured};
+use iac_provider::{Attribute, Error, Provider, ProviderClient, ProviderSchema, Schema};
 use iac_value::{Type, Value};
 
 use crate::api::Api;
-use crate::resource::{DataSource, Resource};
-
-type Resources = BTreeMap<&'static str, Box<dyn Resource>>;
-type DataSources = BTreeMap<&'static str, Box<dyn DataSource>>;
+use crate::resource::{DataSources, Resources};
 
 const DEFAULT_ENDPOINT: &str = "https://api.digitalocean.com";
 
 /// The DigitalOcean provider.
 pub struct DigitalOceanProvider {
     schema: ProviderSchema,
-    resources: Arc<Resources>,
-    data_sources: Arc<DataSources>,
+    catalog: Arc<Catalog<Api>>,
 }
 
 impl DigitalOceanProvider {
     /// The provider with every resource type it supports.
     pub fn new() -> DigitalOceanProvider {
-        let mut resources: Resources = BTreeMap::new();
+        let mut resources = Resources::new();
         resources.insert("digitalocean_droplet", Box::new(droplet::Droplet));
         resources.insert("digitalocean_ssh_key", Box::new(ssh_key::SshKey));
         resources.insert("digitalocean_tag", Box::new(tag::Tag));
@@ -57,31 +50,29 @@ impl DigitalOceanProvider {
             "digitalocean_reserved_ip_assignment",
             Box::new(reserved_ip::Assignment),
         );
-        let mut data_sources: DataSources = BTreeMap::new();
+        let mut data_sources = DataSources::new();
         data_sources.insert("digitalocean_droplet", Box::new(data::DropletLookup));
         data_sources.insert("digitalocean_ssh_key", Box::new(data::SshKeyLookup));
         data_sources.insert("digitalocean_image", Box::new(data::ImageLookup));
-        let schema = ProviderSchema {
-            provider: Schema::new(
-                [
-                    ("token", Attribute::optional(Type::String).sensitive()),
-                    ("api_endpoint", Attribute::optional(Type::String)),
-                ],
-                [],
-            ),
-            resources: resources
-                .iter()
-                .map(|(k, r)| (k.to_string(), r.schema()))
-                .collect(),
-            data_sources: data_sources
-                .iter()
-                .map(|(k, d)| (k.to_string(), d.schema()))
-                .collect(),
+        let catalog = Catalog {
+            provider: "digitalocean",
+            resources,
+            data_sources,
         };
+        let (resources, data_sources) = catalog.schemas();
         DigitalOceanProvider {
-            schema,
-            resources: Arc::new(resources),
-            data_sources: Arc::new(data_sources),
+            schema: ProviderSchema {
+                provider: Schema::new(
+                    [
+                        ("token", Attribute::optional(Type::String).sensitive()),
+                        ("api_endpoint", Attribute::optional(Type::String)),
+                    ],
+                    [],
+                ),
+                resources,
+                data_sources,
+            },
+            catalog: Arc::new(catalog),
         }
     }
 }
@@ -125,92 +116,12 @@ impl Provider for DigitalOceanProvider {
         })?;
         let endpoint = setting(&config, "api_endpoint", &["DIGITALOCEAN_API_URL"])
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
-        Ok(Arc::new(Client {
-            api: Api::new(&endpoint, &token)?,
-            resources: self.resources.clone(),
-            data_sources: self.data_sources.clone(),
+        Ok(Arc::new(Configured {
+            client: Api::new(&endpoint, &token)?,
+            catalog: self.catalog.clone(),
         }))
     }
 }
 
-/// The provider, configured.
-struct Client {
-    api: Api,
-    resources: Arc<Resources>,
-    data_sources: Arc<DataSources>,
-}
-
-impl Client {
-    fn resource(&self, type_name: &str) -> Result<&dyn Resource, Error> {
-        self.resources
-            .get(type_name)
-            .map(|r| r.as_ref())
-            .ok_or_else(|| {
-                Error::new(format!(
-                    "the digitalocean provider has no resource type \"{type_name}\""
-                ))
-            })
-    }
-}
-
-#[async_trait]
-impl ProviderClient for Client {
-    fn validate(&self, type_name: &str, config: &Value) -> Vec<ValidationError> {
-        self.resource(type_name)
-            .map(|r| r.validate(config))
-            .unwrap_or_default()
-    }
-
-    fn plan(
-        &self,
-        type_name: &str,
-        prior: Option<&Value>,
-        proposed: Value,
-    ) -> Result<PlannedState, Error> {
-        self.resource(type_name)?.plan(prior, proposed)
-    }
-
-    async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Error> {
-        self.resource(type_name)?.read(&self.api, current).await
-    }
-
-    async fn create(
-        &self,
-        type_name: &str,
-        planned: &Value,
-        config: &Value,
-    ) -> Result<Value, ApplyError> {
-        self.resource(type_name)?
-            .create(&self.api, planned, config)
-            .await
-    }
-
-    async fn update(
-        &self,
-        type_name: &str,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> Result<Value, ApplyError> {
-        self.resource(type_name)?
-            .update(&self.api, prior, planned)
-            .await
-    }
-
-    async fn delete(&self, type_name: &str, prior: &Value) -> Result<(), Error> {
-        self.resource(type_name)?.delete(&self.api, prior).await
-    }
-
-    async fn import(&self, type_name: &str, id: &str) -> Result<Value, Error> {
-        self.resource(type_name)?.import(&self.api, id).await
-    }
-
-    async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Error> {
-        let data = self.data_sources.get(type_name).ok_or_else(|| {
-            Error::new(format!(
-                "the digitalocean provider has no data source \"{type_name}\""
-            ))
-        })?;
-        data.read(&self.api, config).await
-    }
-}
+/// DigitalOcean adds nothing to every planned object.
+impl Client for Api {}

@@ -41,7 +41,7 @@ async fn assign(api: &Api, ip: &str, droplet: Option<i64>) -> Result<(), Error> 
 pub struct ReservedIp;
 
 #[async_trait]
-impl Resource for ReservedIp {
+impl Resource<Api> for ReservedIp {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -104,7 +104,13 @@ impl Resource for ReservedIp {
         read_back(self, api, &known, "POST /v2/reserved_ips").await
     }
 
-    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+    async fn update(
+        &self,
+        api: &Api,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
         let ip = string(prior, "ip_address").unwrap_or_default();
         if prior.get("droplet_id") != planned.get("droplet_id") {
             if int(prior, "droplet_id").is_some() {
@@ -144,7 +150,7 @@ impl Resource for ReservedIp {
 pub struct Assignment;
 
 #[async_trait]
-impl Resource for Assignment {
+impl Resource<Api> for Assignment {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -193,6 +199,7 @@ impl Resource for Assignment {
         api: &Api,
         _prior: &Value,
         planned: &Value,
+        _config: &Value,
     ) -> Result<Value, ApplyError> {
         read_back(self, api, planned, "GET /v2/reserved_ips").await
     }

@@ -1,82 +1,23 @@
-//! What each DigitalOcean resource type and data source implements.
+//! What each DigitalOcean resource type and data source implements: the shared typed
+//! traits over [`Api`], and helpers.
 
-use async_trait::async_trait;
-use iac_provider::{ApplyError, Error, PlannedState, Schema, ValidationError};
+use std::collections::BTreeMap;
+
+use iac_provider::Error;
+pub use iac_provider::typed::{DataSource, Resource, read_back};
 use iac_value::Value;
 
 use crate::api::Api;
 
-/// One resource type.
-#[async_trait]
-pub trait Resource: Send + Sync {
-    /// Attributes and blocks, with Terraform's names.
-    fn schema(&self) -> Schema;
+/// Resource types by name.
+pub type Resources = BTreeMap<&'static str, Box<dyn Resource<Api>>>;
 
-    /// Plan-time checks of a configuration (which may hold unknowns).
-    fn validate(&self, _config: &Value) -> Vec<ValidationError> {
-        Vec::new()
-    }
-
-    /// Settles a proposed state.
-    fn plan(&self, _prior: Option<&Value>, proposed: Value) -> Result<PlannedState, Error> {
-        Ok(PlannedState {
-            planned: proposed,
-            requires_replace: Vec::new(),
-        })
-    }
-
-    /// The current state, or `None` when the object is gone (a 404).
-    async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error>;
-
-    /// Creates the object; `config` is the configuration the plan came from.
-    async fn create(&self, api: &Api, planned: &Value, config: &Value)
-    -> Result<Value, ApplyError>;
-
-    /// Changes the object in place.
-    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError>;
-
-    async fn delete(&self, api: &Api, prior: &Value) -> Result<(), Error>;
-
-    /// The state of an existing object by its import id.
-    async fn import(&self, api: &Api, id: &str) -> Result<Value, Error>;
-}
-
-/// One data source.
-#[async_trait]
-pub trait DataSource: Send + Sync {
-    fn schema(&self) -> Schema;
-
-    /// Looks the object up from the evaluated configuration.
-    async fn read(&self, api: &Api, config: &Value) -> Result<Value, Error>;
-}
-
-/// Reads an object back after a write; one that cannot be read is reported with what
-/// is known, so that it is recorded and not lost.
-pub async fn read_back(
-    resource: &dyn Resource,
-    api: &Api,
-    known: &Value,
-    operation: &str,
-) -> Result<Value, ApplyError> {
-    match resource.read(api, known).await {
-        Ok(Some(v)) => Ok(v),
-        Ok(None) => Err(ApplyError {
-            error: Error::api(
-                operation,
-                "the object was not found right after it was written",
-            ),
-            partial: Some(known.clone()),
-        }),
-        Err(error) => Err(ApplyError {
-            error,
-            partial: Some(known.clone()),
-        }),
-    }
-}
+/// Data sources by name.
+pub type DataSources = BTreeMap<&'static str, Box<dyn DataSource<Api>>>;
 
 /// The import result of `read`, or an error saying nothing has that id.
 pub async fn imported(
-    resource: &dyn Resource,
+    resource: &dyn Resource<Api>,
     api: &Api,
     seed: Value,
     what: &str,

@@ -35,7 +35,7 @@ pub fn key_value(k: &Json, current: &Value) -> Value {
 }
 
 #[async_trait]
-impl Resource for SshKey {
+impl Resource<Api> for SshKey {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -78,7 +78,13 @@ impl Resource for SshKey {
         read_back(self, api, &known, "POST /v2/account/keys").await
     }
 
-    async fn update(&self, api: &Api, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+    async fn update(
+        &self,
+        api: &Api,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+    ) -> Result<Value, ApplyError> {
         let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
         api.put(
             &format!("/v2/account/keys/{id}"),

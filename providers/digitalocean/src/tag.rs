@@ -12,7 +12,7 @@ use crate::resource::{Resource, imported, read_back};
 pub struct Tag;
 
 #[async_trait]
-impl Resource for Tag {
+impl Resource<Api> for Tag {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -84,6 +84,7 @@ impl Resource for Tag {
         api: &Api,
         _prior: &Value,
         planned: &Value,
+        _config: &Value,
     ) -> Result<Value, ApplyError> {
         read_back(self, api, planned, "GET /v2/tags").await
     }

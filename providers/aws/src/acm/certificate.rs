@@ -14,7 +14,7 @@ use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, read_back};
 use crate::retry::{retry, retry_for};
-use crate::tags::{plan_tags_all, read_tags};
+use crate::tags::read_tags;
 use crate::values::{string, string_list, string_map, string_set, strings, text, with};
 use crate::wait::{Look, until};
 
@@ -106,7 +106,7 @@ fn tag_list(tags: &BTreeMap<String, String>) -> Vec<Tag> {
 }
 
 #[async_trait]
-impl Resource for Certificate {
+impl Resource<AwsClients> for Certificate {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -146,11 +146,10 @@ impl Resource for Certificate {
 
     fn plan(
         &self,
-        aws: &AwsClients,
+        _aws: &AwsClients,
         prior: Option<&Value>,
         mut proposed: Value,
     ) -> Result<PlannedState, Error> {
-        plan_tags_all(&mut proposed, &aws.default_tags);
         // As Terraform does, a new DNS-validated certificate already knows which names
         // it will ask to validate, so `for_each` over them plans in one go.
         if prior.is_none()

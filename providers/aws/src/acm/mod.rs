@@ -3,19 +3,16 @@
 mod certificate;
 mod validation;
 
-use std::collections::BTreeMap;
-
 use aws_sdk_acm::types::CertificateDetail;
 use iac_provider::Error;
 
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
-use crate::resource::Resource;
 use crate::retry::retry;
 
 /// The ACM resource types by name.
-pub fn resources() -> BTreeMap<&'static str, Box<dyn Resource>> {
-    let mut m: BTreeMap<&'static str, Box<dyn Resource>> = BTreeMap::new();
+pub fn resources() -> crate::resource::Resources {
+    let mut m = crate::resource::Resources::new();
     m.insert("aws_acm_certificate", Box::new(certificate::Certificate));
     m.insert(
         "aws_acm_certificate_validation",

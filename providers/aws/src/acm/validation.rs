@@ -34,7 +34,7 @@ fn failed(status: &CertificateStatus) -> bool {
 }
 
 #[async_trait]
-impl Resource for Validation {
+impl Resource<AwsClients> for Validation {
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -14,7 +14,7 @@ use crate::values::{flag, map_value, string, strings, text};
 pub struct Ami;
 
 #[async_trait]
-impl DataSource for Ami {
+impl DataSource<AwsClients> for Ami {
     fn schema(&self) -> Schema {
         let out = |ty| Attribute::computed(ty);
         Schema::new(

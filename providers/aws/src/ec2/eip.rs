@@ -69,7 +69,7 @@ pub(super) async fn disassociate(aws: &AwsClients, association_id: &str) -> Resu
 }
 
 #[async_trait]
-impl Resource for Eip {
+impl Resource<AwsClients> for Eip {
     fn schema(&self) -> Schema {
         Schema::new(
             [

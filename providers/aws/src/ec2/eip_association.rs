@@ -16,7 +16,7 @@ use crate::values::{string, with};
 pub struct EipAssociation;
 
 #[async_trait]
-impl Resource for EipAssociation {
+impl Resource<AwsClients> for EipAssociation {
     fn schema(&self) -> Schema {
         Schema::new(
             [

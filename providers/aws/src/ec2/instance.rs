@@ -20,7 +20,7 @@ use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, read_back};
 use crate::retry::retry;
-use crate::tags::{plan_tags_all, read_tags};
+use crate::tags::read_tags;
 use crate::timeouts;
 use crate::values::{flag, int, string, string_set, strings, text, with};
 use crate::wait::{Look, until};
@@ -246,7 +246,7 @@ impl Instance {
 }
 
 #[async_trait]
-impl Resource for Instance {
+impl Resource<AwsClients> for Instance {
     fn schema(&self) -> Schema {
         let root = Schema::new(
             [
@@ -326,11 +326,10 @@ impl Resource for Instance {
 
     fn plan(
         &self,
-        aws: &AwsClients,
+        _aws: &AwsClients,
         prior: Option<&Value>,
         mut proposed: Value,
     ) -> Result<PlannedState, Error> {
-        plan_tags_all(&mut proposed, &aws.default_tags);
         if let Some(raw) = proposed.get("user_data").as_str() {
             let digest = user_data_digest(raw);
             proposed = with(proposed, "user_data", Value::from(digest));

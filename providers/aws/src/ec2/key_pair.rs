@@ -24,7 +24,7 @@ fn without_comment(key: &str) -> String {
 }
 
 #[async_trait]
-impl Resource for KeyPair {
+impl Resource<AwsClients> for KeyPair {
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -23,7 +23,7 @@ fn merged(config: &Value, found: impl IntoIterator<Item = (&'static str, Value)>
 pub struct Vpc;
 
 #[async_trait]
-impl DataSource for Vpc {
+impl DataSource<AwsClients> for Vpc {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -122,7 +122,7 @@ impl DataSource for Vpc {
 pub struct Subnets;
 
 #[async_trait]
-impl DataSource for Subnets {
+impl DataSource<AwsClients> for Subnets {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -171,7 +171,7 @@ impl DataSource for Subnets {
 pub struct AvailabilityZones;
 
 #[async_trait]
-impl DataSource for AvailabilityZones {
+impl DataSource<AwsClients> for AvailabilityZones {
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -19,12 +19,11 @@ use iac_value::{Type, Value};
 
 use crate::client::AwsClients;
 use crate::error::api;
-use crate::resource::{DataSource, Resource};
 use crate::values::{blocks, string, string_map};
 
 /// The EC2 resource types by name.
-pub fn resources() -> BTreeMap<&'static str, Box<dyn Resource>> {
-    let mut m: BTreeMap<&'static str, Box<dyn Resource>> = BTreeMap::new();
+pub fn resources() -> crate::resource::Resources {
+    let mut m = crate::resource::Resources::new();
     m.insert("aws_instance", Box::new(instance::Instance));
     m.insert("aws_eip", Box::new(eip::Eip));
     m.insert(
@@ -44,8 +43,8 @@ pub fn resources() -> BTreeMap<&'static str, Box<dyn Resource>> {
 }
 
 /// The EC2 data sources by name.
-pub fn data_sources() -> BTreeMap<&'static str, Box<dyn DataSource>> {
-    let mut m: BTreeMap<&'static str, Box<dyn DataSource>> = BTreeMap::new();
+pub fn data_sources() -> crate::resource::DataSources {
+    let mut m = crate::resource::DataSources::new();
     m.insert("aws_ami", Box::new(ami::Ami));
     m.insert("aws_vpc", Box::new(lookup::Vpc));
     m.insert("aws_subnets", Box::new(lookup::Subnets));

@@ -13,7 +13,7 @@ use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
 use crate::retry::{retry, retry_for};
-use crate::tags::{plan_tags_all, read_tags};
+use crate::tags::read_tags;
 use crate::values::{string, with};
 
 pub struct SecurityGroup;
@@ -125,7 +125,7 @@ fn normalize_rules(v: &Value) -> Value {
 }
 
 #[async_trait]
-impl Resource for SecurityGroup {
+impl Resource<AwsClients> for SecurityGroup {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -177,11 +177,10 @@ impl Resource for SecurityGroup {
 
     fn plan(
         &self,
-        aws: &AwsClients,
+        _aws: &AwsClients,
         prior: Option<&Value>,
         mut proposed: Value,
     ) -> Result<PlannedState, Error> {
-        plan_tags_all(&mut proposed, &aws.default_tags);
         for direction in ["ingress", "egress"] {
             let configured = normalize_rules(proposed.get(direction));
             // With no blocks at all, the rules are left to whatever manages them

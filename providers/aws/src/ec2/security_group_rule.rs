@@ -15,7 +15,7 @@ use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
 use crate::retry::retry;
-use crate::tags::{plan_tags_all, read_tags};
+use crate::tags::read_tags;
 use crate::values::{int, string, text, with};
 
 pub struct IngressRule;
@@ -106,7 +106,7 @@ impl IngressRule {
 }
 
 #[async_trait]
-impl Resource for IngressRule {
+impl Resource<AwsClients> for IngressRule {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -165,11 +165,10 @@ impl Resource for IngressRule {
 
     fn plan(
         &self,
-        aws: &AwsClients,
+        _aws: &AwsClients,
         _prior: Option<&Value>,
         mut proposed: Value,
     ) -> Result<PlannedState, Error> {
-        plan_tags_all(&mut proposed, &aws.default_tags);
         if let Some(p) = proposed.get("ip_protocol").as_str() {
             let normalized = protocol(p);
             proposed = with(proposed, "ip_protocol", Value::from(normalized));

@@ -41,7 +41,7 @@ fn attachment_id(v: &Value) -> String {
 }
 
 #[async_trait]
-impl Resource for Attachment {
+impl Resource<AwsClients> for Attachment {
     fn schema(&self) -> Schema {
         Schema::new(
             [

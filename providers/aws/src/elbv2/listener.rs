@@ -153,7 +153,7 @@ fn certificates(planned: &Value) -> Option<Vec<Certificate>> {
 }
 
 #[async_trait]
-impl Resource for Listener {
+impl Resource<AwsClients> for Listener {
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -108,7 +108,7 @@ impl LoadBalancer {
 }
 
 #[async_trait]
-impl Resource for LoadBalancer {
+impl Resource<AwsClients> for LoadBalancer {
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -14,13 +14,12 @@ use iac_value::Value;
 
 use crate::client::AwsClients;
 use crate::error::api;
-use crate::resource::Resource;
 use crate::retry::retry;
 use crate::values::string_map;
 
 /// The ELBv2 resource types by name; `aws_alb*` are Terraform's older names.
-pub fn resources() -> BTreeMap<&'static str, Box<dyn Resource>> {
-    let mut m: BTreeMap<&'static str, Box<dyn Resource>> = BTreeMap::new();
+pub fn resources() -> crate::resource::Resources {
+    let mut m = crate::resource::Resources::new();
     m.insert("aws_lb", Box::new(load_balancer::LoadBalancer));
     m.insert("aws_lb_target_group", Box::new(target_group::TargetGroup));
     m.insert(

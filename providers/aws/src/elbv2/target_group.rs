@@ -15,7 +15,7 @@ use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
 use crate::retry::{retry, retry_for};
-use crate::tags::{plan_tags_all, read_tags};
+use crate::tags::read_tags;
 use crate::values::{int, num, string, text, with};
 
 pub struct TargetGroup;
@@ -63,7 +63,7 @@ fn hc_int(hc: &Value, name: &str) -> Option<i32> {
 }
 
 #[async_trait]
-impl Resource for TargetGroup {
+impl Resource<AwsClients> for TargetGroup {
     fn schema(&self) -> Schema {
         let hc = Schema::new(
             [
@@ -141,11 +141,10 @@ impl Resource for TargetGroup {
 
     fn plan(
         &self,
-        aws: &AwsClients,
+        _aws: &AwsClients,
         prior: Option<&Value>,
         mut proposed: Value,
     ) -> Result<PlannedState, Error> {
-        plan_tags_all(&mut proposed, &aws.default_tags);
         // Without a health_check block, the group keeps whatever checks it has.
         if let Some(p) = prior
             && proposed.get("health_check").is_null()

@@ -13,7 +13,7 @@ use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
 use crate::retry::retry;
-use crate::tags::{plan_tags_all, read_tags};
+use crate::tags::read_tags;
 use crate::timeouts;
 use crate::values::{flag, int, num, string, string_set, strings, text, with};
 use crate::wait::{Look, until};
@@ -135,7 +135,7 @@ impl DbInstance {
 }
 
 #[async_trait]
-impl Resource for DbInstance {
+impl Resource<AwsClients> for DbInstance {
     fn schema(&self) -> Schema {
         let oc = Attribute::optional_computed;
         Schema::new(
@@ -249,11 +249,10 @@ impl Resource for DbInstance {
 
     fn plan(
         &self,
-        aws: &AwsClients,
+        _aws: &AwsClients,
         prior: Option<&Value>,
         mut proposed: Value,
     ) -> Result<PlannedState, Error> {
-        plan_tags_all(&mut proposed, &aws.default_tags);
         // AWS reports windows in lower case.
         for window in ["backup_window", "maintenance_window"] {
             if let Some(w) = proposed.get(window).as_str() {

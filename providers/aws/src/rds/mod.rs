@@ -12,12 +12,11 @@ use iac_value::Value;
 
 use crate::client::AwsClients;
 use crate::error::api;
-use crate::resource::Resource;
 use crate::values::string_map;
 
 /// The RDS resource types by name.
-pub fn resources() -> BTreeMap<&'static str, Box<dyn Resource>> {
-    let mut m: BTreeMap<&'static str, Box<dyn Resource>> = BTreeMap::new();
+pub fn resources() -> crate::resource::Resources {
+    let mut m = crate::resource::Resources::new();
     m.insert("aws_db_instance", Box::new(instance::DbInstance));
     m.insert(
         "aws_db_parameter_group",

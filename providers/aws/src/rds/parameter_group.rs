@@ -104,7 +104,7 @@ impl ParameterGroup {
 }
 
 #[async_trait]
-impl Resource for ParameterGroup {
+impl Resource<AwsClients> for ParameterGroup {
     fn schema(&self) -> Schema {
         let parameter = Schema::new(
             [

@@ -17,7 +17,7 @@ pub struct SubnetGroup;
 const NOT_FOUND: &[&str] = &["DBSubnetGroupNotFoundFault", "DBSubnetGroupNotFound"];
 
 #[async_trait]
-impl Resource for SubnetGroup {
+impl Resource<AwsClients> for SubnetGroup {
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -11,21 +11,20 @@ use iac_provider::Error;
 
 use crate::client::AwsClients;
 use crate::error::api;
-use crate::resource::{DataSource, Resource};
 use crate::retry::retry;
 use crate::wait::{Look, until};
 
 /// The Route 53 resource types by name.
-pub fn resources() -> BTreeMap<&'static str, Box<dyn Resource>> {
-    let mut m: BTreeMap<&'static str, Box<dyn Resource>> = BTreeMap::new();
+pub fn resources() -> crate::resource::Resources {
+    let mut m = crate::resource::Resources::new();
     m.insert("aws_route53_zone", Box::new(zone::Zone));
     m.insert("aws_route53_record", Box::new(record::Record));
     m
 }
 
 /// The Route 53 data sources by name.
-pub fn data_sources() -> BTreeMap<&'static str, Box<dyn DataSource>> {
-    let mut m: BTreeMap<&'static str, Box<dyn DataSource>> = BTreeMap::new();
+pub fn data_sources() -> crate::resource::DataSources {
+    let mut m = crate::resource::DataSources::new();
     m.insert("aws_route53_zone", Box::new(zone::ZoneLookup));
     m
 }

@@ -188,7 +188,7 @@ impl Record {
 }
 
 #[async_trait]
-impl Resource for Record {
+impl Resource<AwsClients> for Record {
     fn schema(&self) -> Schema {
         Schema::new(
             [

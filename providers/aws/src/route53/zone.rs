@@ -121,7 +121,7 @@ impl Zone {
 }
 
 #[async_trait]
-impl Resource for Zone {
+impl Resource<AwsClients> for Zone {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -281,7 +281,7 @@ impl Resource for Zone {
 pub struct ZoneLookup;
 
 #[async_trait]
-impl DataSource for ZoneLookup {
+impl DataSource<AwsClients> for ZoneLookup {
     fn schema(&self) -> Schema {
         Schema::new(
             [

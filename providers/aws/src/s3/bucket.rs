@@ -14,7 +14,7 @@ use crate::client::AwsClients;
 use crate::client::partition;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, read_back};
-use crate::tags::{plan_tags_all, read_tags};
+use crate::tags::read_tags;
 use crate::values::{flag, map_value, string, string_map};
 
 pub struct Bucket;
@@ -156,7 +156,7 @@ impl Bucket {
 }
 
 #[async_trait]
-impl Resource for Bucket {
+impl Resource<AwsClients> for Bucket {
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -224,7 +224,6 @@ impl Resource for Bucket {
         _prior: Option<&Value>,
         mut proposed: Value,
     ) -> Result<PlannedState, Error> {
-        plan_tags_all(&mut proposed, &aws.default_tags);
         if let Value::Map(m) = &mut proposed {
             if m.get("object_lock_enabled").is_some_and(Value::is_unknown) {
                 m.insert("object_lock_enabled".into(), Value::Bool(false));

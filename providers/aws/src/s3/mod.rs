@@ -6,22 +6,23 @@ mod public_access_block;
 mod setting;
 mod versioning;
 
-use std::collections::BTreeMap;
-
-use crate::resource::Resource;
+use setting::Setting;
 
 /// The S3 resource types by name.
-pub fn resources() -> BTreeMap<&'static str, Box<dyn Resource>> {
-    let mut m: BTreeMap<&'static str, Box<dyn Resource>> = BTreeMap::new();
+pub fn resources() -> crate::resource::Resources {
+    let mut m = crate::resource::Resources::new();
     m.insert("aws_s3_bucket", Box::new(bucket::Bucket));
-    m.insert("aws_s3_bucket_versioning", Box::new(versioning::Versioning));
+    m.insert(
+        "aws_s3_bucket_versioning",
+        Box::new(Setting(versioning::Versioning)),
+    );
     m.insert(
         "aws_s3_bucket_public_access_block",
-        Box::new(public_access_block::PublicAccessBlock),
+        Box::new(Setting(public_access_block::PublicAccessBlock)),
     );
     m.insert(
         "aws_s3_bucket_lifecycle_configuration",
-        Box::new(lifecycle::Lifecycle),
+        Box::new(Setting(lifecycle::Lifecycle)),
     );
     m
 }

@@ -42,14 +42,17 @@ pub trait BucketSetting: Send + Sync {
     async fn remove(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error>;
 }
 
+/// A bucket setting as a resource type.
+pub struct Setting<T>(pub T);
+
 #[async_trait]
-impl<T: BucketSetting> Resource for T {
+impl<T: BucketSetting> Resource<AwsClients> for Setting<T> {
     fn schema(&self) -> Schema {
-        BucketSetting::schema(self)
+        self.0.schema()
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidationError> {
-        BucketSetting::validate(self, config)
+        self.0.validate(config)
     }
 
     fn plan(
@@ -62,7 +65,7 @@ impl<T: BucketSetting> Resource for T {
         if let Value::Map(m) = &mut proposed {
             m.insert("id".into(), bucket);
         }
-        self.settle(&mut proposed);
+        self.0.settle(&mut proposed);
         Ok(PlannedState {
             planned: proposed,
             requires_replace: Vec::new(),
@@ -73,7 +76,7 @@ impl<T: BucketSetting> Resource for T {
         let Some(bucket) = string(current, "bucket").or_else(|| string(current, "id")) else {
             return Ok(None);
         };
-        self.get(aws, &bucket, current).await
+        self.0.get(aws, &bucket, current).await
     }
 
     async fn create(
@@ -82,8 +85,8 @@ impl<T: BucketSetting> Resource for T {
         planned: &Value,
         _config: &Value,
     ) -> Result<Value, ApplyError> {
-        self.put(aws, planned).await?;
-        read_back(self, aws, planned, self.put_operation()).await
+        self.0.put(aws, planned).await?;
+        read_back(self, aws, planned, self.0.put_operation()).await
     }
 
     async fn update(
@@ -93,17 +96,17 @@ impl<T: BucketSetting> Resource for T {
         planned: &Value,
         _config: &Value,
     ) -> Result<Value, ApplyError> {
-        self.put(aws, planned).await?;
-        read_back(self, aws, planned, self.put_operation()).await
+        self.0.put(aws, planned).await?;
+        read_back(self, aws, planned, self.0.put_operation()).await
     }
 
     async fn delete(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
-        self.remove(aws, prior).await
+        self.0.remove(aws, prior).await
     }
 
     async fn import(&self, aws: &AwsClients, id: &str) -> Result<Value, Error> {
         let seed = Value::object([("bucket", Value::from(id))]);
-        self.get(aws, id, &seed).await?.ok_or_else(|| {
+        self.0.get(aws, id, &seed).await?.ok_or_else(|| {
             Error::new(format!(
                 "bucket \"{id}\" does not exist or has no such setting"
             ))
