@@ -7,6 +7,7 @@
 
 mod error;
 mod schema;
+pub mod timeouts;
 pub mod typed;
 pub mod values;
 

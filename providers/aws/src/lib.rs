@@ -20,7 +20,7 @@ mod route53;
 mod s3;
 mod sts;
 mod tags;
-mod timeouts;
+pub(crate) use iac_provider::timeouts;
 pub(crate) use iac_provider::values;
 mod wait;
 

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use iac_provider::values::{flag, string, string_set, strings, text, with};
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, PlannedState, Schema};
+use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema, ValidationError, timeouts};
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Value as Json, json};
 use sha1::{Digest, Sha1};
@@ -26,11 +26,7 @@ fn digest(user_data: &str) -> String {
 
 /// The `timeouts` value for `op`, else the default.
 fn timeout(v: &Value, op: &str) -> Duration {
-    v.get("timeouts")
-        .get(op)
-        .as_str()
-        .and_then(|s| humantime::parse_duration(s).ok())
-        .unwrap_or(DEFAULT_TIMEOUT)
+    timeouts::get(v, op, DEFAULT_TIMEOUT)
 }
 
 /// The address of the given `type` (public or private) among a droplet's networks.
@@ -195,14 +191,6 @@ impl Droplet {
 #[async_trait]
 impl Resource<Api> for Droplet {
     fn schema(&self) -> Schema {
-        let timeouts = Schema::new(
-            [
-                ("create", Attribute::optional(Type::String)),
-                ("update", Attribute::optional(Type::String)),
-                ("delete", Attribute::optional(Type::String)),
-            ],
-            [],
-        );
         let strings = || Type::set(Type::String);
         Schema::new(
             [
@@ -250,8 +238,14 @@ impl Resource<Api> for Droplet {
                 ("vcpus", Attribute::computed(Type::Number)),
                 ("disk", Attribute::computed(Type::Number)),
             ],
-            [("timeouts", NestedBlock::single(timeouts))],
+            [timeouts::block(&["create", "update", "delete"])],
         )
+    }
+
+    fn validate(&self, config: &Value) -> Vec<ValidationError> {
+        let mut out = Vec::new();
+        timeouts::validate(config, &mut out);
+        out
     }
 
     fn plan(

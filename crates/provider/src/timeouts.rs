@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use iac_provider::{Attribute, NestedBlock, Schema, ValidationError};
+use crate::{Attribute, NestedBlock, Schema, ValidationError};
 use iac_value::{PathStep, Type, Value};
 
 /// The block for the operations `ops` (of create, update, delete).
