@@ -87,3 +87,25 @@ pub fn with(mut v: Value, name: &str, to: Value) -> Value {
     }
     v
 }
+
+/// Whether two OpenSSH public keys are the same key: clouds drop or keep the trailing
+/// comment, so only the type and the key material count.
+pub fn same_ssh_key(a: &str, b: &str) -> bool {
+    let material = |k: &str| k.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    material(a) == material(b)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ssh_key_comments_do_not_count() {
+        assert!(super::same_ssh_key(
+            "ssh-ed25519 AAAAC3 ops@laptop\n",
+            "ssh-ed25519 AAAAC3"
+        ));
+        assert!(!super::same_ssh_key(
+            "ssh-ed25519 AAAAC3",
+            "ssh-ed25519 AAAAC4"
+        ));
+    }
+}

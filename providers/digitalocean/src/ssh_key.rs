@@ -1,7 +1,7 @@
 //! `digitalocean_ssh_key`.
 
 use async_trait::async_trait;
-use iac_provider::values::{string, text, with};
+use iac_provider::values::{same_ssh_key, string, text, with};
 use iac_provider::{ApplyError, Attribute, Error, Schema};
 use iac_value::{Type, Value};
 use serde_json::{Value as Json, json};
@@ -11,16 +11,11 @@ use crate::resource::{Resource, imported, read_back};
 
 pub struct SshKey;
 
-/// The key without its trailing comment.
-fn key_material(key: &str) -> String {
-    key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
-}
-
 pub fn key_value(k: &Json, current: &Value) -> Value {
     let stored = k["public_key"].as_str().unwrap_or_default();
     // Keep the configured text (comment and all) while it is the same key.
     let public_key = match current.get("public_key").as_str() {
-        Some(known) if key_material(known) == key_material(stored) => Value::from(known),
+        Some(known) if same_ssh_key(known, stored) => Value::from(known),
         _ => Value::from(stored),
     };
     Value::object([

@@ -12,16 +12,11 @@ use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
 use crate::retry::retry;
 use crate::tags::read_tags;
-use crate::values::{string, text, with};
+use crate::values::{same_ssh_key, string, text, with};
 
 pub struct KeyPair;
 
 const NOT_FOUND: &[&str] = &["InvalidKeyPair.NotFound"];
-
-/// The key without its trailing comment, as EC2 stores it.
-fn without_comment(key: &str) -> String {
-    key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
-}
 
 #[async_trait]
 impl Resource<AwsClients> for KeyPair {
@@ -88,9 +83,7 @@ impl Resource<AwsClients> for KeyPair {
         };
         // EC2 drops the key's comment; keep the configured text while the key matches.
         let public_key = match (current.get("public_key").as_str(), k.public_key()) {
-            (Some(known), Some(stored)) if without_comment(known) == without_comment(stored) => {
-                Value::from(known)
-            }
+            (Some(known), Some(stored)) if same_ssh_key(known, stored) => Value::from(known),
             (_, Some(stored)) => Value::from(stored.trim()),
             (known, None) => text(known),
         };
@@ -174,16 +167,5 @@ impl Resource<AwsClients> for KeyPair {
             .await?
             .ok_or_else(|| Error::api("DescribeKeyPairs", format!("no key pair \"{id}\" exists")))
             .map(|v| crate::names::with_imported_prefix(v, "key_name_prefix", "key_name"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn comments_do_not_count() {
-        assert_eq!(
-            super::without_comment("ssh-ed25519 AAAAC3 ops@laptop\n"),
-            "ssh-ed25519 AAAAC3"
-        );
     }
 }
