@@ -188,8 +188,12 @@ impl Run {
     }
 }
 
-/// The built `iac` binary (built by `cargo build --workspace` before the tests).
+/// The built `iac` binary (built by `cargo build --workspace` before the tests), or the
+/// one `IAC_BINARY` names, for trying a binary built elsewhere.
 pub fn iac_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("IAC_BINARY") {
+        return PathBuf::from(bin);
+    }
     let exe = std::env::current_exe().expect("test binary path");
     let dir = exe
         .parent()
