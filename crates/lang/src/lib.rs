@@ -27,3 +27,8 @@ pub use references::{Reference, Step, references, static_traversal};
 pub use source::{FileId, Sources, Span};
 pub use suggest::did_you_mean;
 pub use typeexpr::parse_type;
+
+/// The version of Terraform's language (and of its plan and state JSON formats) that `iac`
+/// implements: what `required_version` constraints are checked against and what
+/// `terraform_version` says in JSON output.
+pub const TERRAFORM_VERSION: &str = "1.11.0";
