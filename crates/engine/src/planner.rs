@@ -419,7 +419,10 @@ impl Planner<'_> {
                 let current = current.mark_paths(&paths);
                 let (attributes, sensitive_attributes) =
                     crate::stateval::to_state_parts(&current, Some(schema));
-                if attributes != stored.attributes {
+                // Against the prior value in the schema's shape, so that state written
+                // in an older shape reads as no drift.
+                let (recorded, _) = crate::stateval::to_state_parts(&prior, Some(schema));
+                if attributes != recorded {
                     self.drift.lock().expect("drift lock").push(drift_change(
                         addr,
                         &stored,

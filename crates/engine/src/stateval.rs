@@ -1,6 +1,6 @@
 //! Converting between state entries (JSON) and values (with marks).
 
-use iac_provider::Schema;
+use iac_provider::{Nesting, Schema};
 use iac_state::{PathStepJson, ResourceState};
 use iac_value::{Path, PathStep, Value, convert};
 
@@ -39,19 +39,75 @@ pub fn paths_from_json(paths: &[Vec<PathStepJson>]) -> Vec<Path> {
         .collect()
 }
 
-/// A JSON object read back as a value of `schema` (sets and numbers restored), with
-/// `sensitive` paths marked.
+/// A JSON object read back as a value of `schema` (sets and numbers restored, blocks
+/// in the schema's shape), with `sensitive` paths marked.
 pub fn value_from_json(
     json: &serde_json::Value,
     schema: Option<&Schema>,
     sensitive: &[Path],
 ) -> Value {
     let raw = Value::from_json(json);
-    let typed = match schema {
-        Some(s) => fill_missing(raw, s),
-        None => raw,
+    match schema {
+        Some(s) => {
+            let sensitive: Vec<Path> = sensitive.iter().map(|p| upgrade_path(p, s)).collect();
+            fill_missing(upgrade_blocks(raw, s), s).mark_paths(&sensitive)
+        }
+        None => raw.mark_paths(sensitive),
+    }
+}
+
+/// Brings blocks recorded in an older shape to the schema's: state written while blocks
+/// given at most once were objects holds an object (or null) where a list (or set) of
+/// blocks is now expected, and gets a list of that one object (or an empty one).
+fn upgrade_blocks(v: Value, schema: &Schema) -> Value {
+    let Value::Map(mut m) = v else {
+        return v;
     };
-    typed.mark_paths(sensitive)
+    for (name, b) in &schema.blocks {
+        let Some(recorded) = m.remove(name) else {
+            continue;
+        };
+        let upgraded = match (b.nesting, recorded) {
+            (Nesting::Single, obj) => upgrade_blocks(obj, &b.schema),
+            (_, Value::Null) => Value::List(Vec::new()),
+            (_, obj @ Value::Map(_)) => Value::List(vec![upgrade_blocks(obj, &b.schema)]),
+            (_, Value::List(items)) => Value::List(
+                items
+                    .into_iter()
+                    .map(|i| upgrade_blocks(i, &b.schema))
+                    .collect(),
+            ),
+            (_, other) => other,
+        };
+        m.insert(name.clone(), upgraded);
+    }
+    Value::Map(m)
+}
+
+/// A sensitive path recorded in an older shape (through a block that was an object)
+/// as it reads in the schema's: an index 0 after the name of each such block.
+fn upgrade_path(path: &Path, schema: &Schema) -> Path {
+    let mut out = Vec::with_capacity(path.len() + 1);
+    let mut at = Some(schema);
+    let mut steps = path.iter().peekable();
+    while let Some(step) = steps.next() {
+        out.push(step.clone());
+        let block = match (step, at) {
+            (PathStep::Key(k), Some(s)) => s.blocks.get(k),
+            _ => None,
+        };
+        at = block.map(|b| &b.schema);
+        if let Some(b) = block
+            && b.nesting != Nesting::Single
+        {
+            match steps.peek() {
+                Some(PathStep::Index(_)) => out.push(steps.next().expect("peeked").clone()),
+                Some(_) => out.push(PathStep::Index(0)),
+                None => {}
+            }
+        }
+    }
+    out
 }
 
 /// Converts to the schema's type, adding attributes a newer schema has.

@@ -104,7 +104,9 @@ impl Attribute {
 /// How a nested block repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nesting {
-    /// At most one; its value is an object (or null).
+    /// At most one; its value is an object (or null). Terraform gives only the
+    /// `timeouts` block this shape: the providers' other at-most-one blocks are lists
+    /// with `max_items` 1 (see [`NestedBlock::list_max_one`]).
     Single,
     /// Any number, in order; its value is a list of objects.
     List,
@@ -134,7 +136,26 @@ impl NestedBlock {
         }
     }
 
-    /// A block given at most once.
+    /// An unordered repeated block.
+    pub fn set(schema: Schema) -> NestedBlock {
+        NestedBlock {
+            nesting: Nesting::Set,
+            ..NestedBlock::list(schema)
+        }
+    }
+
+    /// A block given at most once, as Terraform's providers declare one (`TypeList`
+    /// with `MaxItems: 1`): its value is a list of zero or one objects, read as
+    /// `x.block[0].attr`.
+    pub fn list_max_one(schema: Schema) -> NestedBlock {
+        NestedBlock {
+            max_items: Some(1),
+            ..NestedBlock::list(schema)
+        }
+    }
+
+    /// A block given at most once whose value is an object (or null): Terraform's
+    /// `timeouts` block.
     pub fn single(schema: Schema) -> NestedBlock {
         NestedBlock {
             nesting: Nesting::Single,

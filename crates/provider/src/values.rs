@@ -50,6 +50,18 @@ pub fn blocks<'a>(v: &'a Value, name: &str) -> &'a [Value] {
     v.get(name).as_items().unwrap_or(&[])
 }
 
+/// The one object of a block given at most once (a list with `max_items` 1), or null
+/// when the block is absent or unknown.
+pub fn block<'a>(v: &'a Value, name: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    blocks(v, name).first().unwrap_or(&NULL)
+}
+
+/// A block given at most once as its value: `[item]`, or `[]` when `item` is null.
+pub fn one_block(item: Value) -> Value {
+    Value::List(if item.is_null() { vec![] } else { vec![item] })
+}
+
 /// An optional number as a value.
 pub fn num<T: Into<f64>>(n: Option<T>) -> Value {
     n.map_or(Value::Null, |n| Value::Number(n.into()))
@@ -97,6 +109,20 @@ pub fn same_ssh_key(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use iac_value::Value;
+
+    #[test]
+    fn a_block_given_once_is_a_list_of_one() {
+        let item = Value::object([("days", Value::from(3i64))]);
+        let v = Value::object([("expiration", super::one_block(item.clone()))]);
+        assert_eq!(super::block(&v, "expiration"), &item);
+        assert_eq!(v.get("expiration"), &Value::List(vec![item]));
+        let absent = Value::object([("expiration", super::one_block(Value::Null))]);
+        assert_eq!(absent.get("expiration"), &Value::List(vec![]));
+        assert!(super::block(&absent, "expiration").is_null());
+        assert!(super::block(&Value::Unknown, "expiration").is_null());
+    }
+
     #[test]
     fn ssh_key_comments_do_not_count() {
         assert!(super::same_ssh_key(

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use iac_provider::{Attribute, Error, NestedBlock, Schema};
 use iac_value::{Type, Value};
 
-/// The provider block's schema (Terraform's names).
+use crate::values::{block, blocks};
+
+/// The provider block's schema (Terraform's names and block shapes: `endpoints` is a
+/// set of blocks, `default_tags` a list of at most one).
 pub fn schema() -> Schema {
     let services = ["s3", "ec2", "rds", "route53", "acm", "elbv2", "sts", "iam"];
     let endpoints = Schema {
@@ -36,10 +39,10 @@ pub fn schema() -> Schema {
             ("max_retries", Attribute::optional(Type::Number)),
         ],
         [
-            ("endpoints", NestedBlock::single(endpoints)),
+            ("endpoints", NestedBlock::set(endpoints)),
             (
                 "default_tags",
-                NestedBlock::single(Schema::new(
+                NestedBlock::list_max_one(Schema::new(
                     [("tags", Attribute::optional(Type::map(Type::String)))],
                     [],
                 )),
@@ -69,17 +72,13 @@ impl Settings {
             (None, None) => None,
             _ => return Err(Error::new("access_key and secret_key must be set together")),
         };
-        let endpoints = v
-            .get("endpoints")
-            .as_map()
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, u)| Some((k.clone(), u.as_str()?.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let default_tags = v
-            .get("default_tags")
+        let endpoints = blocks(v, "endpoints")
+            .iter()
+            .filter_map(Value::as_map)
+            .flatten()
+            .filter_map(|(k, u)| Some((k.clone(), u.as_str()?.to_string())))
+            .collect();
+        let default_tags = block(v, "default_tags")
             .get("tags")
             .as_map()
             .map(|m| {

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{blocks, string, string_set, strings, text, with};
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Nesting, Schema};
+use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema};
 use iac_value::{Type, Value};
 use serde_json::{Map, Value as Json, json};
 
@@ -38,10 +38,7 @@ fn rule_block(side: &str) -> NestedBlock {
             .attributes
             .insert(format!("{side}_{suffix}"), Attribute::optional(ty));
     }
-    NestedBlock {
-        nesting: Nesting::Set,
-        ..NestedBlock::list(schema)
-    }
+    NestedBlock::set(schema)
 }
 
 /// A set attribute, or null when empty (so that configured and read rules compare).

@@ -52,10 +52,44 @@ fn thing_schema() -> Schema {
     )
 }
 
+/// Blocks in Terraform's shapes: `settings` given at most once (a list of one),
+/// `entry` a set.
+fn box_schema() -> Schema {
+    Schema::new(
+        [
+            ("name", Attribute::required(Type::String)),
+            ("id", Attribute::computed(Type::String)),
+        ],
+        [
+            (
+                "settings",
+                NestedBlock::list_max_one(Schema::new(
+                    [
+                        ("mode", Attribute::optional(Type::String)),
+                        ("zone", Attribute::computed(Type::String)),
+                    ],
+                    [],
+                )),
+            ),
+            (
+                "entry",
+                NestedBlock::set(Schema::new(
+                    [
+                        ("name", Attribute::required(Type::String)),
+                        ("value", Attribute::optional(Type::String)),
+                    ],
+                    [],
+                )),
+            ),
+        ],
+    )
+}
+
 impl MemProvider {
     pub fn new() -> MemProvider {
         let mut resources = BTreeMap::new();
         resources.insert("mem_thing".to_string(), thing_schema());
+        resources.insert("mem_box".to_string(), box_schema());
         resources.insert(
             "mem_link".to_string(),
             Schema::new(
@@ -130,6 +164,13 @@ impl ProviderClient for MemClient {
         proposed: Value,
     ) -> Result<PlannedState, Error> {
         let mut planned = proposed;
+        if type_name == "mem_box"
+            && let Some([settings]) = planned.get("settings").as_items()
+            && settings.get("zone").is_unknown()
+        {
+            let settings = with(settings, "zone", Value::from("zone-a"));
+            planned = with(&planned, "settings", Value::List(vec![settings]));
+        }
         if type_name == "mem_thing"
             && planned.get("label").is_unknown()
             && planned.get("name").is_wholly_known()

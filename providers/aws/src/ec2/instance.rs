@@ -22,7 +22,7 @@ use crate::resource::{Resource, read_back};
 use crate::retry::retry;
 use crate::tags::read_tags;
 use crate::timeouts;
-use crate::values::{flag, int, string, string_set, strings, text, with};
+use crate::values::{block, flag, int, one_block, string, string_set, strings, text, with};
 use crate::wait::{Look, until};
 
 pub struct Instance;
@@ -312,7 +312,7 @@ impl Resource<AwsClients> for Instance {
                 ("instance_state", Attribute::computed(Type::String)),
             ],
             [
-                ("root_block_device", NestedBlock::single(root)),
+                ("root_block_device", NestedBlock::list_max_one(root)),
                 timeouts::block(&["create", "update", "delete"]),
             ],
         )
@@ -335,14 +335,13 @@ impl Resource<AwsClients> for Instance {
             proposed = with(proposed, "user_data", Value::from(digest));
         }
         let mut requires_replace = Vec::new();
+        // Without a root_block_device block, the instance keeps the root volume it has;
+        // a new one's is known once it runs.
+        if block(&proposed, "root_block_device").is_null() {
+            let root = prior.map_or(Value::Unknown, |p| p.get("root_block_device").clone());
+            proposed = with(proposed, "root_block_device", root);
+        }
         if let Some(p) = prior {
-            if proposed.get("root_block_device").is_null() {
-                proposed = with(
-                    proposed,
-                    "root_block_device",
-                    p.get("root_block_device").clone(),
-                );
-            }
             let user_data_changed = changed(p, &proposed, "user_data");
             if user_data_changed && flag(&proposed, "user_data_replace_on_change") {
                 requires_replace.push(vec![PathStep::Key("user_data".into())]);
@@ -431,7 +430,10 @@ impl Resource<AwsClients> for Instance {
                 Value::from(i.private_dns_name().unwrap_or_default()),
             ),
             ("instance_state", text(state.as_ref().map(|s| s.as_str()))),
-            ("root_block_device", self.root_device(aws, &i).await?),
+            (
+                "root_block_device",
+                one_block(self.root_device(aws, &i).await?),
+            ),
             ("timeouts", current.get("timeouts").clone()),
         ])))
     }
@@ -462,7 +464,7 @@ impl Resource<AwsClients> for Instance {
             .set_user_data(string(config, "user_data").map(|u| BASE64.encode(u)))
             .set_disable_api_termination(planned.get("disable_api_termination").as_bool())
             .set_block_device_mappings(
-                self.root_mapping(aws, &ami, planned.get("root_block_device"))
+                self.root_mapping(aws, &ami, block(planned, "root_block_device"))
                     .await?
                     .map(|m| vec![m]),
             )
@@ -577,8 +579,8 @@ impl Resource<AwsClients> for Instance {
                 .map_err(|e| api("ModifyInstanceAttribute", e))?;
         }
         let (old_root, new_root) = (
-            prior.get("root_block_device"),
-            planned.get("root_block_device"),
+            block(prior, "root_block_device"),
+            block(planned, "root_block_device"),
         );
         if old_root.get("volume_size") != new_root.get("volume_size")
             || old_root.get("volume_type") != new_root.get("volume_type")

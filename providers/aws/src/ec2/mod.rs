@@ -121,10 +121,10 @@ async fn update_tags(
 fn filter_block() -> (&'static str, NestedBlock) {
     (
         "filter",
-        NestedBlock::list(Schema::new(
+        NestedBlock::set(Schema::new(
             [
                 ("name", Attribute::required(Type::String)),
-                ("values", Attribute::required(Type::list(Type::String))),
+                ("values", Attribute::required(Type::set(Type::String))),
             ],
             [],
         )),

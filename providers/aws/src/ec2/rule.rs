@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, PrefixListId, UserIdGroupPair};
-use iac_provider::{Attribute, NestedBlock, Nesting, Schema};
+use iac_provider::{Attribute, NestedBlock, Schema};
 use iac_value::{Type, Value};
 
 use crate::values::{flag, int, string, string_set, strings};
@@ -12,23 +12,20 @@ use crate::values::{flag, int, string, string_set, strings};
 /// The schema of one `ingress` or `egress` block.
 pub fn block() -> NestedBlock {
     let strings = || Attribute::optional(Type::set(Type::String));
-    NestedBlock {
-        nesting: Nesting::Set,
-        ..NestedBlock::list(Schema::new(
-            [
-                ("from_port", Attribute::required(Type::Number)),
-                ("to_port", Attribute::required(Type::Number)),
-                ("protocol", Attribute::required(Type::String)),
-                ("cidr_blocks", strings()),
-                ("ipv6_cidr_blocks", strings()),
-                ("prefix_list_ids", strings()),
-                ("security_groups", strings()),
-                ("self", Attribute::optional(Type::Bool).default(false)),
-                ("description", Attribute::optional(Type::String)),
-            ],
-            [],
-        ))
-    }
+    NestedBlock::set(Schema::new(
+        [
+            ("from_port", Attribute::required(Type::Number)),
+            ("to_port", Attribute::required(Type::Number)),
+            ("protocol", Attribute::required(Type::String)),
+            ("cidr_blocks", strings()),
+            ("ipv6_cidr_blocks", strings()),
+            ("prefix_list_ids", strings()),
+            ("security_groups", strings()),
+            ("self", Attribute::optional(Type::Bool).default(false)),
+            ("description", Attribute::optional(Type::String)),
+        ],
+        [],
+    ))
 }
 
 /// A protocol the way EC2 reports it: names for TCP, UDP and ICMP, `-1` for all.

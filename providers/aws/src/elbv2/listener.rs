@@ -15,7 +15,7 @@ use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
 use crate::retry::retry;
 use crate::tags::read_tags;
-use crate::values::{blocks, int, num, string, text, with};
+use crate::values::{block, blocks, int, num, one_block, string, text, with};
 
 pub struct Listener;
 
@@ -62,8 +62,8 @@ fn action_schema() -> Schema {
             ("order", Attribute::optional_computed(Type::Number)),
         ],
         [
-            ("redirect", NestedBlock::single(redirect)),
-            ("fixed_response", NestedBlock::single(fixed_response)),
+            ("redirect", NestedBlock::list_max_one(redirect)),
+            ("fixed_response", NestedBlock::list_max_one(fixed_response)),
         ],
     )
 }
@@ -77,7 +77,7 @@ fn to_action(v: &Value, index: usize) -> Action {
     if kind == "forward" {
         a = a.set_target_group_arn(string(v, "target_group_arn"));
     }
-    let r = v.get("redirect");
+    let r = block(v, "redirect");
     if kind == "redirect" && !r.is_null() {
         a = a.redirect_config(
             RedirectActionConfig::builder()
@@ -92,7 +92,7 @@ fn to_action(v: &Value, index: usize) -> Action {
                 .build(),
         );
     }
-    let f = v.get("fixed_response");
+    let f = block(v, "fixed_response");
     if kind == "fixed-response" && !f.is_null() {
         a = a.fixed_response_config(
             FixedResponseActionConfig::builder()
@@ -134,8 +134,8 @@ fn from_action(a: &Action) -> Value {
         ("type", text(a.r#type().map(|t| t.as_str()))),
         ("target_group_arn", text(target_group)),
         ("order", num(a.order())),
-        ("redirect", redirect),
-        ("fixed_response", fixed),
+        ("redirect", one_block(redirect)),
+        ("fixed_response", one_block(fixed)),
     ])
 }
 
@@ -195,8 +195,12 @@ impl Resource<AwsClients> for Listener {
                 "fixed-response" => Some("fixed_response"),
                 _ => None,
             };
+            let absent = |field: &str| {
+                let v = a.get(field);
+                v.is_null() || v.as_items().is_some_and(<[Value]>::is_empty)
+            };
             if let Some(field) = needs
-                && a.get(field).is_null()
+                && absent(field)
             {
                 out.push(invalid(
                     "default_action",

@@ -16,7 +16,7 @@ use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
 use crate::retry::{retry, retry_for};
 use crate::tags::read_tags;
-use crate::values::{int, num, string, text, with};
+use crate::values::{block, int, num, one_block, string, text, with};
 
 pub struct TargetGroup;
 
@@ -107,7 +107,7 @@ impl Resource<AwsClients> for TargetGroup {
                 ("arn", Attribute::computed(Type::String)),
                 ("arn_suffix", Attribute::computed(Type::String)),
             ],
-            [("health_check", NestedBlock::single(hc))],
+            [("health_check", NestedBlock::list_max_one(hc))],
         )
     }
 
@@ -145,11 +145,11 @@ impl Resource<AwsClients> for TargetGroup {
         prior: Option<&Value>,
         mut proposed: Value,
     ) -> Result<PlannedState, Error> {
-        // Without a health_check block, the group keeps whatever checks it has.
-        if let Some(p) = prior
-            && proposed.get("health_check").is_null()
-        {
-            proposed = with(proposed, "health_check", p.get("health_check").clone());
+        // Without a health_check block, the group keeps whatever checks it has; a new
+        // group's defaults are known once it exists.
+        if block(&proposed, "health_check").is_null() {
+            let checks = prior.map_or(Value::Unknown, |p| p.get("health_check").clone());
+            proposed = with(proposed, "health_check", checks);
         }
         Ok(PlannedState {
             planned: proposed,
@@ -181,7 +181,7 @@ impl Resource<AwsClients> for TargetGroup {
             ("id", Value::from(arn.as_str())),
             ("arn", Value::from(arn.as_str())),
             ("arn_suffix", Value::from(arn_suffix(&arn))),
-            ("health_check", health_check(&tg)),
+            ("health_check", one_block(health_check(&tg))),
         ])))
     }
 
@@ -194,7 +194,7 @@ impl Resource<AwsClients> for TargetGroup {
         let name = string(planned, "name").unwrap_or_else(|| {
             crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("tf-"))
         });
-        let hc = planned.get("health_check");
+        let hc = block(planned, "health_check");
         let out = aws
             .elbv2
             .create_target_group()
@@ -243,8 +243,8 @@ impl Resource<AwsClients> for TargetGroup {
     ) -> Result<Value, ApplyError> {
         let arn = string(prior, "arn").ok_or_else(|| Error::new("the prior state has no arn"))?;
         update_tags(aws, &arn, prior, planned).await?;
-        let hc = planned.get("health_check");
-        if prior.get("health_check") != hc && !hc.is_null() {
+        let hc = block(planned, "health_check");
+        if block(prior, "health_check") != hc && !hc.is_null() {
             aws.elbv2
                 .modify_target_group()
                 .target_group_arn(&arn)

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use aws_sdk_rds::types::{ApplyMethod, Parameter};
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Nesting, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema, ValidationError};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tags_of, update_tags};
@@ -136,13 +136,7 @@ impl Resource<AwsClients> for ParameterGroup {
                 ("id", Attribute::computed(Type::String)),
                 ("arn", Attribute::computed(Type::String)),
             ],
-            [(
-                "parameter",
-                NestedBlock {
-                    nesting: Nesting::Set,
-                    ..NestedBlock::list(parameter)
-                },
-            )],
+            [("parameter", NestedBlock::set(parameter))],
         )
     }
 

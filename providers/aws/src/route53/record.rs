@@ -15,7 +15,7 @@ use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
 use crate::retry::retry;
 use crate::timeouts;
-use crate::values::{flag, int, string, string_set, strings, with};
+use crate::values::{block, blocks, flag, int, one_block, string, string_set, strings, with};
 
 pub struct Record;
 
@@ -102,7 +102,7 @@ impl Record {
         let mut set = ResourceRecordSet::builder()
             .name(fqdn)
             .r#type(RrType::from(kind.as_str()));
-        let alias = planned.get("alias");
+        let alias = block(planned, "alias");
         if alias.is_null() {
             set = set.set_ttl(int(planned, "ttl")).set_resource_records(Some(
                 strings(planned, "records")
@@ -207,7 +207,7 @@ impl Resource<AwsClients> for Record {
             [
                 (
                     "alias",
-                    NestedBlock::single(Schema::new(
+                    NestedBlock::list_max_one(Schema::new(
                         [
                             ("name", Attribute::required(Type::String)),
                             ("zone_id", Attribute::required(Type::String)),
@@ -223,7 +223,7 @@ impl Resource<AwsClients> for Record {
 
     fn validate(&self, config: &Value) -> Vec<ValidationError> {
         let mut out = Vec::new();
-        let alias = !config.get("alias").is_null();
+        let alias = !blocks(config, "alias").is_empty() || config.get("alias").is_unknown();
         let plain = !config.get("records").is_null() || !config.get("ttl").is_null();
         if alias && plain {
             out.push(invalid(
@@ -291,7 +291,7 @@ impl Resource<AwsClients> for Record {
             ("allow_overwrite", current.get("allow_overwrite").clone()),
             ("id", Value::from(format!("{zone}_{name}_{kind}"))),
             ("fqdn", Value::from(fqdn)),
-            ("alias", alias),
+            ("alias", one_block(alias)),
             ("timeouts", current.get("timeouts").clone()),
         ])))
     }

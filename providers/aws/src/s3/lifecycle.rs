@@ -16,7 +16,7 @@ use super::NO_BUCKET;
 use super::setting::BucketSetting;
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
-use crate::values::{blocks, int, num, required, string, string_map, text};
+use crate::values::{block, blocks, int, num, one_block, required, string, string_map, text};
 
 pub struct Lifecycle;
 
@@ -47,11 +47,11 @@ fn filter_from(f: &Value) -> Result<LifecycleRuleFilter, Error> {
     if let Some(n) = int(f, "object_size_less_than") {
         b = b.object_size_less_than(n);
     }
-    let t = f.get("tag");
+    let t = block(f, "tag");
     if !t.is_null() {
         b = b.tag(tag(&required(t, "key")?, &required(t, "value")?)?);
     }
-    let and = f.get("and");
+    let and = block(f, "and");
     if !and.is_null() {
         let tags = string_map(and, "tags")
             .iter()
@@ -75,7 +75,7 @@ fn rule_from(r: &Value) -> Result<LifecycleRule, Error> {
     let mut b = LifecycleRule::builder()
         .id(required(r, "id")?)
         .status(ExpirationStatus::from(required(r, "status")?.as_str()));
-    let filter = r.get("filter");
+    let filter = block(r, "filter");
     if !filter.is_null() {
         b = b.filter(filter_from(filter)?);
     } else if let Some(p) = string(r, "prefix") {
@@ -86,7 +86,7 @@ fn rule_from(r: &Value) -> Result<LifecycleRule, Error> {
     } else {
         b = b.filter(LifecycleRuleFilter::builder().prefix("").build());
     }
-    let e = r.get("expiration");
+    let e = block(r, "expiration");
     if !e.is_null() {
         let mut x = LifecycleExpiration::builder().set_date(date(e, "date")?);
         if let Some(d) = int(e, "days") {
@@ -101,7 +101,7 @@ fn rule_from(r: &Value) -> Result<LifecycleRule, Error> {
         }
         b = b.expiration(x.build());
     }
-    let n = r.get("noncurrent_version_expiration");
+    let n = block(r, "noncurrent_version_expiration");
     if !n.is_null() {
         let mut x = NoncurrentVersionExpiration::builder();
         if let Some(d) = int(n, "noncurrent_days") {
@@ -135,7 +135,7 @@ fn rule_from(r: &Value) -> Result<LifecycleRule, Error> {
         }
         b = b.noncurrent_version_transitions(x.build());
     }
-    let a = r.get("abort_incomplete_multipart_upload");
+    let a = block(r, "abort_incomplete_multipart_upload");
     if !a.is_null() {
         let mut x = AbortIncompleteMultipartUpload::builder();
         if let Some(d) = int(a, "days_after_initiation") {
@@ -155,7 +155,7 @@ fn int_value(n: Option<i64>) -> Value {
 }
 
 fn rule_value(r: &LifecycleRule) -> Value {
-    let filter = r.filter().map_or(Value::Null, |f| {
+    let filter = one_block(r.filter().map_or(Value::Null, |f| {
         Value::object([
             ("prefix", text(f.prefix())),
             (
@@ -168,16 +168,16 @@ fn rule_value(r: &LifecycleRule) -> Value {
             ),
             (
                 "tag",
-                f.tag().map_or(Value::Null, |t| {
+                one_block(f.tag().map_or(Value::Null, |t| {
                     Value::object([
                         ("key", Value::from(t.key())),
                         ("value", Value::from(t.value())),
                     ])
-                }),
+                })),
             ),
             (
                 "and",
-                f.and().map_or(Value::Null, |a| {
+                one_block(f.and().map_or(Value::Null, |a| {
                     Value::object([
                         ("prefix", text(a.prefix())),
                         (
@@ -198,10 +198,10 @@ fn rule_value(r: &LifecycleRule) -> Value {
                             ),
                         ),
                     ])
-                }),
+                })),
             ),
         ])
-    });
+    }));
     #[allow(deprecated)]
     let prefix = text(r.prefix());
     Value::object([
@@ -211,7 +211,7 @@ fn rule_value(r: &LifecycleRule) -> Value {
         ("filter", filter),
         (
             "expiration",
-            r.expiration().map_or(Value::Null, |e| {
+            one_block(r.expiration().map_or(Value::Null, |e| {
                 Value::object([
                     ("date", fmt_date(e.date())),
                     ("days", num(e.days())),
@@ -220,11 +220,11 @@ fn rule_value(r: &LifecycleRule) -> Value {
                         Value::Bool(e.expired_object_delete_marker().unwrap_or(false)),
                     ),
                 ])
-            }),
+            })),
         ),
         (
             "noncurrent_version_expiration",
-            r.noncurrent_version_expiration().map_or(Value::Null, |n| {
+            one_block(r.noncurrent_version_expiration().map_or(Value::Null, |n| {
                 Value::object([
                     ("noncurrent_days", num(n.noncurrent_days())),
                     (
@@ -232,11 +232,11 @@ fn rule_value(r: &LifecycleRule) -> Value {
                         num(n.newer_noncurrent_versions()),
                     ),
                 ])
-            }),
+            })),
         ),
         (
             "transition",
-            Value::List(
+            Value::set(
                 r.transitions()
                     .iter()
                     .map(|t| {
@@ -251,7 +251,7 @@ fn rule_value(r: &LifecycleRule) -> Value {
         ),
         (
             "noncurrent_version_transition",
-            Value::List(
+            Value::set(
                 r.noncurrent_version_transitions()
                     .iter()
                     .map(|t| {
@@ -269,10 +269,12 @@ fn rule_value(r: &LifecycleRule) -> Value {
         ),
         (
             "abort_incomplete_multipart_upload",
-            r.abort_incomplete_multipart_upload()
-                .map_or(Value::Null, |a| {
-                    Value::object([("days_after_initiation", num(a.days_after_initiation()))])
-                }),
+            one_block(
+                r.abort_incomplete_multipart_upload()
+                    .map_or(Value::Null, |a| {
+                        Value::object([("days_after_initiation", num(a.days_after_initiation()))])
+                    }),
+            ),
         ),
     ])
 }
@@ -322,7 +324,7 @@ impl BucketSetting for Lifecycle {
         let mut filter = size_filter();
         filter.blocks.insert(
             "tag".into(),
-            NestedBlock::single(Schema::new(
+            NestedBlock::list_max_one(Schema::new(
                 [
                     ("key", Attribute::required(Type::String)),
                     ("value", Attribute::required(Type::String)),
@@ -333,7 +335,9 @@ impl BucketSetting for Lifecycle {
         let mut and = size_filter();
         and.attributes
             .insert("tags".into(), Attribute::optional(Type::map(Type::String)));
-        filter.blocks.insert("and".into(), NestedBlock::single(and));
+        filter
+            .blocks
+            .insert("and".into(), NestedBlock::list_max_one(and));
         let rule = Schema::new(
             [
                 ("id", Attribute::required(Type::String)),
@@ -341,10 +345,10 @@ impl BucketSetting for Lifecycle {
                 ("prefix", Attribute::optional(Type::String)),
             ],
             [
-                ("filter", NestedBlock::single(filter)),
+                ("filter", NestedBlock::list_max_one(filter)),
                 (
                     "expiration",
-                    NestedBlock::single(Schema::new(
+                    NestedBlock::list_max_one(Schema::new(
                         [
                             ("date", Attribute::optional(Type::String)),
                             ("days", Attribute::optional(Type::Number)),
@@ -358,7 +362,7 @@ impl BucketSetting for Lifecycle {
                 ),
                 (
                     "noncurrent_version_expiration",
-                    NestedBlock::single(Schema::new(
+                    NestedBlock::list_max_one(Schema::new(
                         [
                             ("noncurrent_days", Attribute::optional(Type::Number)),
                             (
@@ -371,7 +375,7 @@ impl BucketSetting for Lifecycle {
                 ),
                 (
                     "transition",
-                    NestedBlock::list(Schema::new(
+                    NestedBlock::set(Schema::new(
                         [
                             ("date", Attribute::optional(Type::String)),
                             ("days", Attribute::optional(Type::Number)),
@@ -382,7 +386,7 @@ impl BucketSetting for Lifecycle {
                 ),
                 (
                     "noncurrent_version_transition",
-                    NestedBlock::list(Schema::new(
+                    NestedBlock::set(Schema::new(
                         [
                             ("noncurrent_days", Attribute::optional(Type::Number)),
                             (
@@ -396,7 +400,7 @@ impl BucketSetting for Lifecycle {
                 ),
                 (
                     "abort_incomplete_multipart_upload",
-                    NestedBlock::single(Schema::new(
+                    NestedBlock::list_max_one(Schema::new(
                         [("days_after_initiation", Attribute::optional(Type::Number))],
                         [],
                     )),

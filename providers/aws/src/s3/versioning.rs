@@ -9,7 +9,7 @@ use super::NO_BUCKET;
 use super::setting::BucketSetting;
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
-use crate::values::{required, string};
+use crate::values::{block, one_block, required, string};
 
 pub struct Versioning;
 
@@ -23,7 +23,7 @@ impl BucketSetting for Versioning {
 
     async fn put(&self, aws: &AwsClients, planned: &Value) -> Result<(), Error> {
         let bucket = required(planned, "bucket")?;
-        let cfg = planned.get("versioning_configuration");
+        let cfg = block(planned, "versioning_configuration");
         let status = cfg.get("status").as_str().unwrap_or("Enabled");
         if status == "Disabled" {
             return Ok(());
@@ -63,7 +63,7 @@ impl BucketSetting for Versioning {
             ],
             [(
                 "versioning_configuration",
-                NestedBlock::single(Schema::new(
+                NestedBlock::list_max_one(Schema::new(
                     [
                         ("status", Attribute::required(Type::String)),
                         ("mfa_delete", Attribute::optional_computed(Type::String)),
@@ -76,14 +76,14 @@ impl BucketSetting for Versioning {
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidationError> {
-        match config
-            .get("versioning_configuration")
+        match block(config, "versioning_configuration")
             .get("status")
             .as_str()
         {
             Some(s) if !STATUSES.contains(&s) => vec![ValidationError {
                 path: vec![
                     PathStep::Key("versioning_configuration".into()),
+                    PathStep::Index(0),
                     PathStep::Key("status".into()),
                 ],
                 message: format!("expected one of Enabled, Suspended, Disabled, got \"{s}\""),
@@ -94,7 +94,8 @@ impl BucketSetting for Versioning {
 
     fn settle(&self, planned: &mut Value) {
         if let Value::Map(m) = planned
-            && let Some(Value::Map(cfg)) = m.get_mut("versioning_configuration")
+            && let Some(Value::List(items)) = m.get_mut("versioning_configuration")
+            && let Some(Value::Map(cfg)) = items.first_mut()
             && cfg.get("mfa_delete").is_some_and(Value::is_unknown)
         {
             cfg.insert("mfa_delete".into(), Value::from("Disabled"));
@@ -130,17 +131,21 @@ impl BucketSetting for Versioning {
             ("id", Value::from(bucket)),
             (
                 "versioning_configuration",
-                Value::object([
+                one_block(Value::object([
                     ("status", Value::from(status)),
                     ("mfa_delete", Value::from(mfa_delete)),
-                ]),
+                ])),
             ),
         ])))
     }
 
     async fn remove(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error> {
         let bucket = required(prior, "bucket")?;
-        if prior.get("versioning_configuration").get("status").as_str() != Some("Enabled") {
+        if block(prior, "versioning_configuration")
+            .get("status")
+            .as_str()
+            != Some("Enabled")
+        {
             return Ok(());
         }
         let vc = VersioningConfiguration::builder()
