@@ -6,7 +6,14 @@ use clap::{Args, Parser, Subcommand};
 
 /// iac: infrastructure as code, in Terraform's language, for small teams.
 #[derive(Parser, Debug)]
-#[command(name = "iac", version, about, long_about = None)]
+#[command(
+    name = "iac",
+    about,
+    long_about = None,
+    // A repeated option takes its last value, as in Terraform (`TF_CLI_ARGS` come first).
+    args_override_self = true,
+    after_help = "Global options (before the command):\n  -chdir=DIR  Switch to the folder DIR before running the command\n  -version    Print the version (also -v, --version)"
+)]
 pub struct Cli {
     /// Disable colour in the output.
     #[arg(long, global = true)]
@@ -40,8 +47,10 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Remove a state lock left behind.
     ForceUnlock(ForceUnlockArgs),
-    /// Print the version.
-    Version,
+    /// Prepare the stack folder: check its files and backend (the providers are built in).
+    Init(InitArgs),
+    /// Print the version of iac and of the Terraform language it implements.
+    Version(VersionArgs),
 }
 
 /// The stack folder.
@@ -225,6 +234,43 @@ pub struct FmtArgs {
     pub recursive: bool,
 }
 
+/// Terraform's `init` options. iac has nothing to download or record, so those about
+/// providers, modules and the lock file are accepted and change nothing.
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The stack folder (default: the current folder).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Check the state backend (default true).
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "true")]
+    pub backend: bool,
+    /// Accepted for compatibility; iac never asks for input.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub input: Option<bool>,
+    /// Accepted for compatibility; the providers are built into iac.
+    #[arg(long)]
+    pub upgrade: bool,
+    /// Accepted for compatibility; the backend block is read on every run.
+    #[arg(long)]
+    pub reconfigure: bool,
+    /// Accepted for compatibility (e.g. -lockfile=readonly); iac keeps no lock file.
+    #[arg(long, value_name = "MODE")]
+    pub lockfile: Option<String>,
+    /// Accepted for compatibility; modules are local folders, read in place.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub get: Option<bool>,
+    /// Accepted for compatibility; init takes no state lock.
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct VersionArgs {
+    /// Print as JSON, in the shape of Terraform's `version -json`.
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Args, Debug)]
 pub struct ForceUnlockArgs {
     /// The lock id, as the lock error shows it.
@@ -362,5 +408,51 @@ mod tests {
         assert_eq!(p.opts.lock.lock_timeout, std::time::Duration::from_secs(5));
         assert!(p.detailed_exitcode);
         assert_eq!(p.dir, PathBuf::from("stacks/web"));
+    }
+
+    #[test]
+    fn a_repeated_option_takes_its_last_value() {
+        let cli = Cli::try_parse_from(normalize(s(&[
+            "iac",
+            "plan",
+            "-parallelism=2",
+            "-refresh=false",
+            "-var",
+            "a=1",
+            "-parallelism=5",
+            "-refresh=true",
+            "-var",
+            "b=2",
+        ])))
+        .unwrap();
+        let Command::Plan(p) = cli.command else {
+            panic!()
+        };
+        assert_eq!(p.opts.parallelism, 5);
+        assert!(p.opts.refresh);
+        assert_eq!(p.opts.vars, s(&["a=1", "b=2"]));
+    }
+
+    #[test]
+    fn terraform_init_flags_parse() {
+        let cli = Cli::try_parse_from(normalize(s(&[
+            "iac",
+            "init",
+            "-input=false",
+            "-backend=false",
+            "-upgrade",
+            "-reconfigure",
+            "-no-color",
+            "-lockfile=readonly",
+            "-get=false",
+            "-lock=false",
+        ])))
+        .unwrap();
+        assert!(cli.no_color);
+        let Command::Init(a) = cli.command else {
+            panic!()
+        };
+        assert!(!a.backend);
+        assert_eq!(a.dir, PathBuf::from("."));
     }
 }

@@ -20,6 +20,16 @@ pub fn providers() -> Providers {
     p
 }
 
+/// A provider's source address, as Terraform names it (`registry.terraform.io/hashicorp/aws`).
+pub fn provider_source(name: &str) -> String {
+    // Providers published by their vendor live under the vendor's namespace.
+    let namespace = match name {
+        "digitalocean" => "digitalocean",
+        _ => "hashicorp",
+    };
+    format!("registry.terraform.io/{namespace}/{name}")
+}
+
 /// The schema of a resource or data source type, by provider name.
 pub fn schema<'a>(
     providers: &'a Providers,

@@ -1,8 +1,15 @@
 //! The `iac` command line.
 
+// First, so that its `print!`/`println!`/`eprintln!` are the ones every module uses.
+#[macro_use]
+mod output;
+
 mod args;
+mod argv;
 mod commands;
 mod context;
+mod dot;
+mod logging;
 mod render;
 mod signals;
 mod ui;
@@ -13,22 +20,44 @@ use crate::args::{Cli, Command, normalize};
 use crate::ui::Ui;
 
 fn main() {
-    let raw = normalize(std::env::args());
-    let cli = Cli::parse_from(&raw);
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("IAC_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let prepared = match argv::prepare(std::env::args().collect(), |k| std::env::var(k).ok()) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("{message}");
+            output::exit(1);
+        }
+    };
+    if let Some(dir) = &prepared.chdir
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        eprintln!("Error handling -chdir option: chdir {}: {e}", dir.display());
+        output::exit(1);
+    }
+    let raw = normalize(prepared.args);
+    let cli = match Cli::try_parse_from(&raw) {
+        Ok(cli) => cli,
+        // Help goes to stdout with 0; a usage error to stderr with 1, as in Terraform
+        // (2 would read as "changes present" under -detailed-exitcode).
+        Err(e) => {
+            let code = i32::from(e.use_stderr());
+            let _ = e.print();
+            output::exit(code);
+        }
+    };
+    logging::init(cli.no_color);
+    tracing::info!(
+        "iac version: {} (Terraform language {})",
+        env!("CARGO_PKG_VERSION"),
+        iac_lang::TERRAFORM_VERSION
+    );
     let ui = Ui::new(cli.no_color);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("tokio runtime starts");
     let code = runtime.block_on(run(cli.command, ui, &raw));
-    std::process::exit(code);
+    drop(runtime);
+    output::exit(code);
 }
 
 async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
@@ -49,10 +78,8 @@ async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
         Command::Graph(a) => commands::inspect::graph(a, &mut sources),
         Command::Fmt(a) => commands::fmt::fmt(a, &mut sources),
         Command::ForceUnlock(a) => commands::state::force_unlock(a),
-        Command::Version => {
-            println!("iac v{}", env!("CARGO_PKG_VERSION"));
-            Ok(0)
-        }
+        Command::Init(a) => commands::init::init(a, ui, &mut sources),
+        Command::Version(a) => Ok(commands::version::version(a)),
     };
     match result {
         Ok(code) => code,

@@ -1,9 +1,11 @@
+mod excerpt;
+
 use std::fmt;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::term::{self, termcolor::WriteColor};
 
-use crate::source::{Sources, SourcesView, Span};
+use crate::source::{Sources, Span};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,26 +58,39 @@ impl Diagnostic {
         self
     }
 
-    /// Writes the diagnostic with its source excerpt, as the terminal shows it.
+    /// Writes the diagnostic with its source excerpt, as the terminal shows it (a line
+    /// longer than 120 characters is cut to a window around the place pointed at).
     pub fn emit(&self, sources: &Sources, out: &mut dyn WriteColor) {
         let mut d = match self.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         }
         .with_message(&self.summary);
+        let spans: Vec<&Span> = self
+            .span
+            .iter()
+            .chain(self.related.iter().map(|(s, _)| s))
+            .collect();
+        let excerpts = excerpt::Excerpts::new(sources, &spans);
         let mut labels = Vec::new();
         if let Some(span) = &self.span {
-            labels.push(Label::primary(span.file.0, span.range.clone()));
+            labels.push(Label::primary(
+                span.file.0,
+                excerpts.range(span.file.0, &span.range),
+            ));
         }
         for (span, note) in &self.related {
-            labels.push(Label::secondary(span.file.0, span.range.clone()).with_message(note));
+            labels.push(
+                Label::secondary(span.file.0, excerpts.range(span.file.0, &span.range))
+                    .with_message(note),
+            );
         }
         d = d.with_labels(labels);
         if let Some(detail) = &self.detail {
             d = d.with_notes(vec![detail.clone()]);
         }
         let config = term::Config::default();
-        if term::emit_to_write_style(out, &config, &SourcesView(sources), &d).is_err() {
+        if term::emit_to_write_style(out, &config, &excerpts, &d).is_err() {
             let _ = writeln!(out, "{}", self.summary);
         }
     }

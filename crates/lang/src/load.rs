@@ -57,8 +57,12 @@ pub fn load_module(dir: &Path, sources: &mut Sources) -> (Module, Diagnostics) {
         );
     }
     for path in paths {
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let file = match sources.read(&path) {
+            Ok(Ok(file)) => file,
+            Ok(Err(bad_encoding)) => {
+                diags.push(bad_encoding);
+                continue;
+            }
             Err(e) => {
                 diags.push(Diagnostic::error(
                     format!("Cannot read {}: {e}", path.display()),
@@ -67,7 +71,6 @@ pub fn load_module(dir: &Path, sources: &mut Sources) -> (Module, Diagnostics) {
                 continue;
             }
         };
-        let file = sources.add(&path, text);
         module.files.push(file);
         match hcl_edit::parser::parse_body(sources.text(file)) {
             Ok(body) => Loader {

@@ -3,6 +3,8 @@ use std::path::{Path, PathBuf};
 
 use codespan_reporting::files::{Files, SimpleFile};
 
+use crate::diag::Diagnostic;
+
 /// Identifies one loaded source file within [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub usize);
@@ -38,6 +40,32 @@ impl Sources {
             .push(SimpleFile::new(path.display().to_string(), text));
         self.paths.push(path.to_path_buf());
         FileId(self.files.len() - 1)
+    }
+
+    /// Reads a file and registers it. An I/O error comes back as it is. A file that is not
+    /// UTF-8 is registered with its bad bytes replaced (so the error can quote the line)
+    /// and comes back as an error at the first bad byte, in Terraform's words.
+    pub fn read(&mut self, path: &Path) -> std::io::Result<Result<FileId, Diagnostic>> {
+        let bytes = std::fs::read(path)?;
+        Ok(match String::from_utf8(bytes) {
+            Ok(text) => Ok(self.add(path, text)),
+            Err(e) => {
+                let bad = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let file = self.add(path, text);
+                let replacement = char::REPLACEMENT_CHARACTER.len_utf8();
+                Err(Diagnostic::error(
+                    "Invalid character encoding",
+                    Some(Span {
+                        file,
+                        range: bad..bad + replacement,
+                    }),
+                )
+                .with_detail(
+                    "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your editor.",
+                ))
+            }
+        })
     }
 
     /// The text of a file.

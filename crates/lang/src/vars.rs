@@ -109,8 +109,12 @@ fn read_file(
     diags: &mut Diagnostics,
     explicit: bool,
 ) {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let file = match sources.read(path) {
+        Ok(Ok(file)) => file,
+        Ok(Err(bad_encoding)) => {
+            diags.push(bad_encoding);
+            return;
+        }
         Err(e) => {
             diags.push(Diagnostic::error(
                 format!("Cannot read variables file {}: {e}", path.display()),
@@ -119,7 +123,6 @@ fn read_file(
             return;
         }
     };
-    let file = sources.add(path, text);
     let body = match hcl_edit::parser::parse_body(sources.text(file)) {
         Ok(b) => crate::load::convert_body(file, &b),
         Err(e) => {

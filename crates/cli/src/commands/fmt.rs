@@ -44,10 +44,21 @@ pub fn fmt(a: FmtArgs, sources: &mut Sources) -> Result<i32, Failed> {
     let mut diags = Diagnostics::default();
     let mut unformatted = 0;
     for f in files {
-        let Ok(text) = std::fs::read_to_string(&f) else {
-            continue;
+        let id = match sources.read(&f) {
+            Ok(Ok(id)) => id,
+            Ok(Err(bad_encoding)) => {
+                diags.push(bad_encoding);
+                continue;
+            }
+            Err(e) => {
+                diags.push(iac_lang::Diagnostic::error(
+                    format!("Cannot read {}: {e}", f.display()),
+                    None,
+                ));
+                continue;
+            }
         };
-        let id = sources.add(&f, text.clone());
+        let text = sources.text(id).to_string();
         match iac_lang::format::format_file(id, sources) {
             Ok(formatted) if formatted != text => {
                 unformatted += 1;

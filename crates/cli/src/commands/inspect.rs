@@ -213,6 +213,6 @@ fn redact(v: &Value) -> serde_json::Value {
 pub fn graph(a: StackArg, sources: &mut Sources) -> Result<i32, Failed> {
     let providers = context::providers();
     let stack = Stack::load(&a.dir, sources, &providers).map_err(|d: Diagnostics| Failed(d))?;
-    print!("{}", stack.graph.to_dot());
+    print!("{}", crate::dot::to_dot(&stack.graph));
     Ok(0)
 }

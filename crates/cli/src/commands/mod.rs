@@ -3,6 +3,8 @@
 pub mod apply;
 pub mod fmt;
 pub mod import;
+pub mod init;
 pub mod inspect;
 pub mod plan;
 pub mod state;
+pub mod version;

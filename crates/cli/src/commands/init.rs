@@ -1,0 +1,67 @@
+//! `iac init`. Terraform's init downloads providers and modules and sets up the backend;
+//! iac's providers are built in and its modules are local folders, so init checks what
+//! a first plan would need: the stack's files and the state backend.
+
+use std::collections::BTreeSet;
+
+use iac_engine::Stack;
+use iac_lang::Sources;
+
+use crate::args::InitArgs;
+use crate::context::{self, Failed};
+use crate::ui::Ui;
+
+/// Checks the stack in `a.dir` and its backend; exits 0 when both are usable.
+pub fn init(a: InitArgs, ui: Ui, sources: &mut Sources) -> Result<i32, Failed> {
+    let providers = context::providers();
+    let stack = Stack::load(&a.dir, sources, &providers)?;
+    let diags = stack.validate_defaults();
+    if diags.has_errors() {
+        return Err(Failed(diags));
+    }
+    if !diags.is_empty() {
+        ui.diagnostics(&diags, sources);
+    }
+    if a.backend {
+        println!("{}", ui.bold("Initializing the backend..."));
+        let backend = context::backend_for(&a.dir, Some(&stack));
+        let state = backend.read().map_err(|e| {
+            context::error(
+                "Failed to read the state",
+                format!("{}: {e}", backend.describe()),
+            )
+        })?;
+        let found = match state {
+            Some(s) => format!("state serial {}", s.serial),
+            None => "no state yet".to_string(),
+        };
+        println!("Local state: {} ({found}).\n", backend.describe());
+    }
+    println!(
+        "{}",
+        ui.bold("Providers are built into iac; there is nothing to download:")
+    );
+    let used: BTreeSet<&str> = stack
+        .tree
+        .walk()
+        .into_iter()
+        .flat_map(|(_, m)| m.resources.iter().map(|r| r.provider_name()))
+        .collect();
+    for name in providers.keys() {
+        let note = if used.contains(name.as_str()) {
+            ", used by this stack"
+        } else {
+            ""
+        };
+        println!(
+            "- {} (iac v{}{note})",
+            context::provider_source(name),
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+    println!(
+        "\n{}\n\nYou may now begin working with iac. Try running \"iac plan\" to see any changes that are required for your infrastructure.",
+        ui.green(&ui.bold("iac has been successfully initialized!"))
+    );
+    Ok(0)
+}
