@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs LocalStack (host mode) and moto server, each into its own virtualenv outside
-# the clone. Idempotent: a venv whose pins are unchanged is left alone.
+# Installs LocalStack (host mode), moto server and checkov, each into its own virtualenv
+# outside the clone. Idempotent: a venv whose pins are unchanged is left alone.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/common.sh"
@@ -40,6 +40,9 @@ patch_moto() {
 mkdir -p "$IAC_EMULATOR_HOME"
 install_venv "$MOTO_VENV" "${MOTO_PACKAGES[@]}" &
 moto_pid=$!
+install_venv "$CHECKOV_VENV" "${CHECKOV_PACKAGES[@]}" &
+checkov_pid=$!
 install_venv "$LOCALSTACK_VENV" "${LOCALSTACK_PACKAGES[@]}"
 wait "$moto_pid"
+wait "$checkov_pid"
 patch_moto

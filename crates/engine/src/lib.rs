@@ -10,6 +10,7 @@ mod decode;
 mod exprs;
 pub mod graph;
 pub mod importer;
+pub mod json;
 pub mod plan;
 pub mod plan_json;
 pub mod planner;

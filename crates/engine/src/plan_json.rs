@@ -1,4 +1,6 @@
-//! Plans as JSON: Terraform's `show -json` plan shape for tools, and the saved plan file.
+//! The saved plan file (`plan -out`, read back by `apply FILE` and `show FILE`): the
+//! resource changes in Terraform's shape with full values and marks. What tools read is
+//! [`crate::json`].
 
 use std::collections::BTreeMap;
 
@@ -12,46 +14,16 @@ use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
 use crate::planner::value_with_marks;
 use crate::stateval::{paths_from_json, paths_to_json};
 
-/// The version of the JSON plan format, as Terraform numbers it.
-pub const FORMAT_VERSION: &str = "1.2";
-
-/// A value as JSON; with `redact`, sensitive parts become null (for output that may end
-/// up in logs).
-fn value_json(v: &Value, redact: bool) -> Json {
-    if redact { redacted(v) } else { v.to_json() }
-}
-
-fn redacted(v: &Value) -> Json {
-    match v {
-        Value::Sensitive(_) => Json::Null,
-        Value::List(items) | Value::Set(items) => Json::Array(items.iter().map(redacted).collect()),
-        Value::Map(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), redacted(v))).collect()),
-        other => other.to_json(),
-    }
-}
-
-fn opt(v: Option<&Value>, redact: bool) -> Json {
-    v.map_or(Json::Null, |v| value_json(v, redact))
+fn opt(v: Option<&Value>) -> Json {
+    v.map_or(Json::Null, Value::to_json)
 }
 
 fn marks(v: Option<&Value>, f: fn(&Value) -> Json) -> Json {
     v.map_or(Json::Bool(false), f)
 }
 
-/// The provider's source address, as Terraform writes `provider_name` in plan JSON.
-fn provider_source(config_address: &str) -> String {
-    let name = crate::walk::parse_provider_address(config_address)
-        .map(|k| k.0)
-        .unwrap_or_default();
-    // Providers published by their vendor live under the vendor's namespace.
-    let namespace = match name.as_str() {
-        "digitalocean" => "digitalocean",
-        _ => "hashicorp",
-    };
-    format!("registry.terraform.io/{namespace}/{name}")
-}
-
-fn change_json(c: &ResourceChange, redact: bool) -> Json {
+/// One change with its full values and marks (the plan file keeps secrets; mode 0600).
+fn change_json(c: &ResourceChange) -> Json {
     let r = &c.addr.resource;
     let mut obj = Map::new();
     obj.insert("address".into(), json!(c.addr.to_string()));
@@ -77,14 +49,7 @@ fn change_json(c: &ResourceChange, redact: bool) -> Json {
             obj.insert("index".into(), json!(s));
         }
     }
-    obj.insert(
-        "provider_name".into(),
-        json!(if redact {
-            provider_source(&c.provider)
-        } else {
-            c.provider.clone()
-        }),
-    );
+    obj.insert("provider_name".into(), json!(c.provider));
     if let Some(prev) = &c.moved_from {
         obj.insert("previous_address".into(), json!(prev));
     }
@@ -93,8 +58,8 @@ fn change_json(c: &ResourceChange, redact: bool) -> Json {
     }
     let mut change = Map::new();
     change.insert("actions".into(), json!(c.action.json_actions()));
-    change.insert("before".into(), opt(c.before.as_ref(), redact));
-    change.insert("after".into(), opt(c.after.as_ref(), redact));
+    change.insert("before".into(), opt(c.before.as_ref()));
+    change.insert("after".into(), opt(c.after.as_ref()));
     change.insert(
         "after_unknown".into(),
         marks(c.after.as_ref(), Value::unknown_json),
@@ -120,41 +85,20 @@ fn change_json(c: &ResourceChange, redact: bool) -> Json {
     Json::Object(obj)
 }
 
-fn output_json(o: &OutputChange, redact: bool) -> Json {
+fn output_json(o: &OutputChange) -> Json {
     let action = match (&o.before, &o.after) {
         (None, Some(_)) => "create",
         (Some(_), None) => "delete",
         (Some(b), Some(a)) if b.clone().unmark_deep().0 == a.clone().unmark_deep().0 => "no-op",
         _ => "update",
     };
-    let hide = redact && o.sensitive;
     json!({
         "actions": [action],
-        "before": if hide { Json::Null } else { opt(o.before.as_ref(), redact) },
-        "after": if hide { Json::Null } else { opt(o.after.as_ref(), redact) },
+        "before": opt(o.before.as_ref()),
+        "after": opt(o.after.as_ref()),
         "after_unknown": marks(o.after.as_ref(), Value::unknown_json),
         "before_sensitive": o.sensitive || o.before.as_ref().is_some_and(Value::contains_sensitive),
         "after_sensitive": o.sensitive || o.after.as_ref().is_some_and(Value::contains_sensitive),
-    })
-}
-
-/// The plan in the shape of Terraform's `show -json` plan format. Sensitive values are
-/// null here (Terraform prints them); the `*_sensitive` mirrors say where they were. The
-/// same files, variables and state always give the same text.
-pub fn to_terraform_json(plan: &Plan) -> Json {
-    let variables: Map<String, Json> = plan
-        .variables
-        .iter()
-        .map(|(k, v)| (k.clone(), json!({ "value": value_json(v, true) })))
-        .collect();
-    json!({
-        "format_version": FORMAT_VERSION,
-        "terraform_version": concat!("iac ", env!("CARGO_PKG_VERSION")),
-        "variables": variables,
-        "resource_drift": plan.drift.iter().map(|c| change_json(c, true)).collect::<Vec<_>>(),
-        "resource_changes": plan.changes.iter().map(|c| change_json(c, true)).collect::<Vec<_>>(),
-        "output_changes": plan.outputs.iter().map(|(k, o)| (k.clone(), output_json(o, true))).collect::<Map<_, _>>(),
-        "errored": false,
     })
 }
 
@@ -173,7 +117,7 @@ pub fn to_plan_file(plan: &Plan) -> String {
         .collect();
     let mut changes = Vec::new();
     for c in &plan.changes {
-        let mut j = change_json(c, false);
+        let mut j = change_json(c);
         j["dependencies"] = json!(c.dependencies);
         j["create_before_destroy"] = json!(c.create_before_destroy);
         changes.push(j);
@@ -181,7 +125,7 @@ pub fn to_plan_file(plan: &Plan) -> String {
     let outputs: Map<String, Json> = plan
         .outputs
         .iter()
-        .map(|(k, o)| (k.clone(), output_json(o, false)))
+        .map(|(k, o)| (k.clone(), output_json(o)))
         .collect();
     let doc = json!({
         "iac_plan_version": 1,
@@ -193,7 +137,7 @@ pub fn to_plan_file(plan: &Plan) -> String {
         "targets": plan.targets,
         "variables": vars,
         "resource_changes": changes,
-        "resource_drift": plan.drift.iter().map(|c| change_json(c, false)).collect::<Vec<_>>(),
+        "resource_drift": plan.drift.iter().map(change_json).collect::<Vec<_>>(),
         "output_changes": outputs,
         "prior_state": serde_json::from_str::<Json>(&plan.prior_state.to_json()).expect("state is JSON"),
     });

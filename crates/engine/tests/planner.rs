@@ -623,10 +623,12 @@ output "ids" {
     );
     let first = h.plan().await.unwrap();
     let second = h.plan().await.unwrap();
-    let json = iac_engine::plan_json::to_terraform_json(&first).to_string();
+    let providers = h.providers();
+    let tree = h.tree();
+    let json = iac_engine::json::plan_json(&first, &providers, Some(&tree)).to_string();
     assert_eq!(
         json,
-        iac_engine::plan_json::to_terraform_json(&second).to_string(),
+        iac_engine::json::plan_json(&second, &providers, Some(&tree)).to_string(),
         "two plans of the same inputs are identical"
     );
     assert!(
@@ -635,7 +637,6 @@ output "ids" {
     );
 
     let text = iac_engine::plan_json::to_plan_file(&first);
-    let providers = h.providers();
     let lookup = |p: &str, mode: iac_lang::config::Mode, ty: &str| {
         let s = providers.get(p)?.schema();
         match mode {

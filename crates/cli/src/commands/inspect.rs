@@ -133,7 +133,11 @@ pub fn show(a: ShowArgs, ui: Ui) -> Result<i32, Failed> {
         let plan = iac_engine::plan_json::from_plan_file(&text, &lookup)
             .map_err(|m| error("Invalid plan file", m))?;
         if a.json {
-            println!("{}", iac_engine::plan_json::to_terraform_json(&plan));
+            let tree = plan_configuration(&plan, &providers);
+            println!(
+                "{}",
+                iac_engine::json::plan_json(&plan, &providers, tree.as_ref())
+            );
         } else {
             print!(
                 "{}",
@@ -145,7 +149,10 @@ pub fn show(a: ShowArgs, ui: Ui) -> Result<i32, Failed> {
     let backend = context::backend_in(&a.path);
     let state = context::read_state(backend.as_ref())?;
     if a.json {
-        println!("{}", state_json(&state));
+        println!(
+            "{}",
+            iac_engine::json::state_json(&state, &context::providers())
+        );
         return Ok(0);
     }
     if state.resources.is_empty() {
@@ -170,42 +177,22 @@ pub fn instance_text(r: &iac_state::ResourceState) -> String {
     render::instance(&r.address, &r.type_name, &name, &r.mode, &value)
 }
 
-/// The state in the shape of Terraform's `show -json` state format (sensitive values null).
-fn state_json(state: &State) -> serde_json::Value {
-    let resources: Vec<_> = state
-        .resources
-        .iter()
-        .map(|r| {
-            let addr = iac_engine::addr::parse_instance(&r.address).ok();
-            let value = iac_engine::state_value(r, None);
-            json!({
-                "address": r.address,
-                "mode": r.mode,
-                "type": r.type_name,
-                "name": addr.as_ref().map(|a| a.resource.name.clone()),
-                "provider_name": r.provider,
-                "values": redact(&value),
-                "sensitive_values": value.sensitive_json(),
-                "tainted": r.status == iac_state::InstanceStatus::Tainted,
-            })
-        })
-        .collect();
-    let outputs: serde_json::Map<String, serde_json::Value> = state
-        .outputs
-        .iter()
-        .map(|(k, o)| (k.clone(), json!({ "sensitive": o.sensitive, "value": if o.sensitive { serde_json::Value::Null } else { o.value.clone() } })))
-        .collect();
-    json!({ "format_version": "1.0", "values": { "outputs": outputs, "root_module": { "resources": resources } } })
-}
-
-fn redact(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Sensitive(_) => serde_json::Value::Null,
-        Value::Map(m) => {
-            serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), redact(v))).collect())
+/// The configuration a saved plan was made from, for its JSON's `configuration`
+/// section: the stack in the plan's folder, if its files are still those of the plan.
+fn plan_configuration(
+    plan: &iac_engine::plan::Plan,
+    providers: &iac_engine::Providers,
+) -> Option<iac_lang::config::ModuleTree> {
+    let mut sources = Sources::default();
+    match Stack::load(&plan.stack_dir, &mut sources, providers) {
+        Ok(stack) if stack.digest == plan.config_digest => Some(stack.tree),
+        _ => {
+            eprintln!(
+                "Warning: the configuration of {} changed since the plan was made (or cannot be read); the JSON has no \"configuration\" section.",
+                plan.stack_dir.display()
+            );
+            None
         }
-        Value::List(i) | Value::Set(i) => serde_json::Value::Array(i.iter().map(redact).collect()),
-        other => other.to_json(),
     }
 }
 

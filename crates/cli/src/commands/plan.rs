@@ -134,7 +134,10 @@ pub async fn plan(
     };
     let plan = make_plan(&p, &a.opts, mode, raw, sources, &ui).await?;
     if a.json {
-        println!("{}", iac_engine::plan_json::to_terraform_json(&plan));
+        println!(
+            "{}",
+            iac_engine::json::plan_json(&plan, &p.providers, Some(&p.stack.tree))
+        );
     } else {
         print!(
             "{}",

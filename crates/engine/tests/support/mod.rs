@@ -328,6 +328,11 @@ impl Harness {
         self.backend.read().unwrap().unwrap_or_default()
     }
 
+    /// The stack's configuration, for plan JSON.
+    pub fn tree(&self) -> iac_lang::config::ModuleTree {
+        self.load().expect("stack loads").0.tree
+    }
+
     fn load(&self) -> Result<(Stack, Sources), Diagnostics> {
         let mut sources = Sources::default();
         let stack = Stack::load(self.dir.path(), &mut sources, &self.providers())?;
