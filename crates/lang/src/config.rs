@@ -259,12 +259,34 @@ pub struct Backend {
     pub config: BTreeMap<String, Value>,
 }
 
+/// A version constraint as written (`">= 1.5, < 2.0"`), with where.
+#[derive(Debug, Clone)]
+pub struct VersionConstraint {
+    pub text: String,
+    pub span: Span,
+}
+
+/// An entry of `terraform { required_providers { ... } }`.
+#[derive(Debug, Clone)]
+pub struct RequiredProvider {
+    /// The local name (`aws`).
+    pub name: String,
+    /// `source = "hashicorp/aws"`; absent means `hashicorp/NAME`.
+    pub source: Option<String>,
+    pub version: Option<VersionConstraint>,
+    pub span: Span,
+}
+
 /// Everything one folder declares.
 #[derive(Debug, Clone, Default)]
 pub struct Module {
     pub dir: PathBuf,
     pub files: Vec<FileId>,
     pub backend: Option<Backend>,
+    /// The `required_version` constraints of the `terraform` blocks.
+    pub required_version: Vec<VersionConstraint>,
+    /// The `required_providers` entries by local name.
+    pub required_providers: BTreeMap<String, RequiredProvider>,
     pub providers: Vec<ProviderConfig>,
     pub variables: BTreeMap<String, Variable>,
     pub locals: BTreeMap<String, Local>,

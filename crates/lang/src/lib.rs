@@ -22,7 +22,10 @@ mod typeexpr;
 pub mod vars;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
-pub use load::{load_module, load_tree};
+pub use load::{
+    BlockShape, LOCK_FILE, ProviderRelease, Shapes, load_module, load_stack, load_tree,
+    settle_json_bodies,
+};
 pub use references::{Reference, Step, references, static_traversal};
 pub use source::{FileId, Sources, Span};
 pub use suggest::did_you_mean;

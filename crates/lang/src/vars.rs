@@ -1,5 +1,8 @@
-//! Root input variables: from `-var`, `-var-file`, `terraform.tfvars`, `*.auto.tfvars`
-//! and `IAC_VAR_<name>` environment variables, with Terraform's precedence.
+//! Root input variables, with Terraform's precedence, lowest first: `TF_VAR_<name>` and
+//! `IAC_VAR_<name>` environment variables (`IAC_VAR_` wins when both name one variable:
+//! it is the more specific), `terraform.tfvars`, `terraform.tfvars.json`,
+//! `*.auto.tfvars` and `*.auto.tfvars.json` (together, in name order), then `-var` and
+//! `-var-file` in command-line order. Files named `*.json` are read in JSON syntax.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +16,9 @@ use crate::source::{Sources, Span};
 
 /// The prefix of environment variables that set input variables.
 pub const ENV_PREFIX: &str = "IAC_VAR_";
+
+/// Terraform's prefix for the same, read too; [`ENV_PREFIX`] wins over it.
+pub const TF_ENV_PREFIX: &str = "TF_VAR_";
 
 /// One command-line variable setting, in the order given.
 #[derive(Debug, Clone)]
@@ -45,22 +51,35 @@ pub fn root_variables(
 ) -> (BTreeMap<String, Value>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut raw: BTreeMap<String, (Raw, Option<Span>)> = BTreeMap::new();
-    for (k, v) in env {
-        if let Some(name) = k
-            .strip_prefix(ENV_PREFIX)
-            .filter(|n| module.variables.contains_key(*n))
-        {
-            raw.insert(name.to_string(), (Raw::Text(v), None));
-        }
+    let mut from_env: Vec<(u8, String, String)> = env
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let (rank, name) = match k.strip_prefix(ENV_PREFIX) {
+                Some(name) => (1, name),
+                None => (0, k.strip_prefix(TF_ENV_PREFIX)?),
+            };
+            module
+                .variables
+                .contains_key(name)
+                .then(|| (rank, name.to_string(), v))
+        })
+        .collect();
+    from_env.sort_by_key(|(rank, _, _)| *rank);
+    for (_, name, v) in from_env {
+        raw.insert(name, (Raw::Text(v), None));
     }
-    let mut files: Vec<PathBuf> = Vec::new();
-    if dir.join("terraform.tfvars").is_file() {
-        files.push(dir.join("terraform.tfvars"));
-    }
+    let mut files: Vec<PathBuf> = ["terraform.tfvars", "terraform.tfvars.json"]
+        .iter()
+        .map(|f| dir.join(f))
+        .filter(|p| p.is_file())
+        .collect();
     let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars"))
+                .filter(|p| {
+                    let name = p.to_string_lossy();
+                    name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -123,24 +142,12 @@ fn read_file(
             return;
         }
     };
-    let body = match hcl_edit::parser::parse_body(sources.text(file)) {
-        Ok(b) => crate::load::convert_body(file, &b),
-        Err(e) => {
-            let loc = e.location();
-            let start = sources.offset_of(file, loc.line(), loc.column());
-            diags.push(
-                Diagnostic::error(
-                    "Syntax error",
-                    Some(Span {
-                        file,
-                        range: start..start + 1,
-                    }),
-                )
-                .with_detail(e.message().to_string()),
-            );
-            return;
-        }
+    let body = if path.extension().is_some_and(|e| e == "json") {
+        crate::load::json::parse_values(file, sources, diags)
+    } else {
+        diags.take(crate::load::parse_hcl(file, sources))
     };
+    let Some(body) = body else { return };
     for b in &body.blocks {
         diags.push(Diagnostic::error(
             "Blocks are not allowed in a variables file",
@@ -319,6 +326,97 @@ mod tests {
             Value::List(vec![Value::Number(1.0), Value::Number(2.0)]),
             "-var values of complex types are read as expressions"
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn tf_var_and_json_files_take_their_terraform_places() {
+        let dir = std::env::temp_dir().join(format!("iac-vars-json-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut sources = Sources::default();
+        let decls: String = [
+            "env", "both", "tfvars", "json", "auto", "autojson", "cli", "obj",
+        ]
+        .iter()
+        .map(|v| format!("variable \"{v}\" {{ default = \"default\" }}\n"))
+        .collect();
+        let m = module(&dir, &decls, &mut sources);
+        std::fs::write(
+            dir.join("terraform.tfvars"),
+            "tfvars = \"tfvars\"\njson = \"tfvars\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("terraform.tfvars.json"),
+            r#"{"json": "json", "auto": "json", "obj": {"k": [1, "${\"x\"}"]}}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("a.auto.tfvars"),
+            "auto = \"a.auto\"\nautojson = \"a.auto\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("b.auto.tfvars.json"),
+            r#"{"autojson": "b.auto.json", "cli": "auto"}"#,
+        )
+        .unwrap();
+        std::fs::write(dir.join("cli.json"), r#"{"cli": "file"}"#).unwrap();
+        let env = vec![
+            ("IAC_VAR_both".to_string(), "iac".to_string()),
+            ("TF_VAR_both".to_string(), "tf".to_string()),
+            ("TF_VAR_env".to_string(), "tf".to_string()),
+            ("TF_VAR_tfvars".to_string(), "tf".to_string()),
+        ];
+        let args = vec![
+            VarArg::File(dir.join("cli.json")),
+            VarArg::Pair("obj={}".into()),
+        ];
+        let (values, diags) = root_variables(&dir, &m, &args, env, &mut sources);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let got = |n: &str| values[n].clone();
+        assert_eq!(got("env"), Value::from("tf"));
+        assert_eq!(got("both"), Value::from("iac"), "IAC_VAR_ beats TF_VAR_");
+        assert_eq!(
+            got("tfvars"),
+            Value::from("tfvars"),
+            "files beat the environment"
+        );
+        assert_eq!(
+            got("json"),
+            Value::from("json"),
+            "terraform.tfvars.json beats terraform.tfvars"
+        );
+        assert_eq!(
+            got("auto"),
+            Value::from("a.auto"),
+            "auto files beat terraform.tfvars.json"
+        );
+        assert_eq!(
+            got("autojson"),
+            Value::from("b.auto.json"),
+            "auto files in name order"
+        );
+        assert_eq!(
+            got("cli"),
+            Value::from("file"),
+            "-var-file beats auto files"
+        );
+        assert_eq!(got("obj"), Value::from("{}"), "-var after -var-file wins");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn json_variable_files_report_line_and_column() {
+        let dir = std::env::temp_dir().join(format!("iac-vars-badjson-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut sources = Sources::default();
+        let m = module(&dir, "variable \"a\" {}\n", &mut sources);
+        std::fs::write(dir.join("x.json"), "{\n  \"a\": [1,]\n}").unwrap();
+        let args = vec![VarArg::File(dir.join("x.json"))];
+        let (_, diags) = root_variables(&dir, &m, &args, Vec::new(), &mut sources);
+        let text = diags.0[0].to_plain(&sources);
+        assert!(text.contains("x.json:2:11"), "{text}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -1,16 +1,15 @@
-//! Reading a folder of stack files into a [`Module`], and a stack into a [`ModuleTree`].
+//! Decoding top-level blocks (`resource`, `variable`, ...) into the [`Module`] model.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use hcl_edit::Span as _;
 use iac_value::{Type, Value};
 
 use crate::config::*;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{EvalContext, NoScope, evaluate};
-use crate::source::{FileId, Sources, Span};
+use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::typeexpr::parse_type;
 
@@ -26,168 +25,46 @@ const TOP_LEVEL_BLOCKS: &[&str] = &[
     "moved",
     "removed",
 ];
-
-/// Reads every `*.hcl` and `*.tf` file of `dir` (in name order) into a module.
-pub fn load_module(dir: &Path, sources: &mut Sources) -> (Module, Diagnostics) {
-    let mut diags = Diagnostics::default();
-    let mut module = Module {
-        dir: dir.to_path_buf(),
-        ..Module::default()
-    };
-    let mut paths = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("hcl" | "tf"))
-            })
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                format!("Cannot read the stack folder {}: {e}", dir.display()),
-                None,
-            ));
-            return (module, diags);
-        }
-    };
-    paths.sort();
-    if paths.is_empty() {
-        diags.push(
-            Diagnostic::error(format!("No stack files in {}", dir.display()), None)
-                .with_detail("A stack is a folder of *.hcl (or *.tf) files."),
-        );
-    }
-    for path in paths {
-        let file = match sources.read(&path) {
-            Ok(Ok(file)) => file,
-            Ok(Err(bad_encoding)) => {
-                diags.push(bad_encoding);
-                continue;
-            }
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    format!("Cannot read {}: {e}", path.display()),
-                    None,
-                ));
-                continue;
-            }
-        };
-        module.files.push(file);
-        match hcl_edit::parser::parse_body(sources.text(file)) {
-            Ok(body) => Loader {
-                file,
-                module: &mut module,
-                diags: &mut diags,
-            }
-            .top_level(&body),
-            Err(e) => {
-                let loc = e.location();
-                let start = sources.offset_of(file, loc.line(), loc.column());
-                let end = (start + 1).min(sources.text(file).len());
-                diags.push(
-                    Diagnostic::error(
-                        "Syntax error",
-                        Some(Span {
-                            file,
-                            range: start..end,
-                        }),
-                    )
-                    .with_detail(e.message().to_string()),
-                );
-            }
-        }
-    }
-    (module, diags)
-}
-
-/// Reads a stack's root folder and every local module it calls, recursively.
-pub fn load_tree(dir: &Path, sources: &mut Sources) -> (ModuleTree, Diagnostics) {
-    let mut stack = vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())];
-    load_tree_inner(dir, sources, &mut stack)
-}
-
-fn load_tree_inner(
-    dir: &Path,
-    sources: &mut Sources,
-    stack: &mut Vec<PathBuf>,
-) -> (ModuleTree, Diagnostics) {
-    let (module, mut diags) = load_module(dir, sources);
-    let mut children = BTreeMap::new();
-    for call in module.module_calls.values() {
-        if !(call.source.starts_with("./") || call.source.starts_with("../")) {
-            diags.push(
-                Diagnostic::error("Unsupported module source", Some(call.source_span.clone()))
-                    .with_detail(
-                        "Only local paths starting with ./ or ../ are supported as module sources.",
-                    ),
-            );
-            continue;
-        }
-        let child_dir = join_clean(dir, &call.source);
-        let canonical = child_dir
-            .canonicalize()
-            .unwrap_or_else(|_| child_dir.clone());
-        if stack.contains(&canonical) {
-            diags.push(Diagnostic::error(
-                "Module calls itself",
-                Some(call.source_span.clone()),
-            ));
-            continue;
-        }
-        if !child_dir.is_dir() {
-            diags.push(Diagnostic::error(
-                format!("Module folder {} does not exist", child_dir.display()),
-                Some(call.source_span.clone()),
-            ));
-            continue;
-        }
-        stack.push(canonical);
-        let (child, child_diags) = load_tree_inner(&child_dir, sources, stack);
-        stack.pop();
-        diags.extend(child_diags.0);
-        children.insert(call.name.clone(), child);
-    }
-    (ModuleTree { module, children }, diags)
-}
-
-struct Loader<'a> {
-    file: FileId,
-    module: &'a mut Module,
-    diags: &'a mut Diagnostics,
+/// Decodes top-level blocks into a [`Module`].
+pub(super) struct Loader<'a> {
+    pub module: &'a mut Module,
+    pub diags: &'a mut Diagnostics,
 }
 
 impl Loader<'_> {
-    fn top_level(&mut self, body: &hcl_edit::structure::Body) {
-        let file = self.file;
-        let body = convert_body(file, body);
-        for attr in &body.attrs {
+    /// Reports the attributes of a file's top level: only blocks belong there.
+    pub fn top_level_attrs(&mut self, attrs: &[Attr]) {
+        for attr in attrs {
             self.diags.push(
                 Diagnostic::error(format!("Unexpected attribute \"{}\" at the top level", attr.name), Some(attr.name_span.clone()))
                     .with_detail("Only blocks such as resource, variable or output may appear at the top level of a file."),
             );
         }
-        for block in body.blocks {
-            match block.kind.as_str() {
-                "terraform" => self.terraform(block),
-                "provider" => self.provider(block),
-                "variable" => self.variable(block),
-                "locals" => self.locals(block),
-                "output" => self.output(block),
-                "resource" => self.resource(block, Mode::Managed),
-                "data" => self.resource(block, Mode::Data),
-                "module" => self.module_call(block),
-                "moved" => self.moved(block),
-                "removed" => self.removed(block),
-                other => self.diags.push(
-                    Diagnostic::error(
-                        format!("Unsupported block type \"{other}\""),
-                        Some(block.span.clone()),
-                    )
-                    .with_detail(format!(
-                        "Blocks of type \"{other}\" are not expected here.{}",
-                        did_you_mean(other, TOP_LEVEL_BLOCKS.iter().copied())
-                    )),
-                ),
-            }
+    }
+
+    /// Decodes one top-level block (already merged with its overrides).
+    pub fn block(&mut self, block: Block) {
+        match block.kind.as_str() {
+            "terraform" => self.terraform(block),
+            "provider" => self.provider(block),
+            "variable" => self.variable(block),
+            "locals" => self.locals(block),
+            "output" => self.output(block),
+            "resource" => self.resource(block, Mode::Managed),
+            "data" => self.resource(block, Mode::Data),
+            "module" => self.module_call(block),
+            "moved" => self.moved(block),
+            "removed" => self.removed(block),
+            other => self.diags.push(
+                Diagnostic::error(
+                    format!("Unsupported block type \"{other}\""),
+                    Some(block.span.clone()),
+                )
+                .with_detail(format!(
+                    "Blocks of type \"{other}\" are not expected here.{}",
+                    did_you_mean(other, TOP_LEVEL_BLOCKS.iter().copied())
+                )),
+            ),
         }
     }
 
@@ -296,6 +173,17 @@ impl Loader<'_> {
             &["backend", "required_providers"],
             "the terraform block",
         );
+        if let Some(attr) = block.body.attr("required_version")
+            && let Some(text) = self.const_string(&block.body, "required_version")
+        {
+            self.module.required_version.push(VersionConstraint {
+                text,
+                span: attr.expr.span(),
+            });
+        }
+        for rp in block.body.blocks_of("required_providers") {
+            self.required_providers(rp);
+        }
         for backend in block.body.blocks_of("backend") {
             if !self.labels(backend, &["type"]) {
                 continue;
@@ -329,6 +217,76 @@ impl Loader<'_> {
                 span: backend.span.clone(),
                 config,
             });
+        }
+    }
+
+    /// `aws = { source = "hashicorp/aws", version = "~> 5.0" }`, or the older
+    /// `aws = "~> 5.0"`.
+    fn required_providers(&mut self, block: &Block) {
+        for b in &block.body.blocks {
+            self.diags.push(Diagnostic::error(
+                "Blocks are not allowed in required_providers",
+                Some(b.span.clone()),
+            ));
+        }
+        for attr in &block.body.attrs {
+            let span = attr.expr.span();
+            let (mut source, mut version) = (None, None);
+            if let Some(object) = attr.expr.expr.as_object() {
+                for (key, value) in object.iter() {
+                    let key = match key {
+                        hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                        hcl_edit::expr::ObjectKey::Expression(e) => {
+                            e.as_str().map(str::to_string).unwrap_or_default()
+                        }
+                    };
+                    let value = Attr {
+                        name: key.clone(),
+                        name_span: span.clone(),
+                        expr: Expr {
+                            file: attr.expr.file,
+                            expr: Arc::new(value.expr().clone()),
+                        },
+                    };
+                    let body = Body {
+                        attrs: vec![value],
+                        blocks: Vec::new(),
+                    };
+                    match key.as_str() {
+                        "source" => source = self.const_string(&body, "source"),
+                        "version" => version = self.const_string(&body, "version"),
+                        "configuration_aliases" => {}
+                        _ => self.diags.push(
+                            Diagnostic::error("Invalid required_providers object", Some(span.clone()))
+                                .with_detail(format!("Unexpected attribute \"{key}\": a required_providers entry may set only source, version and configuration_aliases.")),
+                        ),
+                    }
+                }
+            } else {
+                match self.constant(Some(attr)) {
+                    Some(Value::String(v)) => version = Some(v),
+                    Some(_) => {
+                        self.diags.push(
+                            Diagnostic::error("Invalid required_providers object", Some(span.clone()))
+                                .with_detail("Write the entry as NAME = { source = \"NAMESPACE/TYPE\", version = \"CONSTRAINT\" }."),
+                        );
+                        continue;
+                    }
+                    None => continue,
+                }
+            }
+            self.module.required_providers.insert(
+                attr.name.clone(),
+                RequiredProvider {
+                    name: attr.name.clone(),
+                    source,
+                    version: version.map(|text| VersionConstraint {
+                        text,
+                        span: span.clone(),
+                    }),
+                    span,
+                },
+            );
         }
     }
 
@@ -763,196 +721,5 @@ impl Loader<'_> {
             from: from.expr.clone(),
             destroy,
         });
-    }
-}
-
-/// Converts hcl-edit's body into the model's [`Body`].
-pub(crate) fn convert_body(file: FileId, body: &hcl_edit::structure::Body) -> Body {
-    let mut out = Body::default();
-    for structure in body.iter() {
-        match structure {
-            hcl_edit::structure::Structure::Attribute(a) => out.attrs.push(Attr {
-                name: a.key.as_str().to_string(),
-                name_span: span_of(file, a.key.span()),
-                expr: Expr {
-                    file,
-                    expr: Arc::new(a.value.clone()),
-                },
-            }),
-            hcl_edit::structure::Structure::Block(b) => {
-                let start = b.ident.span().map(|r| r.start).unwrap_or(0);
-                let end = b
-                    .labels
-                    .last()
-                    .and_then(|l| l.span())
-                    .or_else(|| b.ident.span())
-                    .map(|r| r.end)
-                    .unwrap_or(start);
-                out.blocks.push(Block {
-                    kind: b.ident.as_str().to_string(),
-                    labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
-                    span: Span {
-                        file,
-                        range: start..end,
-                    },
-                    body: convert_body(file, &b.body),
-                });
-            }
-        }
-    }
-    out
-}
-
-/// `dir` joined with a relative `source`, cleaned lexically as Terraform does
-/// (`./modules/../x` is `x`), so `path.module` reads `modules/host`, not `././modules/host`.
-fn join_clean(dir: &Path, source: &str) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in dir.join(source).components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn load(text: &str) -> (Module, Diagnostics, Sources) {
-        let dir = tempdir();
-        std::fs::write(dir.join("main.hcl"), text).unwrap();
-        let mut sources = Sources::default();
-        let (m, d) = load_module(&dir, &mut sources);
-        (m, d, sources)
-    }
-
-    fn tempdir() -> PathBuf {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "iac-lang-test-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    #[test]
-    fn reads_every_block_kind() {
-        let (m, d, _) = load(
-            r#"
-terraform {
-  backend "local" { path = "state.json" }
-}
-provider "aws" {
-  region = "eu-west-1"
-  alias  = "eu"
-}
-variable "env" {
-  type    = string
-  default = "prod"
-  validation {
-    condition     = contains(["prod", "test"], var.env)
-    error_message = "env must be prod or test"
-  }
-}
-locals { name = "web-${var.env}" }
-resource "aws_s3_bucket" "logs" {
-  bucket   = local.name
-  count    = 2
-  provider = aws.eu
-  lifecycle {
-    prevent_destroy = true
-    ignore_changes  = [tags]
-  }
-}
-data "aws_caller_identity" "me" {}
-module "web" {
-  source = "./web"
-  size   = 3
-}
-output "bucket" {
-  value     = aws_s3_bucket.logs[0].bucket
-  sensitive = true
-}
-moved {
-  from = aws_s3_bucket.old
-  to   = aws_s3_bucket.logs
-}
-removed {
-  from = aws_s3_bucket.gone
-  lifecycle { destroy = false }
-}
-"#,
-        );
-        assert!(!d.has_errors(), "{d:?}");
-        assert_eq!(m.backend.unwrap().config["path"], Value::from("state.json"));
-        assert_eq!(m.providers[0].alias.as_deref(), Some("eu"));
-        assert_eq!(m.variables["env"].validations.len(), 1);
-        let r = &m.resources[0];
-        assert_eq!(
-            (r.ty.as_str(), r.name.as_str(), r.provider_alias()),
-            ("aws_s3_bucket", "logs", Some("eu"))
-        );
-        assert!(r.lifecycle.prevent_destroy);
-        assert!(r.count.is_some());
-        assert_eq!(m.resources[1].mode, Mode::Data);
-        assert_eq!(m.module_calls["web"].inputs[0].name, "size");
-        assert!(m.outputs["bucket"].sensitive);
-        assert_eq!(m.moved.len(), 1);
-        assert!(!m.removed[0].destroy);
-    }
-
-    #[test]
-    fn syntax_errors_point_at_line_and_column() {
-        let (_, d, sources) = load("resource \"a\" \"b\" {\n  x = \n}\n");
-        assert!(d.has_errors());
-        let text = d.0[0].to_plain(&sources);
-        assert!(text.contains("main.hcl:"), "{text}");
-        assert!(text.contains("Syntax error"), "{text}");
-    }
-
-    #[test]
-    fn unknown_blocks_get_a_suggestion() {
-        let (_, d, _) = load("resorce \"a\" \"b\" {}\n");
-        assert!(
-            d.0[0]
-                .detail
-                .as_ref()
-                .unwrap()
-                .contains("Did you mean \"resource\"?")
-        );
-    }
-
-    #[test]
-    fn duplicates_are_reported() {
-        let (_, d, _) = load("variable \"a\" {}\nvariable \"a\" {}\n");
-        assert_eq!(d.0[0].summary, "Duplicate variable \"a\"");
-    }
-
-    #[test]
-    fn module_folders_are_cleaned_lexically() {
-        assert_eq!(
-            join_clean(Path::new("."), "./modules/host"),
-            Path::new("modules/host")
-        );
-        assert_eq!(
-            join_clean(Path::new("stacks/a"), "../b"),
-            Path::new("stacks/b")
-        );
-        assert_eq!(join_clean(Path::new("."), "./"), Path::new("."));
     }
 }
