@@ -11,12 +11,12 @@ use crate::source::FileId;
 
 /// Whether a built-in function of this name exists. (The one place that asks.)
 fn function_exists(name: &str) -> bool {
-    crate::functions::NAMES.contains(&name)
+    crate::funcs::lookup(name).is_some()
 }
 
 /// The names suggestions are drawn from.
 fn function_names() -> impl Iterator<Item = &'static str> {
-    crate::functions::NAMES.iter().copied()
+    crate::funcs::names()
 }
 
 /// Reports every call of an unknown function in the module's locals, outputs, variable
