@@ -1,0 +1,7 @@
+variable "buckets" {
+  type = list(object({
+    name    = string
+    team    = string
+    enabled = bool
+  }))
+}

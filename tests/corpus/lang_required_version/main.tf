@@ -1,0 +1,3 @@
+resource "aws_s3_bucket" "versioned_stack" {
+  bucket = "corpus-required-version"
+}
