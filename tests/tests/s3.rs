@@ -322,6 +322,45 @@ async fn saved_plans(emu: Emulator) {
 }
 on_emulators!(saved_plans: LocalStack, Moto);
 
+/// The CI flow: plan in one checkout, apply the plan file in another folder with the same
+/// files. The plan applies to (and records its state in) the folder it is applied in.
+async fn saved_plan_applies_in_another_checkout(emu: Emulator) {
+    let name = unique("iac-ci");
+    let main = format!("resource \"aws_s3_bucket\" \"a\" {{\n  bucket = \"{name}\"\n}}\n");
+    let planned = Stack::new(emu, &[("main.hcl", &main)]);
+    planned.iac(&["plan", "-out=ci.plan"]).expect(0);
+    let mut applied = Stack::new(emu, &[("main.hcl", &main)]);
+    applied.access_key = planned.access_key.clone();
+    std::fs::copy(
+        planned.path().join("ci.plan"),
+        applied.path().join("ci.plan"),
+    )
+    .unwrap();
+    let run = applied.iac(&["apply", "ci.plan"]).expect(0);
+    assert!(run.stdout.contains("1 added"), "{}", run.stdout);
+    assert!(bucket_exists(&applied.s3().await, &name).await);
+    assert!(
+        applied.state_bytes().is_some(),
+        "the state is written where it was applied"
+    );
+    assert!(
+        planned.state_bytes().is_none(),
+        "the planning checkout is untouched"
+    );
+
+    // A checkout whose files differ is refused.
+    let other = Stack::new(emu, &[("main.hcl", &format!("{main}# edited\n"))]);
+    std::fs::copy(planned.path().join("ci.plan"), other.path().join("ci.plan")).unwrap();
+    let refused = other.iac(&["apply", "ci.plan"]).expect(1);
+    assert!(
+        refused.stderr.contains("Saved plan is stale"),
+        "{}",
+        refused.stderr
+    );
+    applied.iac(&["destroy", "-auto-approve"]).expect(0);
+}
+on_emulators!(saved_plan_applies_in_another_checkout: Moto);
+
 /// The provider block's `endpoints` work without the SDK's environment settings, with
 /// path-style S3 addressing.
 async fn provider_block_endpoints(emu: Emulator) {
