@@ -361,6 +361,52 @@ async fn saved_plan_applies_in_another_checkout(emu: Emulator) {
 }
 on_emulators!(saved_plan_applies_in_another_checkout: Moto);
 
+/// Sensitive tags stay hidden in `tags_all` (which the provider computes from them) and
+/// in the refreshed values of later diffs, in every command's output.
+async fn sensitive_tags_never_show(emu: Emulator) {
+    let name = unique("iac-secret-tags");
+    let text = |team: &str| {
+        format!(
+            "variable \"pw\" {{\n  default   = \"hunter2\"\n  sensitive = true\n}}\nresource \"aws_s3_bucket\" \"a\" {{\n  bucket = \"{name}\"\n  tags   = {{ pw = var.pw, team = \"{team}\" }}\n}}\n"
+        )
+    };
+    let stack = Stack::new(emu, &[("main.hcl", &text("a"))]);
+    let mut outputs = vec![
+        stack.iac(&["plan", "-no-color"]).expect(0).stdout,
+        stack.iac(&["plan", "-json"]).expect(0).stdout,
+        stack
+            .iac(&["apply", "-auto-approve", "-no-color"])
+            .expect(0)
+            .stdout,
+        stack.iac(&["show", "-no-color"]).expect(0).stdout,
+        stack.iac(&["show", "-json"]).expect(0).stdout,
+        stack
+            .iac(&["state", "show", "aws_s3_bucket.a"])
+            .expect(0)
+            .stdout,
+    ];
+    stack.write("main.hcl", &text("b"));
+    outputs.push(
+        stack
+            .iac(&["plan", "-no-color", "-out=u.plan"])
+            .expect(0)
+            .stdout,
+    );
+    outputs.push(stack.iac(&["show", "-no-color", "u.plan"]).expect(0).stdout);
+    outputs.push(stack.iac(&["show", "-json", "u.plan"]).expect(0).stdout);
+    outputs.push(
+        stack
+            .iac(&["destroy", "-auto-approve", "-no-color"])
+            .expect(0)
+            .stdout,
+    );
+    for out in &outputs {
+        assert!(!out.contains("hunter2"), "{out}");
+    }
+    assert!(outputs[0].contains("tags_all"), "{}", outputs[0]);
+}
+on_emulators!(sensitive_tags_never_show: Moto);
+
 /// The provider block's `endpoints` work without the SDK's environment settings, with
 /// path-style S3 addressing.
 async fn provider_block_endpoints(emu: Emulator) {
