@@ -322,6 +322,91 @@ async fn saved_plans(emu: Emulator) {
 }
 on_emulators!(saved_plans: LocalStack, Moto);
 
+/// The CI flow: plan in one checkout, apply the plan file in another folder with the same
+/// files. The plan applies to (and records its state in) the folder it is applied in.
+async fn saved_plan_applies_in_another_checkout(emu: Emulator) {
+    let name = unique("iac-ci");
+    let main = format!("resource \"aws_s3_bucket\" \"a\" {{\n  bucket = \"{name}\"\n}}\n");
+    let planned = Stack::new(emu, &[("main.hcl", &main)]);
+    planned.iac(&["plan", "-out=ci.plan"]).expect(0);
+    let mut applied = Stack::new(emu, &[("main.hcl", &main)]);
+    applied.access_key = planned.access_key.clone();
+    std::fs::copy(
+        planned.path().join("ci.plan"),
+        applied.path().join("ci.plan"),
+    )
+    .unwrap();
+    let run = applied.iac(&["apply", "ci.plan"]).expect(0);
+    assert!(run.stdout.contains("1 added"), "{}", run.stdout);
+    assert!(bucket_exists(&applied.s3().await, &name).await);
+    assert!(
+        applied.state_bytes().is_some(),
+        "the state is written where it was applied"
+    );
+    assert!(
+        planned.state_bytes().is_none(),
+        "the planning checkout is untouched"
+    );
+
+    // A checkout whose files differ is refused.
+    let other = Stack::new(emu, &[("main.hcl", &format!("{main}# edited\n"))]);
+    std::fs::copy(planned.path().join("ci.plan"), other.path().join("ci.plan")).unwrap();
+    let refused = other.iac(&["apply", "ci.plan"]).expect(1);
+    assert!(
+        refused.stderr.contains("Saved plan is stale"),
+        "{}",
+        refused.stderr
+    );
+    applied.iac(&["destroy", "-auto-approve"]).expect(0);
+}
+on_emulators!(saved_plan_applies_in_another_checkout: Moto);
+
+/// Sensitive tags stay hidden in `tags_all` (which the provider computes from them) and
+/// in the refreshed values of later diffs, in every command's output.
+async fn sensitive_tags_never_show(emu: Emulator) {
+    let name = unique("iac-secret-tags");
+    let text = |team: &str| {
+        format!(
+            "variable \"pw\" {{\n  default   = \"hunter2\"\n  sensitive = true\n}}\nresource \"aws_s3_bucket\" \"a\" {{\n  bucket = \"{name}\"\n  tags   = {{ pw = var.pw, team = \"{team}\" }}\n}}\n"
+        )
+    };
+    let stack = Stack::new(emu, &[("main.hcl", &text("a"))]);
+    let mut outputs = vec![
+        stack.iac(&["plan", "-no-color"]).expect(0).stdout,
+        stack.iac(&["plan", "-json"]).expect(0).stdout,
+        stack
+            .iac(&["apply", "-auto-approve", "-no-color"])
+            .expect(0)
+            .stdout,
+        stack.iac(&["show", "-no-color"]).expect(0).stdout,
+        stack.iac(&["show", "-json"]).expect(0).stdout,
+        stack
+            .iac(&["state", "show", "aws_s3_bucket.a"])
+            .expect(0)
+            .stdout,
+    ];
+    stack.write("main.hcl", &text("b"));
+    outputs.push(
+        stack
+            .iac(&["plan", "-no-color", "-out=u.plan"])
+            .expect(0)
+            .stdout,
+    );
+    outputs.push(stack.iac(&["show", "-no-color", "u.plan"]).expect(0).stdout);
+    outputs.push(stack.iac(&["show", "-json", "u.plan"]).expect(0).stdout);
+    outputs.push(
+        stack
+            .iac(&["destroy", "-auto-approve", "-no-color"])
+            .expect(0)
+            .stdout,
+    );
+    for out in &outputs {
+        assert!(!out.contains("hunter2"), "{out}");
+    }
+    assert!(outputs[0].contains("tags_all"), "{}", outputs[0]);
+}
+on_emulators!(sensitive_tags_never_show: Moto);
+
 /// The provider block's `endpoints` work without the SDK's environment settings, with
 /// path-style S3 addressing.
 async fn provider_block_endpoints(emu: Emulator) {

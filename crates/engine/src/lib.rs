@@ -7,6 +7,7 @@
 pub mod addr;
 pub mod applier;
 mod decode;
+mod expand;
 mod exprs;
 pub mod graph;
 pub mod importer;

@@ -195,10 +195,11 @@ pub struct Plan {
     pub state_serial: u64,
     /// The root variables the plan was made with.
     pub variables: BTreeMap<String, Value>,
-    /// A digest of the stack's files.
+    /// A digest of the stack's files, by their paths relative to the stack (so a copy of
+    /// the stack in another folder has the same digest). A saved plan records no folder:
+    /// it applies to the stack it is applied in, if that stack's files and state are the
+    /// ones it was made against.
     pub config_digest: String,
-    /// The stack's folder, so a saved plan can be applied from anywhere.
-    pub stack_dir: std::path::PathBuf,
     pub targets: Vec<String>,
 }
 

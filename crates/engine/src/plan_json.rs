@@ -11,8 +11,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::addr::{InstanceKey, parse_instance};
 use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
-use crate::planner::value_with_marks;
-use crate::stateval::{paths_from_json, paths_to_json};
+use crate::stateval::{paths_from_json, paths_to_json, value_with_marks};
 
 fn opt(v: Option<&Value>) -> Json {
     v.map_or(Json::Null, Value::to_json)
@@ -133,7 +132,6 @@ pub fn to_plan_file(plan: &Plan) -> String {
         "state_lineage": plan.state_lineage,
         "state_serial": plan.state_serial,
         "config_digest": plan.config_digest,
-        "stack_dir": plan.stack_dir,
         "targets": plan.targets,
         "variables": vars,
         "resource_changes": changes,
@@ -226,7 +224,6 @@ pub fn from_plan_file(text: &str, schemas: SchemaLookup) -> Result<Plan, String>
             .ok_or("the plan file has no state serial")?,
         variables,
         config_digest: s("config_digest")?,
-        stack_dir: s("stack_dir")?.into(),
         targets: doc["targets"]
             .as_array()
             .into_iter()

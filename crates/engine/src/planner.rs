@@ -19,7 +19,7 @@ use crate::graph::{Node, NodeKind};
 use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
 use crate::proposal::{path_string, propose, replace_paths};
 use crate::sched::{self, Outcome};
-use crate::stateval::{state_value, value_from_json};
+use crate::stateval::{paths_from_json, state_value};
 use crate::values::Repetition;
 use crate::walk::{ProviderKey, Providers, Walk, parse_provider_address, provider_address};
 use crate::{Stack, resource_dependencies};
@@ -134,10 +134,6 @@ pub async fn plan(
         state_serial: stored.serial,
         variables: vars.clone(),
         config_digest: stack.digest.clone(),
-        stack_dir: stack
-            .root_dir
-            .canonicalize()
-            .unwrap_or_else(|_| stack.root_dir.clone()),
         targets: opts.targets.iter().map(ToString::to_string).collect(),
     })
 }
@@ -415,6 +411,10 @@ impl Planner<'_> {
                 Ok(None)
             }
             Some(current) => {
+                // The provider knows the schema's sensitive attributes only; the marks the
+                // configuration gave (a sensitive variable in `tags`) are in the state.
+                let recorded = paths_from_json(&stored.sensitive_attributes);
+                let current = current.mark_paths(&recorded);
                 let paths = schema.sensitive_paths(&current);
                 let current = current.mark_paths(&paths);
                 let (attributes, sensitive_attributes) =
@@ -936,58 +936,4 @@ pub(crate) fn provider_error(
         None => format!("{addr}: {doing} failed"),
     };
     Diagnostic::error(summary, None).with_detail(e.message.clone())
-}
-
-/// Reads a JSON value with its unknown and sensitive mirrors (as in plan JSON).
-pub fn value_with_marks(
-    json: &serde_json::Value,
-    unknown: &serde_json::Value,
-    sensitive: &serde_json::Value,
-    schema: Option<&Schema>,
-) -> Value {
-    fn unknowns(v: Value, u: &serde_json::Value) -> Value {
-        match (v, u) {
-            (_, serde_json::Value::Bool(true)) => Value::Unknown,
-            (Value::Map(m), serde_json::Value::Object(um)) => Value::Map(
-                m.into_iter()
-                    .map(|(k, v)| {
-                        let uk = um.get(&k).cloned().unwrap_or_default();
-                        (k, unknowns(v, &uk))
-                    })
-                    .collect(),
-            ),
-            (Value::List(items), serde_json::Value::Array(ua)) => Value::List(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| unknowns(v, ua.get(i).unwrap_or(&serde_json::Value::Null)))
-                    .collect(),
-            ),
-            (Value::Null, serde_json::Value::Object(um)) if !um.is_empty() => Value::Unknown,
-            (v, _) => v,
-        }
-    }
-    fn sensitives(v: Value, s: &serde_json::Value) -> Value {
-        match (v, s) {
-            (v, serde_json::Value::Bool(true)) => v.mark_sensitive(),
-            (Value::Map(m), serde_json::Value::Object(sm)) => Value::Map(
-                m.into_iter()
-                    .map(|(k, v)| {
-                        let sk = sm.get(&k).cloned().unwrap_or_default();
-                        (k, sensitives(v, &sk))
-                    })
-                    .collect(),
-            ),
-            (Value::List(items), serde_json::Value::Array(sa)) => Value::List(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| sensitives(v, sa.get(i).unwrap_or(&serde_json::Value::Null)))
-                    .collect(),
-            ),
-            (v, _) => v,
-        }
-    }
-    let base = value_from_json(json, schema, &[]);
-    sensitives(unknowns(base, unknown), sensitive)
 }

@@ -110,6 +110,22 @@ fn upgrade_path(path: &Path, schema: &Schema) -> Path {
     out
 }
 
+/// A JSON value read back with its unknown and sensitive mirrors (as plan JSON and the
+/// plan file write them), at the type of `schema`. The marks go on before the
+/// conversion, while lists still stand where the sets were, in the order written.
+pub fn value_with_marks(
+    json: &serde_json::Value,
+    unknown: &serde_json::Value,
+    sensitive: &serde_json::Value,
+    schema: Option<&Schema>,
+) -> Value {
+    let marked = Value::from_json(json).with_json_marks(unknown, sensitive);
+    match schema {
+        Some(s) => fill_missing(marked, s),
+        None => marked,
+    }
+}
+
 /// Converts to the schema's type, adding attributes a newer schema has.
 fn fill_missing(v: Value, schema: &Schema) -> Value {
     let ty = schema.value_type();

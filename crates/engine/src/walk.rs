@@ -4,15 +4,16 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use iac_lang::config::{Expr, IgnoreChanges, ModuleTree, Resource};
+use iac_lang::config::{IgnoreChanges, ModuleTree, Resource};
 use iac_lang::eval::{EvalContext, evaluate};
 use iac_lang::{Diagnostic, Diagnostics};
 use iac_provider::{Provider, ProviderClient, Schema};
-use iac_value::{Type, Value, convert};
+use iac_value::{Value, convert};
 
 use crate::Stack;
 use crate::addr::{InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
 use crate::decode::decode_body;
+use crate::expand::expansion;
 use crate::graph::{Node, NodeKind};
 use crate::values::{Expansion, InstanceScope, Repetition, ResourceValues, Values};
 
@@ -190,7 +191,7 @@ impl<'a> Walk<'a> {
                         if v.is_null() && !var.nullable {
                             return Err(Diagnostic::error(format!("Invalid value for variable \"{name}\""), Some(span.clone())).with_detail("The variable is declared with nullable = false, so it may not be null."));
                         }
-                        convert(v, &var.ty).map(|v| v.mark_if(var.sensitive)).map_err(|m| {
+                        convert(v.mark_if(var.sensitive), &var.ty).map_err(|m| {
                             Diagnostic::error(format!("Invalid value for variable \"{name}\""), Some(span.clone())).with_detail(m)
                         })
                     });
@@ -499,7 +500,8 @@ impl<'a> Walk<'a> {
         let settled = client
             .plan(&addr.resource.ty, prior_plain.as_ref(), plain)
             .map_err(|e| crate::planner::provider_error(addr, "planning", &e))?;
-        let planned = settled.planned.mark_paths(&marks);
+        let derived = schema.derived_paths(&marks, &settled.planned);
+        let planned = settled.planned.mark_paths(&marks).mark_paths(&derived);
         let sensitive = schema.sensitive_paths(&planned);
         Ok((planned.mark_paths(&sensitive), settled.requires_replace))
     }
@@ -535,72 +537,4 @@ fn unknown_provider(name: &str, providers: &Providers, span: Option<iac_lang::Sp
         providers.keys().cloned().collect::<Vec<_>>().join(", "),
         iac_lang::did_you_mean(name, providers.keys().map(String::as_str))
     ))
-}
-
-/// Evaluates `count` or `for_each` into an expansion.
-pub(crate) fn expansion(
-    count: Option<&Expr>,
-    for_each: Option<&Expr>,
-    ctx: &EvalContext,
-) -> Result<Expansion, Diagnostic> {
-    if let Some(count) = count {
-        let v = evaluate(count, ctx)?;
-        let (v, sensitive) = v.into_unmarked();
-        if sensitive {
-            return Err(Diagnostic::error("Invalid count argument", Some(count.span())).with_detail("Sensitive values, or values derived from sensitive values, cannot be used as count arguments."));
-        }
-        return match convert(v, &Type::Number) {
-            Ok(Value::Unknown) => Err(Diagnostic::error("Invalid count argument", Some(count.span())).with_detail(
-                "The \"count\" value depends on resource attributes that cannot be determined until apply, so iac cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.",
-            )),
-            Ok(Value::Number(n)) if n >= 0.0 && n.fract() == 0.0 => Ok(Expansion::Count(n as usize)),
-            Ok(Value::Null) => Err(Diagnostic::error("Invalid count argument", Some(count.span())).with_detail("The given \"count\" argument value is null. An integer is required.")),
-            Ok(_) => Err(Diagnostic::error("Invalid count argument", Some(count.span())).with_detail("The given \"count\" argument value is unsuitable: must be a whole number greater than or equal to 0.")),
-            Err(m) => Err(Diagnostic::error("Invalid count argument", Some(count.span())).with_detail(m)),
-        };
-    }
-    let Some(for_each) = for_each else {
-        return Ok(Expansion::Single);
-    };
-    let v = evaluate(for_each, ctx)?;
-    let bad = |detail: String| {
-        Err(
-            Diagnostic::error("Invalid for_each argument", Some(for_each.span()))
-                .with_detail(detail),
-        )
-    };
-    if v.is_sensitive() {
-        return bad("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.".into());
-    }
-    if !v.is_wholly_known() && !matches!(v, Value::Map(_)) {
-        return bad("The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply, and so iac cannot determine the full set of keys that will identify the instances of this resource.\n\nWhen working with unknown values in for_each, it's better to use a map value where the keys are defined statically in your configuration and where only the values contain apply-time results.".into());
-    }
-    match v {
-        Value::Map(m) => Ok(Expansion::ForEach(m)),
-        Value::Set(items) => {
-            let mut m = BTreeMap::new();
-            for item in items {
-                match item {
-                    Value::String(s) => {
-                        m.insert(s.clone(), Value::String(s));
-                    }
-                    Value::Null => return bad("The given \"for_each\" argument value is unsuitable: \"for_each\" sets must not contain null values.".into()),
-                    other => return bad(format!("The given \"for_each\" argument value is unsuitable: \"for_each\" supports maps and sets of strings, but you have provided a set containing type {}.", other.type_name())),
-                }
-            }
-            Ok(Expansion::ForEach(m))
-        }
-        Value::Null => bad(
-            "The given \"for_each\" argument value is null. A map, or set of strings is allowed."
-                .into(),
-        ),
-        other => bad(format!(
-            "The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}. Convert a list with toset(...).",
-            if matches!(other, Value::List(_)) {
-                "tuple".to_string()
-            } else {
-                other.type_name().to_string()
-            }
-        )),
-    }
 }

@@ -216,7 +216,21 @@ fn finalize(
             }
         },
     };
-    let span = span.unwrap_or_else(|| var.span.clone());
+    // A value given on the command line is shown as its own source line, so for a
+    // sensitive variable point at the declaration instead.
+    let span = match span {
+        Some(s)
+            if var.sensitive
+                && sources
+                    .path(s.file)
+                    .to_string_lossy()
+                    .starts_with("<value for") =>
+        {
+            None
+        }
+        other => other,
+    }
+    .unwrap_or_else(|| var.span.clone());
     if value.is_null() && !var.nullable {
         return Err(Diagnostic::error(
             format!("Required variable \"{}\" is null", var.name),
@@ -224,14 +238,14 @@ fn finalize(
         )
         .with_detail("The variable is declared with nullable = false."));
     }
-    let value = convert(value, &var.ty).map_err(|m| {
+    let value = convert(value.mark_if(var.sensitive), &var.ty).map_err(|m| {
         Diagnostic::error(
             format!("Invalid value for variable \"{}\"", var.name),
             Some(span),
         )
         .with_detail(m)
     })?;
-    Ok(value.mark_if(var.sensitive))
+    Ok(value)
 }
 
 /// Checks a variable's `validation` blocks against its value.
@@ -258,10 +272,17 @@ pub fn validate(var: &Variable, value: &Value, base_dir: &Path) -> Vec<Diagnosti
         match evaluate(&v.condition, &ctx).map(|c| convert(c.into_unmarked().0, &Type::Bool)) {
             Ok(Ok(Value::Bool(true) | Value::Unknown)) => {}
             Ok(Ok(Value::Bool(false))) => {
-                let message = evaluate(&v.error_message, &ctx)
-                    .ok()
-                    .and_then(|m| m.as_str().map(str::to_string))
-                    .unwrap_or_else(|| "The value failed validation.".to_string());
+                let message = match evaluate(&v.error_message, &ctx) {
+                    Ok(m) if m.is_sensitive() => {
+                        "The error message included a sensitive value, so it will not be displayed."
+                            .to_string()
+                    }
+                    Ok(m) => m
+                        .as_str()
+                        .unwrap_or("The value failed validation.")
+                        .to_string(),
+                    Err(_) => "The value failed validation.".to_string(),
+                };
                 out.push(
                     Diagnostic::error("Invalid value for variable", Some(v.condition.span()))
                         .with_detail(format!(
@@ -462,6 +483,33 @@ mod tests {
             "{:?}",
             diags.0
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn errors_about_sensitive_variables_never_show_the_value() {
+        let dir = std::env::temp_dir().join(format!("iac-vars-secret-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut sources = Sources::default();
+        let m = module(
+            &dir,
+            "variable \"pin\" {\n  type      = number\n  sensitive = true\n}\nvariable \"pins\" {\n  type      = list(number)\n  sensitive = true\n}\nvariable \"pw\" {\n  sensitive = true\n  validation {\n    condition     = length(var.pw) > 8\n    error_message = \"${var.pw} is too short.\"\n  }\n}\n",
+            &mut sources,
+        );
+        let args = [
+            VarArg::Pair("pin=hunter2".into()),
+            VarArg::Pair("pins=[\"hunter2\"]".into()),
+            VarArg::Pair("pw=hunter2".into()),
+        ];
+        let (_, diags) = root_variables(&dir, &m, &args, std::iter::empty(), &mut sources);
+        assert_eq!(diags.0.len(), 3, "{diags:?}");
+        for d in &diags.0 {
+            let text = format!("{}: {}", d.summary, d.detail.clone().unwrap_or_default());
+            assert!(!text.contains("hunter2"), "{text}");
+            if let Some(span) = &d.span {
+                assert!(!sources.snippet(span).contains("hunter2"), "{text}");
+            }
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -27,6 +27,10 @@ pub struct Attribute {
     /// provider cannot read it back, so an object whose state never recorded it (an
     /// import) takes it from the configuration instead of planning an update.
     pub config_only: bool,
+    /// The attribute the provider computes this one from, element by element (`tags_all`
+    /// from `tags`): the engine carries that attribute's sensitive marks over to this
+    /// one, since providers never see marks.
+    pub derived_from: Option<String>,
 }
 
 impl Attribute {
@@ -40,6 +44,7 @@ impl Attribute {
             sensitive: false,
             default: None,
             config_only: false,
+            derived_from: None,
         }
     }
 
@@ -91,6 +96,12 @@ impl Attribute {
     /// Marks the attribute as one the cloud does not hold.
     pub fn config_only(mut self) -> Attribute {
         self.config_only = true;
+        self
+    }
+
+    /// Declares that the provider computes this attribute from `source`'s elements.
+    pub fn derived_from(mut self, source: &str) -> Attribute {
+        self.derived_from = Some(source.to_string());
         self
     }
 
@@ -223,6 +234,33 @@ impl Schema {
         Type::Object(attrs)
     }
 
+    /// The marks that `marks` (sensitive paths of a configuration) imply for the
+    /// attributes derived from others: a mark on `tags` marks all of `tags_all`, a mark on
+    /// `tags["k"]` marks `tags_all["k"]` (where `value`, the planned object, has it).
+    pub fn derived_paths(&self, marks: &[iac_value::Path], value: &Value) -> Vec<iac_value::Path> {
+        use iac_value::PathStep;
+        let mut out = Vec::new();
+        for (name, a) in &self.attributes {
+            let Some(source) = &a.derived_from else {
+                continue;
+            };
+            for mark in marks {
+                let Some((PathStep::Key(first), rest)) = mark.split_first() else {
+                    continue;
+                };
+                if first != source {
+                    continue;
+                }
+                let mut derived = vec![PathStep::Key(name.clone())];
+                derived.extend(rest.iter().cloned());
+                if value.get_path(&derived).is_some() {
+                    out.push(derived);
+                }
+            }
+        }
+        out
+    }
+
     /// Paths of every sensitive attribute present in `value`.
     pub fn sensitive_paths(&self, value: &Value) -> Vec<iac_value::Path> {
         let mut out = Vec::new();
@@ -258,6 +296,46 @@ impl Schema {
             }
             at.pop();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iac_value::PathStep;
+
+    #[test]
+    fn marks_carry_over_to_derived_attributes() {
+        let schema = Schema::new(
+            [
+                ("tags", Attribute::optional(Type::map(Type::String))),
+                (
+                    "tags_all",
+                    Attribute::computed(Type::map(Type::String)).derived_from("tags"),
+                ),
+            ],
+            [],
+        );
+        let planned = Value::object([
+            ("tags", Value::object([("pw", Value::from("x"))])),
+            (
+                "tags_all",
+                Value::object([("pw", Value::from("x")), ("team", Value::from("ops"))]),
+            ),
+        ]);
+        let key = |k: &str| PathStep::Key(k.to_string());
+        let element = vec![vec![key("tags"), key("pw")]];
+        assert_eq!(
+            schema.derived_paths(&element, &planned),
+            vec![vec![key("tags_all"), key("pw")]]
+        );
+        let whole = vec![vec![key("tags")]];
+        assert_eq!(
+            schema.derived_paths(&whole, &planned),
+            vec![vec![key("tags_all")]]
+        );
+        let other = vec![vec![key("name")]];
+        assert!(schema.derived_paths(&other, &planned).is_empty());
     }
 }
 

@@ -5,13 +5,23 @@ use crate::{Type, Value, display_number};
 /// Converts `value` to type `ty` as Terraform does for variables and attributes:
 /// `"5"` becomes `5` for a number, a tuple becomes a list, an object a map, and absent
 /// optional object attributes take their default. Unknown and null pass through;
-/// sensitive marks are kept. The error names the path that failed.
+/// sensitive marks are kept. The error names the path that failed, but never shows a
+/// sensitive value (nor the map keys under one).
 pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
-    convert_at(value, ty, "")
+    convert_at(value, ty, "", false)
 }
 
-fn convert_at(value: Value, ty: &Type, at: &str) -> Result<Value, String> {
+/// `hidden`: whether `value` sits inside a sensitive value.
+fn convert_at(value: Value, ty: &Type, at: &str, hidden: bool) -> Result<Value, String> {
     let (value, sensitive) = value.into_unmarked();
+    let hidden = hidden || sensitive;
+    let the_string = |s: &str| {
+        if hidden {
+            "a sensitive string".to_string()
+        } else {
+            format!("the string \"{s}\"")
+        }
+    };
     let converted = match (value, ty) {
         (v @ (Value::Null | Value::Unknown), _) => Ok(v),
         (v, Type::Any) => Ok(v),
@@ -23,18 +33,18 @@ fn convert_at(value: Value, ty: &Type, at: &str) -> Result<Value, String> {
             .trim()
             .parse::<f64>()
             .map(Value::Number)
-            .map_err(|_| mismatch(at, ty, &format!("the string \"{s}\""))),
+            .map_err(|_| mismatch(at, ty, &the_string(&s))),
         (Value::Bool(b), Type::Bool) => Ok(Value::Bool(b)),
         (Value::String(s), Type::Bool) => match s.as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(mismatch(at, ty, &format!("the string \"{s}\""))),
+            _ => Err(mismatch(at, ty, &the_string(&s))),
         },
         (Value::List(items) | Value::Set(items), Type::List(elem)) => {
-            convert_items(items, elem, at).map(Value::List)
+            convert_items(items, elem, at, hidden).map(Value::List)
         }
         (Value::List(items) | Value::Set(items), Type::Set(elem)) => {
-            convert_items(items, elem, at).map(Value::set)
+            convert_items(items, elem, at, hidden).map(Value::set)
         }
         (Value::List(items), Type::Tuple(types)) => {
             if items.len() != types.len() {
@@ -49,15 +59,19 @@ fn convert_at(value: Value, ty: &Type, at: &str) -> Result<Value, String> {
                 .into_iter()
                 .zip(types)
                 .enumerate()
-                .map(|(i, (v, t))| convert_at(v, t, &format!("{at}[{i}]")))
+                .map(|(i, (v, t))| convert_at(v, t, &format!("{at}[{i}]"), hidden))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::List)
         }
         (Value::Map(map), Type::Map(elem)) => map
             .into_iter()
             .map(|(k, v)| {
-                let path = format!("{at}[\"{k}\"]");
-                convert_at(v, elem, &path).map(|v| (k, v))
+                let path = if hidden {
+                    format!("{at}[(sensitive key)]")
+                } else {
+                    format!("{at}[\"{k}\"]")
+                };
+                convert_at(v, elem, &path, hidden).map(|v| (k, v))
             })
             .collect::<Result<BTreeMap<_, _>, _>>()
             .map(Value::Map),
@@ -71,11 +85,11 @@ fn convert_at(value: Value, ty: &Type, at: &str) -> Result<Value, String> {
                 };
                 match map.remove(name) {
                     Some(v) if !v.is_null() => {
-                        out.insert(name.clone(), convert_at(v, &attr.ty, &path)?);
+                        out.insert(name.clone(), convert_at(v, &attr.ty, &path, hidden)?);
                     }
                     _ if attr.optional => {
                         let default = attr.default.clone().unwrap_or(Value::Null);
-                        out.insert(name.clone(), convert_at(default, &attr.ty, &path)?);
+                        out.insert(name.clone(), convert_at(default, &attr.ty, &path, hidden)?);
                     }
                     Some(_) => {
                         out.insert(name.clone(), Value::Null);
@@ -86,6 +100,7 @@ fn convert_at(value: Value, ty: &Type, at: &str) -> Result<Value, String> {
                 }
             }
             if let Some(extra) = map.keys().next() {
+                let extra = if hidden { "(sensitive key)" } else { extra };
                 return Err(format!(
                     "{}unexpected attribute \"{extra}\"; the object type has no such attribute",
                     prefix(at)
@@ -98,11 +113,16 @@ fn convert_at(value: Value, ty: &Type, at: &str) -> Result<Value, String> {
     Ok(converted.mark_if(sensitive))
 }
 
-fn convert_items(items: Vec<Value>, elem: &Type, at: &str) -> Result<Vec<Value>, String> {
+fn convert_items(
+    items: Vec<Value>,
+    elem: &Type,
+    at: &str,
+    hidden: bool,
+) -> Result<Vec<Value>, String> {
     items
         .into_iter()
         .enumerate()
-        .map(|(i, v)| convert_at(v, elem, &format!("{at}[{i}]")))
+        .map(|(i, v)| convert_at(v, elem, &format!("{at}[{i}]"), hidden))
         .collect()
 }
 
@@ -163,6 +183,20 @@ mod tests {
         let v = convert(Value::from("3").mark_sensitive(), &Type::Number).unwrap();
         assert_eq!(v, Value::Number(3.0).mark_sensitive());
         assert_eq!(convert(Value::Unknown, &Type::String), Ok(Value::Unknown));
+    }
+
+    #[test]
+    fn errors_never_show_sensitive_values() {
+        let err = convert(Value::from("hunter2").mark_sensitive(), &Type::Number).unwrap_err();
+        assert_eq!(err, "number required, but got a sensitive string");
+        let nested = Value::object([("hunter2", Value::from("hunter2"))]).mark_sensitive();
+        let err = convert(nested, &Type::map(Type::Bool)).unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
+        let err = convert(Value::from("five"), &Type::Number).unwrap_err();
+        assert!(
+            err.contains("\"five\""),
+            "plain values are still shown: {err}"
+        );
     }
 
     #[test]

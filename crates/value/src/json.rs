@@ -81,6 +81,82 @@ impl Value {
             _ => serde_json::Value::Bool(false),
         }
     }
+
+    /// Puts back the marks that [`Value::unknown_json`] and [`Value::sensitive_json`]
+    /// recorded: `self` is the value read from JSON (lists where sets were, in the same
+    /// order), `unknown` and `sensitive` its mirrors. The inverse of writing all three.
+    pub fn with_json_marks(
+        self,
+        unknown: &serde_json::Value,
+        sensitive: &serde_json::Value,
+    ) -> Value {
+        self.with_unknowns(unknown).with_sensitives(sensitive)
+    }
+
+    fn with_unknowns(self, mirror: &serde_json::Value) -> Value {
+        match (self, mirror) {
+            (_, serde_json::Value::Bool(true)) => Value::Unknown,
+            (Value::Map(m), serde_json::Value::Object(mm)) => Value::Map(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let v = match mm.get(&k) {
+                            Some(mk) => v.with_unknowns(mk),
+                            None => v,
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            ),
+            (Value::List(items), serde_json::Value::Array(ma)) => {
+                Value::List(zip_mirror(items, ma, Value::with_unknowns))
+            }
+            (Value::Set(items), serde_json::Value::Array(ma)) => {
+                Value::Set(zip_mirror(items, ma, Value::with_unknowns))
+            }
+            (v, _) => v,
+        }
+    }
+
+    fn with_sensitives(self, mirror: &serde_json::Value) -> Value {
+        match (self, mirror) {
+            (v, serde_json::Value::Bool(true)) => v.mark_sensitive(),
+            (Value::Map(m), serde_json::Value::Object(mm)) => Value::Map(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let v = match mm.get(&k) {
+                            Some(mk) => v.with_sensitives(mk),
+                            None => v,
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            ),
+            (Value::List(items), serde_json::Value::Array(ma)) => {
+                Value::List(zip_mirror(items, ma, Value::with_sensitives))
+            }
+            (Value::Set(items), serde_json::Value::Array(ma)) => {
+                Value::Set(zip_mirror(items, ma, Value::with_sensitives))
+            }
+            (v, _) => v,
+        }
+    }
+}
+
+/// Applies `mark` to each item with its mirror element (items past the mirror's end
+/// stay as they are).
+fn zip_mirror(
+    items: Vec<Value>,
+    mirror: &[serde_json::Value],
+    mark: fn(Value, &serde_json::Value) -> Value,
+) -> Vec<Value> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| match mirror.get(i) {
+            Some(m) => mark(v, m),
+            None => v,
+        })
+        .collect()
 }
 
 fn number_to_json(n: f64) -> serde_json::Value {
@@ -102,6 +178,104 @@ mod tests {
         let json = serde_json::json!({"a": [1, 2.5, "x", null, true], "b": {"c": 3}});
         let v = Value::from_json(&json);
         assert_eq!(v.to_json(), json);
+    }
+
+    /// Every shape, with unknown and sensitive marks at every depth, survives being
+    /// written as JSON with its two mirrors and read back at its type.
+    #[test]
+    fn marks_round_trip_through_json_mirrors() {
+        use crate::{ObjectAttr, Type, convert};
+        let secret = || Value::from("hunter2").mark_sensitive();
+        let object_ty = |attrs: &[(&str, Type)]| {
+            Type::Object(
+                attrs
+                    .iter()
+                    .map(|(k, t)| (k.to_string(), ObjectAttr::required(t.clone())))
+                    .collect(),
+            )
+        };
+        let inner_ty = object_ty(&[
+            ("id", Type::String),
+            ("groups", Type::Set(Box::new(Type::String))),
+            ("pw", Type::String),
+        ]);
+        let inner = |id: Value, groups: Vec<Value>, pw: Value| {
+            Value::object([("id", id), ("groups", Value::set(groups)), ("pw", pw)])
+        };
+        let cases: Vec<(Value, Type)> = vec![
+            (Value::Unknown, Type::String),
+            (secret(), Type::String),
+            (Value::Unknown.mark_sensitive(), Type::String),
+            (Value::Null.mark_sensitive(), Type::String),
+            (
+                Value::set(vec!["sg-1".into(), Value::Unknown, secret()]),
+                Type::Set(Box::new(Type::String)),
+            ),
+            (
+                Value::set(vec!["b".into(), "a".into()]).mark_sensitive(),
+                Type::Set(Box::new(Type::String)),
+            ),
+            (
+                Value::List(vec![Value::Unknown, "x".into(), secret()]),
+                Type::list(Type::String),
+            ),
+            (
+                Value::object([("a", secret()), ("b", Value::Unknown), ("c", "c".into())]),
+                Type::map(Type::String),
+            ),
+            (
+                Value::List(vec![
+                    Value::from(1i64),
+                    secret(),
+                    Value::Unknown,
+                    Value::Bool(true),
+                ]),
+                Type::Tuple(vec![Type::Number, Type::String, Type::String, Type::Bool]),
+            ),
+            (
+                Value::object([
+                    (
+                        "rules",
+                        Value::List(vec![
+                            inner(Value::Unknown, vec!["a".into(), Value::Unknown], secret()),
+                            inner("r-1".into(), vec![secret(), "z".into()], "open".into()),
+                            inner("r-2".into(), vec![], Value::Unknown.mark_sensitive()),
+                        ]),
+                    ),
+                    // (marks inside a sensitive value say nothing more, so none here)
+                    (
+                        "by_name",
+                        Value::object([(
+                            "x",
+                            inner("x".into(), vec![Value::Unknown], "pw".into()),
+                        )])
+                        .mark_sensitive(),
+                    ),
+                    (
+                        "sets",
+                        Value::set(vec![
+                            Value::set(vec![Value::Unknown]),
+                            Value::set(vec![secret(), "q".into()]),
+                        ]),
+                    ),
+                ]),
+                object_ty(&[
+                    ("rules", Type::list(inner_ty.clone())),
+                    ("by_name", Type::map(inner_ty.clone())),
+                    (
+                        "sets",
+                        Type::Set(Box::new(Type::Set(Box::new(Type::String)))),
+                    ),
+                ]),
+            ),
+        ];
+        for (value, ty) in cases {
+            let json = value.to_json();
+            let read = Value::from_json(&json)
+                .with_json_marks(&value.unknown_json(), &value.sensitive_json());
+            let typed = convert(read, &ty).unwrap();
+            assert_eq!(typed, value, "round trip of {json}");
+        }
     }
 
     #[test]

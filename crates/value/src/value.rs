@@ -259,7 +259,7 @@ impl Value {
                 Value::Set(_) => 5,
                 Value::Map(_) => 6,
                 Value::Unknown => 7,
-                Value::Sensitive(_) => 8,
+                Value::Sensitive(inner) => rank(inner),
             }
         }
         match (self, other) {
@@ -278,7 +278,11 @@ impl Value {
                 .map(|((ka, va), (kb, vb))| ka.cmp(kb).then_with(|| va.total_cmp(vb)))
                 .find(|o| *o != Ordering::Equal)
                 .unwrap_or(a.len().cmp(&b.len())),
+            // Marks do not move a value in a set: a sensitive element sorts where its
+            // value does (after an equal unmarked one), so unmarking keeps the order.
             (Value::Sensitive(a), Value::Sensitive(b)) => a.total_cmp(b),
+            (Value::Sensitive(a), b) => a.total_cmp(b).then(Ordering::Greater),
+            (a, Value::Sensitive(b)) => a.total_cmp(b).then(Ordering::Less),
             _ => rank(self).cmp(&rank(other)),
         }
     }
@@ -378,6 +382,18 @@ mod tests {
         assert!(!plain.contains_sensitive());
         assert_eq!(paths.len(), 2);
         assert_eq!(plain.mark_paths(&paths), v);
+    }
+
+    #[test]
+    fn marks_do_not_change_set_order() {
+        let marked = Value::set(vec![
+            "c".into(),
+            Value::from("a").mark_sensitive(),
+            "b".into(),
+        ]);
+        let (plain, paths) = marked.clone().unmark_deep();
+        assert_eq!(plain, Value::set(vec!["a".into(), "b".into(), "c".into()]));
+        assert_eq!(plain.mark_paths(&paths), marked);
     }
 
     #[test]

@@ -56,7 +56,15 @@ impl AwsProvider {
             resources,
             data_sources,
         };
-        let (resources, data_sources) = catalog.schemas();
+        let (mut resources, data_sources) = catalog.schemas();
+        // `settle` computes every `tags_all` from `tags` (and `default_tags`).
+        for schema in resources.values_mut() {
+            if schema.attributes.contains_key("tags")
+                && let Some(all) = schema.attributes.get_mut("tags_all")
+            {
+                all.derived_from = Some("tags".to_string());
+            }
+        }
         AwsProvider {
             schema: ProviderSchema {
                 provider: config::schema(),

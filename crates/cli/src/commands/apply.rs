@@ -1,6 +1,7 @@
 //! `iac apply` and `iac destroy`.
 
 use std::io::{BufRead, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -77,11 +78,13 @@ fn load_saved_plan(a: &ApplyArgs, sources: &mut Sources) -> Result<(Prepared, Pl
         };
     let plan = iac_engine::plan_json::from_plan_file(&text, &lookup)
         .map_err(|m| error("Invalid plan file", format!("{}: {m}", a.target.display())))?;
-    let p = prepare(&plan.stack_dir, "apply", &a.opts.lock, sources)?;
+    // As in Terraform, a saved plan applies to the stack in the current folder, wherever
+    // it was made (a CI job that plans in one checkout and applies in another).
+    let p = prepare(Path::new("."), "apply", &a.opts.lock, sources)?;
     if p.stack.digest != plan.config_digest {
         return Err(error(
             "Saved plan is stale",
-            "The stack's files changed since this plan was made. Make a new plan with `iac plan -out=FILE`.",
+            "The stack's files changed since this plan was made, or this is not the stack it was made for (a saved plan applies to the stack in the current folder). Make a new plan with `iac plan -out=FILE`.",
         ));
     }
     let stored = p.backend.read().map_err(|e| {

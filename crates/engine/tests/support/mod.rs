@@ -96,6 +96,24 @@ impl MemProvider {
                 [
                     ("target", Attribute::required(Type::String)),
                     ("note", Attribute::optional(Type::String)),
+                    ("groups", Attribute::optional(Type::set(Type::String))),
+                    ("id", Attribute::computed(Type::String)),
+                ],
+                [],
+            ),
+        );
+        // `tags_all` is `tags` over the provider's own `managed = "mem"`, as AWS computes
+        // it from `default_tags`.
+        resources.insert(
+            "mem_tagged".to_string(),
+            Schema::new(
+                [
+                    ("name", Attribute::required(Type::String)),
+                    ("tags", Attribute::optional(Type::map(Type::String))),
+                    (
+                        "tags_all",
+                        Attribute::computed(Type::map(Type::String)).derived_from("tags"),
+                    ),
                     ("id", Attribute::computed(Type::String)),
                 ],
                 [],
@@ -177,6 +195,17 @@ impl ProviderClient for MemClient {
             && let Some(name) = planned.get("name").as_str()
         {
             planned = with(&planned, "label", Value::from(format!("label-{name}")));
+        }
+        if type_name == "mem_tagged" {
+            let all = match planned.get("tags") {
+                Value::Unknown => Value::Unknown,
+                tags => {
+                    let mut all = BTreeMap::from([("managed".to_string(), Value::from("mem"))]);
+                    all.extend(tags.as_map().cloned().unwrap_or_default());
+                    Value::Map(all)
+                }
+            };
+            planned = with(&planned, "tags_all", all);
         }
         Ok(PlannedState {
             planned,

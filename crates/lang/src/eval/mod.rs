@@ -171,7 +171,7 @@ impl Evaluator<'_, '_> {
             Expression::Conditional(c) => {
                 let cond = self.eval(&c.cond_expr)?;
                 let (cond, sensitive) = cond.into_unmarked();
-                match convert(cond, &Type::Bool) {
+                match convert(cond.mark_if(sensitive), &Type::Bool).map(|c| c.into_unmarked().0) {
                     Ok(Value::Unknown) => Ok(Value::Unknown.mark_if(sensitive)),
                     Ok(Value::Bool(true)) => Ok(self.eval(&c.true_expr)?.mark_if(sensitive)),
                     Ok(Value::Bool(false)) => Ok(self.eval(&c.false_expr)?.mark_if(sensitive)),
@@ -202,6 +202,8 @@ impl Evaluator<'_, '_> {
     fn object(&mut self, obj: &hcl_edit::expr::Object) -> Result<Value, Diagnostic> {
         let mut map = BTreeMap::new();
         let mut unknown_key = false;
+        // Keys cannot carry marks: a sensitive key makes the whole object sensitive.
+        let mut sensitive_key = false;
         for (k, v) in obj.iter() {
             let key = match k {
                 ObjectKey::Ident(i) => i.as_str().to_string(),
@@ -210,8 +212,9 @@ impl Evaluator<'_, '_> {
                     if let Expression::Variable(v) = ke {
                         v.as_str().to_string()
                     } else {
-                        let kv = self.eval(ke)?;
-                        match convert(kv, &Type::String) {
+                        let (kv, ks) = self.eval(ke)?.into_unmarked();
+                        sensitive_key |= ks;
+                        match convert(kv.mark_if(ks), &Type::String).map(|k| k.into_unmarked().0) {
                             Ok(Value::String(s)) => s,
                             Ok(Value::Unknown) => {
                                 unknown_key = true;
@@ -236,7 +239,8 @@ impl Evaluator<'_, '_> {
             Value::Unknown
         } else {
             Value::Map(map)
-        })
+        }
+        .mark_if(sensitive_key))
     }
 
     fn variable(
@@ -311,10 +315,11 @@ impl Evaluator<'_, '_> {
             TraversalOperator::GetAttr(name) => self.get_attr(value, name.as_str(), op)?,
             TraversalOperator::Index(ie) => {
                 let (key, key_sensitive) = self.eval(ie)?.into_unmarked();
-                self.index(value, key, op)?.mark_if(key_sensitive)
+                self.index(value, key, key_sensitive, op)?
+                    .mark_if(key_sensitive)
             }
             TraversalOperator::LegacyIndex(n) => {
-                self.index(value, Value::Number(*n.value() as f64), op)?
+                self.index(value, Value::Number(*n.value() as f64), false, op)?
             }
             TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                 unreachable!("splats are handled by the caller")
@@ -346,10 +351,12 @@ impl Evaluator<'_, '_> {
         }
     }
 
+    /// `value[key]`; a `secret` key is never shown in the error.
     fn index(
         &self,
         value: Value,
         key: Value,
+        secret: bool,
         at: &impl hcl_edit::Span,
     ) -> Result<Value, Diagnostic> {
         if key.is_unknown() || value.is_unknown() {
@@ -367,6 +374,13 @@ impl Evaluator<'_, '_> {
                         ));
                     }
                 };
+                if i >= items.len() && secret {
+                    return Err(self.error(
+                        at,
+                        "Invalid index",
+                        "The given key does not identify an element in this collection value.",
+                    ));
+                }
                 if i >= items.len() {
                     return Err(self.error(at, "Invalid index", format!("The given key does not identify an element in this collection value: the index {i} is out of range for a list of {} elements.", items.len())));
                 }
@@ -384,6 +398,9 @@ impl Evaluator<'_, '_> {
                     }
                 };
                 map.remove(&k).ok_or_else(|| {
+                    if secret {
+                        return self.error(at, "Invalid index", "The given key does not identify an element in this collection value.");
+                    }
                     self.error(at, "Invalid index", format!("The given key does not identify an element in this collection value: no element has the key \"{k}\".{}", crate::did_you_mean(&k, map.keys().map(String::as_str))))
                 })
             }
@@ -439,9 +456,16 @@ impl Evaluator<'_, '_> {
             .collect::<Result<Vec<_>, _>>()?;
         if call.args.expand_final() {
             let last = values.pop().unwrap_or(Value::Null);
-            match last.into_unmarked() {
-                (Value::List(items) | Value::Set(items), false) => values.extend(items),
-                (Value::Unknown, _) => return Ok(Value::Unknown),
+            let (last, sensitive) = last.into_unmarked();
+            // A sensitive list marks every element it spreads into the arguments.
+            match last {
+                Value::List(items) | Value::Set(items) => {
+                    values.extend(items.into_iter().map(|v| v.mark_if(sensitive)))
+                }
+                Value::Unknown => {
+                    let any = sensitive || values.iter().any(Value::contains_sensitive);
+                    return Ok(Value::Unknown.mark_if(any));
+                }
                 _ => {
                     return Err(
                         Diagnostic::error("Invalid expanding argument value", Some(span))
@@ -452,12 +476,20 @@ impl Evaluator<'_, '_> {
                 }
             }
         }
+        let secrets = sensitive_texts(&values);
         let fctx = funcs::Ctx {
             base_dir: self.ctx.base_dir,
             phase: self.ctx.phase,
         };
         funcs::call(name, values, &fctx).map_err(|e| {
             let (summary, detail) = funcs::describe(name, e);
+            let detail = if secrets.iter().any(|s| detail.contains(s.as_str())) {
+                format!(
+                    "Call to function \"{name}\" failed; the message is not shown because it includes a sensitive value."
+                )
+            } else {
+                detail
+            };
             Diagnostic::error(summary, Some(span.clone())).with_detail(detail)
         })
     }
@@ -572,53 +604,54 @@ impl Evaluator<'_, '_> {
         };
         let value_var = f.intro.value_var.as_str().to_string();
         let key_var = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
-        let mut list = Vec::new();
-        let mut map: BTreeMap<String, Value> = BTreeMap::new();
-        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        let mut unknown = false;
+        let mut out = ForResult {
+            sensitive,
+            ..ForResult::default()
+        };
         for (k, v) in pairs {
             let before = self.locals.len();
             if let Some(kv) = &key_var {
                 self.locals.push((kv.clone(), k));
             }
             self.locals.push((value_var.clone(), v));
-            let result = self.for_item(f, &mut list, &mut map, &mut groups, &mut unknown);
+            let result = self.for_item(f, &mut out);
             self.locals.truncate(before);
             result?;
         }
-        let out = if unknown {
+        let value = if out.unknown {
             Value::Unknown
         } else if f.key_expr.is_some() {
             if f.grouping {
                 Value::Map(
-                    groups
+                    out.groups
                         .into_iter()
                         .map(|(k, v)| (k, Value::List(v)))
                         .collect(),
                 )
             } else {
-                Value::Map(map)
+                Value::Map(out.map)
             }
         } else {
-            Value::List(list)
+            Value::List(out.list)
         };
-        Ok(out.mark_if(sensitive))
+        Ok(value.mark_if(out.sensitive))
     }
 
     fn for_item(
         &mut self,
         f: &hcl_edit::expr::ForExpr,
-        list: &mut Vec<Value>,
-        map: &mut BTreeMap<String, Value>,
-        groups: &mut BTreeMap<String, Vec<Value>>,
-        unknown: &mut bool,
+        out: &mut ForResult,
     ) -> Result<(), Diagnostic> {
         if let Some(cond) = &f.cond {
-            match convert(self.eval(&cond.expr)?.into_unmarked().0, &Type::Bool) {
+            // Which items a sensitive condition keeps tells something about it, so the
+            // result is sensitive (as in HCL).
+            let (include, sensitive) = self.eval(&cond.expr)?.into_unmarked();
+            out.sensitive |= sensitive;
+            match convert(include, &Type::Bool) {
                 Ok(Value::Bool(true)) => {}
                 Ok(Value::Bool(false)) => return Ok(()),
                 Ok(Value::Unknown) => {
-                    *unknown = true;
+                    out.unknown = true;
                     return Ok(());
                 }
                 _ => {
@@ -632,36 +665,81 @@ impl Evaluator<'_, '_> {
         }
         let value = self.eval(&f.value_expr)?;
         let Some(key_expr) = &f.key_expr else {
-            list.push(value);
+            out.list.push(value);
             return Ok(());
         };
-        let key = match convert(self.eval(key_expr)?.into_unmarked().0, &Type::String) {
-            Ok(Value::String(s)) => s,
-            Ok(Value::Unknown) => {
-                *unknown = true;
-                return Ok(());
-            }
-            _ => {
-                return Err(self.error(
-                    key_expr,
-                    "Invalid object key",
-                    "The key expression must produce a string.",
-                ));
-            }
-        };
+        // Keys cannot carry marks: a sensitive key makes the whole result sensitive.
+        let (key, key_sensitive) = self.eval(key_expr)?.into_unmarked();
+        out.sensitive |= key_sensitive;
+        let key =
+            match convert(key.mark_if(key_sensitive), &Type::String).map(|k| k.into_unmarked().0) {
+                Ok(Value::String(s)) => s,
+                Ok(Value::Unknown) => {
+                    out.unknown = true;
+                    return Ok(());
+                }
+                _ => {
+                    return Err(self.error(
+                        key_expr,
+                        "Invalid object key",
+                        "The key expression must produce a string.",
+                    ));
+                }
+            };
         if f.grouping {
-            groups.entry(key).or_default().push(value);
+            out.groups.entry(key).or_default().push(value);
             return Ok(());
         }
-        match map.entry(key) {
-            std::collections::btree_map::Entry::Occupied(e) => Err(self.error(key_expr, "Duplicate object key", format!(
-                "Two different items produced the key \"{}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to group them by key.",
-                e.key()
-            ))),
+        match out.map.entry(key) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                let shown = if key_sensitive {
+                    "(sensitive value)".to_string()
+                } else {
+                    format!("\"{}\"", e.key())
+                };
+                Err(self.error(key_expr, "Duplicate object key", format!(
+                    "Two different items produced the key {shown} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to group them by key."
+                )))
+            }
             std::collections::btree_map::Entry::Vacant(e) => {
                 e.insert(value);
                 Ok(())
             }
         }
     }
+}
+
+/// What a `for` expression has gathered so far.
+#[derive(Default)]
+struct ForResult {
+    list: Vec<Value>,
+    map: BTreeMap<String, Value>,
+    groups: BTreeMap<String, Vec<Value>>,
+    unknown: bool,
+    sensitive: bool,
+}
+
+/// The text of every sensitive part of `values`, to keep out of error messages.
+fn sensitive_texts(values: &[Value]) -> Vec<String> {
+    fn gather(v: &Value, inside: bool, out: &mut Vec<String>) {
+        match v {
+            Value::Sensitive(inner) => gather(inner, true, out),
+            Value::List(items) | Value::Set(items) => {
+                items.iter().for_each(|i| gather(i, inside, out))
+            }
+            Value::Map(m) => m.iter().for_each(|(k, v)| {
+                if inside {
+                    out.push(k.clone());
+                }
+                gather(v, inside, out)
+            }),
+            Value::String(s) if inside && !s.is_empty() => out.push(s.clone()),
+            Value::Number(n) if inside => out.push(iac_value::display_number(*n)),
+            Value::Bool(b) if inside => out.push(b.to_string()),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    values.iter().for_each(|v| gather(v, false, &mut out));
+    out
 }

@@ -3,25 +3,30 @@
 use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use iac_value::{Type, Value, convert};
 
-fn number(v: Value) -> Result<Value, String> {
-    convert(v, &Type::Number)
+/// `v` as a number; `secret` keeps its value out of the error.
+fn number(v: Value, secret: bool) -> Result<Value, String> {
+    convert(v.mark_if(secret), &Type::Number)
+        .map(|n| n.into_unmarked().0)
         .map_err(|m| format!("Unsuitable value for an arithmetic operand: {m}."))
 }
 
-fn boolean(v: Value) -> Result<Value, String> {
-    convert(v, &Type::Bool).map_err(|m| format!("Unsuitable value for a logical operand: {m}."))
+/// `v` as a bool; `secret` keeps its value out of the error.
+fn boolean(v: Value, secret: bool) -> Result<Value, String> {
+    convert(v.mark_if(secret), &Type::Bool)
+        .map(|b| b.into_unmarked().0)
+        .map_err(|m| format!("Unsuitable value for a logical operand: {m}."))
 }
 
 /// Applies a unary operator.
 pub(super) fn unary(op: UnaryOperator, v: Value) -> Result<Value, String> {
     let (v, sensitive) = v.into_unmarked();
     let out = match op {
-        UnaryOperator::Neg => match number(v)? {
+        UnaryOperator::Neg => match number(v, sensitive)? {
             Value::Number(n) => Value::Number(-n),
             Value::Unknown => Value::Unknown,
             _ => return Err("The operand of - must not be null.".into()),
         },
-        UnaryOperator::Not => match boolean(v)? {
+        UnaryOperator::Not => match boolean(v, sensitive)? {
             Value::Bool(b) => Value::Bool(!b),
             Value::Unknown => Value::Unknown,
             _ => return Err("The operand of ! must not be null.".into()),
@@ -36,7 +41,10 @@ pub(super) fn binary(op: BinaryOperator, l: Value, r: Value) -> Result<Value, St
     use BinaryOperator::*;
     let (l, ls) = l.into_unmarked();
     let (r, rs) = r.into_unmarked();
-    let sensitive = ls || rs;
+    // Equality looks inside collections, so a sensitive element makes it sensitive.
+    let sensitive = ls
+        || rs
+        || (matches!(op, Eq | NotEq) && (l.contains_sensitive() || r.contains_sensitive()));
     let out = match op {
         Eq | NotEq => {
             let (l, _) = l.unmark_deep();
@@ -47,7 +55,7 @@ pub(super) fn binary(op: BinaryOperator, l: Value, r: Value) -> Result<Value, St
                 Value::Bool(equal(&l, &r) == (op == Eq))
             }
         }
-        And | Or => match (boolean(l)?, boolean(r)?) {
+        And | Or => match (boolean(l, ls)?, boolean(r, rs)?) {
             (Value::Bool(a), Value::Bool(b)) => {
                 Value::Bool(if op == And { a && b } else { a || b })
             }
@@ -64,7 +72,7 @@ pub(super) fn binary(op: BinaryOperator, l: Value, r: Value) -> Result<Value, St
             (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
             _ => return Err("Logical operands must not be null.".into()),
         },
-        _ => match (number(l)?, number(r)?) {
+        _ => match (number(l, ls)?, number(r, rs)?) {
             (Value::Number(a), Value::Number(b)) => match op {
                 Plus => Value::Number(a + b),
                 Minus => Value::Number(a - b),

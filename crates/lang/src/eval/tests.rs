@@ -248,6 +248,74 @@ fn sensitive_propagates_through_everything() {
 }
 
 #[test]
+fn marks_survive_every_expression_form() {
+    for src in [
+        // for: keys, values, conditions; object keys
+        "{ for k in [\"a\"] : var.secret => k }",
+        "{ for k in [\"a\"] : var.secret => k... }",
+        "[for k in [1, 2] : k if var.secret == \"x\"]",
+        "{ for k in [\"a\"] : k => 1 if var.secret != \"x\" }",
+        "{ (var.secret) = 1 }",
+        // conditionals, splat, attribute and index access
+        "var.secret == \"x\" ? 1 : 2",
+        "([{ a = var.secret }][*].a)[0]",
+        "([{ a = 1 }, { a = 2 }][*].a)[var.secret == \"x\" ? 0 : 1]",
+        "{ a = var.secret }.a",
+        "[var.secret][0]",
+        "{ a = 1 }[var.secret == \"x\" ? \"a\" : \"a\"]",
+        // templates: interpolation and directives
+        "\"%{ if var.secret == \"x\" }a%{ else }b%{ endif }\"",
+        "\"%{ for c in [var.secret] }${c}%{ endfor }\"",
+        "<<EOT\nx ${var.secret}\nEOT",
+        // operators looking inside collections, functions, expanded arguments
+        "[var.secret] == [\"hunter2\"]",
+        "!(var.secret == \"x\")",
+        "tolist([var.secret])[0]",
+        "format(\"%s%s\", [\"a\", var.secret]...)",
+        "try(var.secret, \"x\")",
+    ] {
+        let v = ok(src);
+        assert!(
+            v.is_sensitive() || matches!(&v, Value::List(i) if i.iter().all(Value::is_sensitive)),
+            "{src} should be sensitive, got {v:?}"
+        );
+    }
+    let spread = ok("[for s in [var.secret] : s]");
+    assert!(spread.is_sensitive() || spread.contains_sensitive());
+}
+
+#[test]
+fn errors_never_print_sensitive_values() {
+    for src in [
+        "{ for x in [1, 2] : var.secret => x }",
+        "var.secret + 1",
+        "-var.secret",
+        "!var.secret",
+        "var.secret && true",
+        "tonumber(var.secret)",
+        "{ a = 1 }[var.secret]",
+        "[1][var.secret]",
+        "var.secret ? 1 : 2",
+        "{ (var.secret) = 1 }.b",
+    ] {
+        let err = eval_str(src).expect_err(src);
+        let text = format!(
+            "{}: {}",
+            err.summary,
+            err.detail.clone().unwrap_or_default()
+        );
+        assert!(!text.contains("hunter2"), "{src}: {text}");
+    }
+    let dup = eval_str("{ for x in [1, 2] : var.secret => x }").unwrap_err();
+    assert_eq!(dup.summary, "Duplicate object key");
+    let plain = eval_str("{ for x in [1, 2] : \"k\" => x }").unwrap_err();
+    assert!(
+        plain.detail.unwrap().contains("\"k\""),
+        "plain keys are still named"
+    );
+}
+
+#[test]
 fn functions() {
     assert_eq!(
         ok(r#"format("%s-%03d-%.1f-%q-%v", "a", 7, 1.25, "x", true)"#),
