@@ -13,7 +13,7 @@ pub mod config;
 mod diag;
 pub mod eval;
 pub mod format;
-mod functions;
+mod funcs;
 mod load;
 mod references;
 mod source;

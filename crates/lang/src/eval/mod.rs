@@ -11,6 +11,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::SystemTime;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
@@ -18,7 +19,7 @@ use iac_value::{Type, Value, convert};
 
 use crate::config::{Expr, span_of};
 use crate::diag::Diagnostic;
-use crate::functions;
+use crate::funcs;
 use crate::source::{FileId, Span};
 
 /// Resolves references to named things (`var.x`, `aws_s3_bucket.b`, `each.key`, ...).
@@ -63,17 +64,48 @@ impl Scope for MapScope<'_> {
     }
 }
 
-/// What an evaluation may use: a scope for references and the folder that relative
-/// file paths are read from.
+/// Whether configuration is evaluated to make a plan or to apply one.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Phase {
+    /// Planning (and validating): `timestamp()`, `plantimestamp()`, `uuid()` and
+    /// `bcrypt()` are unknown, so two plans of the same inputs are identical.
+    #[default]
+    Plan,
+    /// Applying: those functions are known; `plantimestamp()` is `plan_time`.
+    Apply { plan_time: SystemTime },
+}
+
+/// What an evaluation may use: a scope for references, the folder that relative
+/// file paths are read from, and the phase.
 pub struct EvalContext<'a> {
     pub scope: &'a dyn Scope,
     pub base_dir: &'a Path,
+    pub phase: Phase,
 }
 
 impl<'a> EvalContext<'a> {
-    /// A context over `scope`, reading files relative to `base_dir`.
+    /// A context over `scope`, reading files relative to `base_dir`, for planning.
     pub fn new(scope: &'a dyn Scope, base_dir: &'a Path) -> EvalContext<'a> {
-        EvalContext { scope, base_dir }
+        EvalContext {
+            scope,
+            base_dir,
+            phase: Phase::Plan,
+        }
+    }
+
+    /// The same context in `phase`.
+    pub fn with_phase(mut self, phase: Phase) -> EvalContext<'a> {
+        self.phase = phase;
+        self
+    }
+
+    /// A context over another scope, keeping the folder and the phase.
+    pub fn with_scope<'b>(&'b self, scope: &'b dyn Scope) -> EvalContext<'b> {
+        EvalContext {
+            scope,
+            base_dir: self.base_dir,
+            phase: self.phase,
+        }
     }
 }
 
@@ -379,13 +411,15 @@ impl Evaluator<'_, '_> {
     fn call(&mut self, call: &hcl_edit::expr::FuncCall) -> Result<Value, Diagnostic> {
         let name = call.name.name.as_str();
         let span = self.span(call.span());
-        if !call.name.namespace.is_empty() {
+        let core = call.name.namespace.len() == 1 && call.name.namespace[0].as_str() == "core";
+        if !call.name.namespace.is_empty() && !core {
             return Err(Diagnostic::error("Call to unknown function", Some(span))
                 .with_detail("Provider-defined functions are not supported."));
         }
         let args: Vec<&Expression> = call.args.iter().collect();
         match name {
             "try" => return self.call_try(&args, span),
+            "templatestring" => return self.call_templatestring(&args, span),
             "can" => {
                 let [arg] = args.as_slice() else {
                     return Err(Diagnostic::error("Invalid function arguments", Some(span))
@@ -418,20 +452,78 @@ impl Evaluator<'_, '_> {
                 }
             }
         }
-        functions::call(name, values, self.ctx.base_dir).map_err(|e| match e {
-            functions::CallError::Unknown => {
-                Diagnostic::error("Call to unknown function", Some(span.clone())).with_detail(
+        let fctx = funcs::Ctx {
+            base_dir: self.ctx.base_dir,
+            phase: self.ctx.phase,
+        };
+        funcs::call(name, values, &fctx).map_err(|e| {
+            let (summary, detail) = funcs::describe(name, e);
+            Diagnostic::error(summary, Some(span.clone())).with_detail(detail)
+        })
+    }
+
+    /// `templatestring(ref, vars)`: renders a template held in a string, which must come
+    /// from a reference rather than a literal (a literal would already be rendered).
+    fn call_templatestring(
+        &mut self,
+        args: &[&Expression],
+        span: Span,
+    ) -> Result<Value, Diagnostic> {
+        let fail = |summary: &str, detail: String| {
+            Err(Diagnostic::error(summary, Some(span.clone())).with_detail(detail))
+        };
+        let [template, vars] = args else {
+            let (summary, detail) = if args.len() < 2 {
+                let missing = ["template", "vars"][args.len()];
+                (
+                    "Not enough function arguments",
                     format!(
-                        "There is no function named \"{name}\".{}",
-                        crate::did_you_mean(name, functions::NAMES.iter().copied())
+                        "Function \"templatestring\" expects 2 argument(s). Missing value for \"{missing}\"."
                     ),
                 )
-            }
-            functions::CallError::Failed(m) => {
-                Diagnostic::error("Error in function call", Some(span.clone()))
-                    .with_detail(format!("Call to function \"{name}\" failed: {m}"))
-            }
-        })
+            } else {
+                (
+                    "Too many function arguments",
+                    "Function \"templatestring\" expects only 2 argument(s).".to_string(),
+                )
+            };
+            return fail(summary, detail);
+        };
+        if matches!(
+            template,
+            Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_)
+        ) {
+            return fail("Invalid function argument", "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.".into());
+        }
+        let (text, text_sensitive) = self.eval(template)?.into_unmarked();
+        let (vars, vars_sensitive) = self.eval(vars)?.unmark_deep();
+        let sensitive = text_sensitive || !vars_sensitive.is_empty();
+        if text.is_unknown() || !vars.is_wholly_known() {
+            return Ok(Value::Unknown.mark_if(sensitive));
+        }
+        let Value::String(text) = text else {
+            return fail(
+                "Invalid function argument",
+                "Invalid value for \"template\" parameter: string required.".into(),
+            );
+        };
+        let Value::Map(vars) = vars else {
+            return fail(
+                "Invalid function argument",
+                "Invalid value for \"vars\" parameter: invalid vars value: must be a map.".into(),
+            );
+        };
+        let fctx = funcs::Ctx {
+            base_dir: self.ctx.base_dir,
+            phase: self.ctx.phase,
+        };
+        match funcs::render_template(&text, &vars, &fctx) {
+            Ok(v) => Ok(v.mark_if(sensitive)),
+            Err(m) => fail(
+                "Error in function call",
+                format!("Call to function \"templatestring\" failed: {m}."),
+            ),
+        }
     }
 
     fn call_try(&mut self, args: &[&Expression], span: Span) -> Result<Value, Diagnostic> {
