@@ -495,6 +495,9 @@ impl Evaluator<'_, '_> {
         ) {
             return fail("Invalid function argument", "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.".into());
         }
+        if !matches!(template, Expression::Traversal(_) | Expression::Variable(_)) {
+            return fail("Invalid function argument", "Invalid value for \"template\" parameter: invalid template expression: must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax.".into());
+        }
         let (text, text_sensitive) = self.eval(template)?.into_unmarked();
         let (vars, vars_sensitive) = self.eval(vars)?.unmark_deep();
         let sensitive = text_sensitive || !vars_sensitive.is_empty();
