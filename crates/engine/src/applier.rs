@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use iac_lang::config::{Mode, Resource};
+use iac_lang::eval::Phase;
 use iac_lang::{Diagnostic, Diagnostics};
 use iac_provider::{ProviderClient, Schema};
 use iac_state::{Backend, InstanceStatus, ResourceState, State};
@@ -92,7 +93,9 @@ pub async fn apply(
     progress: &dyn Progress,
 ) -> ApplyOutcome {
     let applier = Applier {
-        walk: Walk::new(stack, providers, &plan.variables, parallelism),
+        walk: Walk::new(stack, providers, &plan.variables, parallelism).in_phase(Phase::Apply {
+            plan_time: std::time::SystemTime::now(),
+        }),
         plan,
         state: Mutex::new(plan.prior_state.clone()),
         backend,

@@ -268,7 +268,7 @@ fn expand_dynamic<'s>(
             name: &iterator,
             value: Value::object([("key", key), ("value", value)]),
         };
-        let inner = EvalContext::new(&scope, ctx.base_dir);
+        let inner = ctx.with_scope(&scope);
         match decode_body(&content.body, &nested.schema, &inner, &content.span) {
             Ok(v) => values.push(v),
             Err(ds) => diags.extend(ds),

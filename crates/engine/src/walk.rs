@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use iac_lang::config::{IgnoreChanges, ModuleTree, Resource};
-use iac_lang::eval::{EvalContext, evaluate};
+use iac_lang::eval::{EvalContext, Phase, evaluate};
 use iac_lang::{Diagnostic, Diagnostics};
 use iac_provider::{Provider, ProviderClient, Schema};
 use iac_value::{Value, convert};
@@ -55,6 +55,8 @@ pub(crate) struct Walk<'a> {
     pub diags: Mutex<Diagnostics>,
     /// Bounds the provider operations in flight (`-parallelism`).
     pub limit: tokio::sync::Semaphore,
+    /// Planning or applying, for the functions that are unknown while planning.
+    phase: Phase,
 }
 
 impl<'a> Walk<'a> {
@@ -72,7 +74,14 @@ impl<'a> Walk<'a> {
             clients: tokio::sync::Mutex::new(HashMap::new()),
             diags: Mutex::new(Diagnostics::default()),
             limit: tokio::sync::Semaphore::new(parallelism.max(1)),
+            phase: Phase::Plan,
         }
+    }
+
+    /// The same walk, evaluating configuration in `phase`.
+    pub fn in_phase(mut self, phase: Phase) -> Walk<'a> {
+        self.phase = phase;
+        self
     }
 
     pub fn tree(&self) -> &ModuleTree {
@@ -104,7 +113,7 @@ impl<'a> Walk<'a> {
             repetition: rep,
             root_dir: &self.stack.root_dir,
         };
-        let ctx = EvalContext::new(&scope, crate::working_dir());
+        let ctx = EvalContext::new(&scope, crate::working_dir()).with_phase(self.phase);
         f(&ctx)
     }
 

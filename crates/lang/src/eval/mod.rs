@@ -507,9 +507,17 @@ impl Evaluator<'_, '_> {
         let [template, vars] = args else {
             let (summary, detail) = if args.len() < 2 {
                 let missing = ["template", "vars"][args.len()];
-                ("Not enough function arguments", format!("Function \"templatestring\" expects 2 argument(s). Missing value for \"{missing}\"."))
+                (
+                    "Not enough function arguments",
+                    format!(
+                        "Function \"templatestring\" expects 2 argument(s). Missing value for \"{missing}\"."
+                    ),
+                )
             } else {
-                ("Too many function arguments", "Function \"templatestring\" expects only 2 argument(s).".to_string())
+                (
+                    "Too many function arguments",
+                    "Function \"templatestring\" expects only 2 argument(s).".to_string(),
+                )
             };
             return fail(summary, detail);
         };
@@ -519,6 +527,9 @@ impl Evaluator<'_, '_> {
         ) {
             return fail("Invalid function argument", "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.".into());
         }
+        if !matches!(template, Expression::Traversal(_) | Expression::Variable(_)) {
+            return fail("Invalid function argument", "Invalid value for \"template\" parameter: invalid template expression: must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax.".into());
+        }
         let (text, text_sensitive) = self.eval(template)?.into_unmarked();
         let (vars, vars_sensitive) = self.eval(vars)?.unmark_deep();
         let sensitive = text_sensitive || !vars_sensitive.is_empty();
@@ -526,10 +537,16 @@ impl Evaluator<'_, '_> {
             return Ok(Value::Unknown.mark_if(sensitive));
         }
         let Value::String(text) = text else {
-            return fail("Invalid function argument", "Invalid value for \"template\" parameter: string required.".into());
+            return fail(
+                "Invalid function argument",
+                "Invalid value for \"template\" parameter: string required.".into(),
+            );
         };
         let Value::Map(vars) = vars else {
-            return fail("Invalid function argument", "Invalid value for \"vars\" parameter: invalid vars value: must be a map.".into());
+            return fail(
+                "Invalid function argument",
+                "Invalid value for \"vars\" parameter: invalid vars value: must be a map.".into(),
+            );
         };
         let fctx = funcs::Ctx {
             base_dir: self.ctx.base_dir,
@@ -537,7 +554,10 @@ impl Evaluator<'_, '_> {
         };
         match funcs::render_template(&text, &vars, &fctx) {
             Ok(v) => Ok(v.mark_if(sensitive)),
-            Err(m) => fail("Error in function call", format!("Call to function \"templatestring\" failed: {m}.")),
+            Err(m) => fail(
+                "Error in function call",
+                format!("Call to function \"templatestring\" failed: {m}."),
+            ),
         }
     }
 

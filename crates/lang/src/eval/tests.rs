@@ -56,6 +56,10 @@ fn vars() -> Vars {
             Value::from("hunter2").mark_sensitive(),
         ),
         ("later".to_string(), Value::Unknown),
+        (
+            "tpl".to_string(),
+            Value::from("Hi ${who}%{ if loud }!%{ endif }"),
+        ),
         ("nothing".to_string(), Value::Null),
     ]))
 }
@@ -452,4 +456,44 @@ fn errors_point_at_the_expression() {
     let text = d.to_plain(&sources);
     assert!(text.contains("main.hcl:1:1"), "{text}");
     assert!(text.contains("upper(1, 2)"), "{text}");
+}
+
+#[test]
+fn templatestring_renders_a_referenced_template() {
+    assert_eq!(
+        ok(r#"templatestring(var.tpl, { who = "web", loud = true })"#),
+        Value::from("Hi web!")
+    );
+    assert_eq!(
+        ok(r#"templatestring(var.tpl, { who = var.later, loud = true })"#),
+        Value::Unknown
+    );
+    assert!(ok(r#"templatestring(var.tpl, { who = var.secret, loud = false })"#).is_sensitive());
+    let e = eval_str(r#"templatestring("Hi $${who}", { who = "x" })"#).unwrap_err();
+    assert!(
+        e.detail
+            .unwrap()
+            .contains("does not support providing a literal template")
+    );
+    let e = eval_str(r#"templatestring(trimspace(var.tpl), {})"#).unwrap_err();
+    assert!(e.detail.unwrap().contains("must be a direct reference"));
+    let e = eval_str(r#"templatestring(var.tpl, { loud = true })"#).unwrap_err();
+    assert_eq!(e.summary, "Error in function call");
+}
+
+#[test]
+fn impure_functions_follow_the_phase() {
+    let mut sources = Sources::default();
+    let file = sources.add(Path::new("t.hcl"), "[timestamp(), uuid()]".into());
+    let expr = Expr {
+        file,
+        expr: Arc::new(hcl_edit::parser::parse_expr(sources.text(file)).unwrap()),
+    };
+    let scope = vars();
+    let planning = EvalContext::new(&scope, Path::new("."));
+    assert!(!evaluate(&expr, &planning).unwrap().is_wholly_known());
+    let applying = EvalContext::new(&scope, Path::new(".")).with_phase(Phase::Apply {
+        plan_time: std::time::SystemTime::now(),
+    });
+    assert!(evaluate(&expr, &applying).unwrap().is_wholly_known());
 }

@@ -78,33 +78,33 @@ fn timecmp(_: &Ctx, a: Vec<Value>) -> R {
 fn timeadd(_: &Ctx, a: Vec<Value>) -> R {
     let t = parse(&a, 0)?;
     let text = string(&a, 1)?;
-    let d = parse_duration(&text).ok_or_else(|| {
-        CallError::Arg(1, format!("time: invalid duration {:?}", text))
-    })?;
+    let d = parse_duration(&text).map_err(CallError::Failed)?;
     let sum = t
         .checked_add(d)
         .ok_or_else(|| CallError::Arg(1, "the resulting time is out of range".into()))?;
     Ok(Value::String(rfc3339(sum)))
 }
 
-/// A Go duration: a signed sequence of decimal numbers with units (`1h30m`, `-1.5s`).
-fn parse_duration(s: &str) -> Option<Duration> {
+/// A Go duration: a signed sequence of decimal numbers with units (`1h30m`, `-1.5s`),
+/// or Go's error.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let invalid = || format!("time: invalid duration {s:?}");
     let (negative, mut rest) = match s.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
     if rest == "0" {
-        return Some(Duration::ZERO);
+        return Ok(Duration::ZERO);
     }
     if rest.is_empty() {
-        return None;
+        return Err(invalid());
     }
     let mut nanos: f64 = 0.0;
     while !rest.is_empty() {
         let num_len = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(rest.len());
-        let n: f64 = rest[..num_len].parse().ok()?;
+        let n: f64 = rest[..num_len].parse().map_err(|_| invalid())?;
         rest = &rest[num_len..];
         let unit_len = rest
             .find(|c: char| c.is_ascii_digit() || c == '.')
@@ -116,13 +116,14 @@ fn parse_duration(s: &str) -> Option<Duration> {
             "s" => 1e9,
             "m" => 60e9,
             "h" => 3600e9,
-            _ => return None,
+            "" => return Err(format!("time: missing unit in duration {s:?}")),
+            unit => return Err(format!("time: unknown unit {unit:?} in duration {s:?}")),
         };
         rest = &rest[unit_len..];
         nanos += n * scale;
     }
     let nanos = if negative { -nanos } else { nanos };
-    Some(Duration::nanoseconds(nanos.round() as i64))
+    Ok(Duration::nanoseconds(nanos.round() as i64))
 }
 
 const MONTHS: [&str; 12] = [
@@ -184,7 +185,12 @@ fn formatdate(_: &Ctx, a: Vec<Value>) -> R {
         }
         let verb: String = chars[i..j].iter().collect();
         out.push_str(&date_verb(&verb, t).ok_or_else(|| {
-            CallError::Arg(0, format!("invalid date format verb {verb:?}: unsupported verb"))
+            let why = match c {
+                'a' => "must be \"aa\"".to_string(),
+                'A' => "must be \"AA\"".to_string(),
+                _ => "unsupported".to_string(),
+            };
+            CallError::Arg(0, format!("invalid date format verb {verb:?}: {why}"))
         })?);
         i = j;
     }
@@ -211,10 +217,10 @@ fn date_verb(verb: &str, t: OffsetDateTime) -> Option<String> {
         "D" => t.day().to_string(),
         "EEEE" => weekday,
         "EEE" => weekday[..3].to_string(),
-        "hh" => format!("{hour12:02}"),
-        "h" => hour12.to_string(),
-        "HH" => format!("{:02}", t.hour()),
-        "H" => t.hour().to_string(),
+        "hh" => format!("{:02}", t.hour()),
+        "h" => t.hour().to_string(),
+        "HH" => format!("{hour12:02}"),
+        "H" => hour12.to_string(),
         "AA" => if pm { "PM" } else { "AM" }.into(),
         "aa" => if pm { "pm" } else { "am" }.into(),
         "mm" => format!("{:02}", t.minute()),

@@ -12,19 +12,33 @@ use super::{CallError, Ctx, Function, R, bad_arg, f, fail};
 
 pub(crate) const FUNCTIONS: &[Function] = &[
     f("abspath", &["path"], abspath),
-    f("basename", &["path"], |_, a| Ok(Value::String(basename(&string(&a, 0)?)))),
-    f("dirname", &["path"], |_, a| Ok(Value::String(dirname(&string(&a, 0)?)))),
+    f("basename", &["path"], |_, a| {
+        Ok(Value::String(basename(&string(&a, 0)?)))
+    }),
+    f("dirname", &["path"], |_, a| {
+        Ok(Value::String(dirname(&string(&a, 0)?)))
+    }),
     f("file", &["path"], file),
     f("filebase64", &["path"], |c, a| Ok(base64(&read(c, &a)?))),
-    f("filebase64sha256", &["path"], |c, a| Ok(base64(&sha256(read(c, &a)?)))),
-    f("filebase64sha512", &["path"], |c, a| Ok(base64(&sha512(read(c, &a)?)))),
+    f("filebase64sha256", &["path"], |c, a| {
+        Ok(base64(&sha256(read(c, &a)?)))
+    }),
+    f("filebase64sha512", &["path"], |c, a| {
+        Ok(base64(&sha512(read(c, &a)?)))
+    }),
     f("fileexists", &["path"], fileexists),
     f("filemd5", &["path"], |c, a| Ok(hex(&md5(read(c, &a)?)))),
     f("fileset", &["path", "pattern"], fileset),
     f("filesha1", &["path"], |c, a| Ok(hex(&sha1(read(c, &a)?)))),
-    f("filesha256", &["path"], |c, a| Ok(hex(&sha256(read(c, &a)?)))),
-    f("filesha512", &["path"], |c, a| Ok(hex(&sha512(read(c, &a)?)))),
-    f("pathexpand", &["path"], |_, a| Ok(Value::String(expand_home(&string(&a, 0)?)))),
+    f("filesha256", &["path"], |c, a| {
+        Ok(hex(&sha256(read(c, &a)?)))
+    }),
+    f("filesha512", &["path"], |c, a| {
+        Ok(hex(&sha512(read(c, &a)?)))
+    }),
+    f("pathexpand", &["path"], |_, a| {
+        Ok(Value::String(expand_home(&string(&a, 0)?)))
+    }),
     f("templatefile", &["path", "vars"], templatefile),
 ];
 
@@ -50,7 +64,7 @@ fn read(ctx: &Ctx, a: &[Value]) -> Result<Vec<u8>, CallError> {
     let path = string(a, 0)?;
     let full = resolve(ctx, &path);
     std::fs::read(&full).map_err(|e| {
-        CallError::Failed(if e.kind() == std::io::ErrorKind::NotFound {
+        CallError::Arg(0, if e.kind() == std::io::ErrorKind::NotFound {
             format!("no file exists at {path:?}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource")
         } else {
             format!("failed to read file: {e}")

@@ -6,8 +6,10 @@ use super::args::{string, to_number, to_string};
 use super::{CallError, Ctx, Function, R, bad_arg, f, fail};
 
 pub(crate) const FUNCTIONS: &[Function] = &[
-    f("format", &["format"], |_, a| Ok(Value::String(format(&string(&a, 0)?, &a[1..])?)))
-        .variadic("args"),
+    f("format", &["format"], |_, a| {
+        Ok(Value::String(format(&string(&a, 0)?, &a[1..])?))
+    })
+    .variadic("args"),
     f("formatlist", &["format"], formatlist).variadic("args"),
 ];
 
@@ -66,6 +68,8 @@ pub(crate) fn format(fmt: &str, args: &[Value]) -> Result<String, CallError> {
     let mut chars = fmt.chars().peekable();
     let mut next = 0usize;
     while let Some(c) = chars.next() {
+        // The byte offset of this character, for Terraform's messages.
+        let at = fmt.len() - chars.clone().map(char::len_utf8).sum::<usize>() - c.len_utf8();
         if c != '%' {
             out.push(c);
             continue;
@@ -103,7 +107,9 @@ pub(crate) fn format(fmt: &str, args: &[Value]) -> Result<String, CallError> {
         }
         let Some(arg) = args.get(next) else {
             return fail(format!(
-                "not enough arguments for the format string: verb %{verb} has no argument"
+                "not enough arguments for \"%{verb}\" at {at}: need index {} but have {} total",
+                next + 1,
+                args.len()
             ));
         };
         next += 1;
@@ -114,8 +120,7 @@ pub(crate) fn format(fmt: &str, args: &[Value]) -> Result<String, CallError> {
                 let n = number_of(arg)?;
                 if n.fract() != 0.0 {
                     return fail(format!(
-                        "%d needs a whole number, got {}",
-                        display_number(n)
+                        "unsupported value for \"%d\" at {at}: an integer is required"
                     ));
                 }
                 let s = format!("{}", n as i64);

@@ -1,0 +1,1 @@
+Hello ${name}!%{ for p in ports } :${p}%{ endfor }
