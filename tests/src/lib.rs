@@ -152,6 +152,52 @@ pub fn unique(prefix: &str) -> String {
     )
 }
 
+/// Holds moto's one account for the caller on moto, and nothing elsewhere: moto keeps
+/// every test's objects in one account, so tests that count what it holds run one at a
+/// time (within their test binary).
+pub async fn one_at_a_time(emu: Emulator) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+    static MOTO_ACCOUNT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    match emu {
+        Emulator::Moto => Some(MOTO_ACCOUNT.lock().await),
+        Emulator::LocalStack | Emulator::DigitalOcean => None,
+    }
+}
+
+/// Every file of the example stack `stacks/<name>` (and its module folders) but READMEs,
+/// by relative path, sorted.
+pub fn stack_files(name: &str) -> Vec<(String, String)> {
+    let root = repo_root().join("stacks").join(name);
+    let mut files = Vec::new();
+    let mut todo = vec![root.clone()];
+    while let Some(dir) = todo.pop() {
+        for path in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+            if path.is_dir() {
+                todo.push(path);
+            } else if !path.ends_with("README.md") {
+                let relative = path.strip_prefix(&root).unwrap();
+                files.push((
+                    relative.to_string_lossy().into_owned(),
+                    std::fs::read_to_string(&path).unwrap(),
+                ));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The example stack `stacks/<name>` in a fresh folder, with `tfvars` as its
+/// `e2e.auto.tfvars`.
+pub fn example_stack(emu: Emulator, name: &str, tfvars: &str) -> Stack {
+    let files = stack_files(name);
+    let mut refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    refs.push(("e2e.auto.tfvars", tfvars));
+    Stack::new(emu, &refs)
+}
+
 /// A throwaway stack folder with an account of its own on the emulator.
 pub struct Stack {
     pub dir: tempfile::TempDir,
@@ -264,6 +310,15 @@ impl Stack {
     /// Runs `iac` with `args` in the stack's folder, against the emulator.
     pub fn iac(&self, args: &[&str]) -> Run {
         self.run_iac(args, true)
+    }
+
+    /// Runs `iac` with `args`, then a `-var` for each of `vars` (`name=value`).
+    pub fn iac_with_vars(&self, args: &[&str], vars: &[&str]) -> Run {
+        let mut all: Vec<&str> = args.to_vec();
+        for v in vars {
+            all.extend(["-var", v]);
+        }
+        self.iac(&all)
     }
 
     /// Runs `iac` with extra environment variables (such as `IAC_LOG`).

@@ -7,20 +7,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use iac_e2e::{Emulator, Stack, unique};
+use iac_e2e::{Emulator, Stack, example_stack, one_at_a_time, unique};
 use serde_json::Value;
 
 const PUBLIC_KEY: &str = include_str!("e2e_key.pub");
-
-/// moto keeps every test's objects in one account: on moto these run one at a time, as
-/// `stacks.rs` does.
-async fn one_at_a_time(emu: Emulator) -> Option<tokio::sync::MutexGuard<'static, ()>> {
-    static MOTO_ACCOUNT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    match emu {
-        Emulator::Moto => Some(MOTO_ACCOUNT.lock().await),
-        Emulator::LocalStack | Emulator::DigitalOcean => None,
-    }
-}
 
 fn checkov_binary() -> PathBuf {
     let home = std::env::var_os("IAC_EMULATOR_HOME")
@@ -66,11 +56,9 @@ fn checkov(file: &Path) -> Value {
 /// Plans the stack to a file and returns its JSON (as `show -json` prints it) and the
 /// JSON's path.
 fn plan_json(stack: &Stack, vars: &[&str]) -> (Value, PathBuf) {
-    let mut args = vec!["plan", "-no-color", "-out", "plan.out"];
-    for v in vars {
-        args.extend(["-var", v]);
-    }
-    stack.iac(&args).expect(0);
+    stack
+        .iac_with_vars(&["plan", "-no-color", "-out", "plan.out"], vars)
+        .expect(0);
     let shown = stack.iac(&["show", "-json", "plan.out"]).expect(0);
     let path = stack.path().join("plan.json");
     std::fs::write(&path, &shown.stdout).unwrap();
@@ -161,34 +149,6 @@ fn failed<'a>(report: &'a Value, check: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// An example stack in a fresh folder, with `tfvars` as its `e2e.auto.tfvars`.
-fn example(emu: Emulator, name: &str, tfvars: &str) -> Stack {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../stacks")
-        .join(name);
-    let mut files = Vec::new();
-    let mut todo = vec![root.clone()];
-    while let Some(dir) = todo.pop() {
-        for path in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
-            if path.is_dir() {
-                todo.push(path);
-            } else if !path.ends_with("README.md") {
-                let relative = path.strip_prefix(&root).unwrap();
-                files.push((
-                    relative.to_string_lossy().into_owned(),
-                    std::fs::read_to_string(&path).unwrap(),
-                ));
-            }
-        }
-    }
-    files.push(("e2e.auto.tfvars".into(), tfvars.to_string()));
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    Stack::new(emu, &refs)
-}
-
 fn key_var() -> String {
     format!("ssh_public_key = \"{}\"\n", PUBLIC_KEY.trim())
 }
@@ -200,7 +160,7 @@ async fn checkov_reads_the_aws_example_stacks() {
     let region = "region = \"eu-west-1\"\n";
     let password = "db_password = \"correct-horse-battery\"\n";
 
-    let stack = example(
+    let stack = example_stack(
         emu,
         "web-monitoring",
         &format!(
@@ -210,7 +170,7 @@ async fn checkov_reads_the_aws_example_stacks() {
     );
     scans_every_resource(&stack, &[]);
 
-    let stack = example(
+    let stack = example_stack(
         emu,
         "human-essentials",
         &format!(
@@ -221,7 +181,7 @@ async fn checkov_reads_the_aws_example_stacks() {
     );
     scans_every_resource(&stack, &[]);
 
-    let stack = example(
+    let stack = example_stack(
         emu,
         "amy",
         &format!(
@@ -233,7 +193,7 @@ async fn checkov_reads_the_aws_example_stacks() {
     scans_every_resource(&stack, &[]);
 
     let domain = format!("{}.example.org", unique("wb"));
-    let stack = example(
+    let stack = example_stack(
         emu,
         "web-bugs",
         &format!(
@@ -311,27 +271,11 @@ resource "aws_vpc_security_group_ingress_rule" "ssh" {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn checkov_reads_the_digitalocean_stack() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../stacks/insync");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "hcl"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.push((
-        "e2e.auto.tfvars".into(),
-        format!("ssh_public_keys = {{ ops = \"{}\" }}\n", PUBLIC_KEY.trim()),
-    ));
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    let stack = Stack::new(Emulator::DigitalOcean, &refs);
+    let stack = example_stack(
+        Emulator::DigitalOcean,
+        "insync",
+        &format!("ssh_public_keys = {{ ops = \"{}\" }}\n", PUBLIC_KEY.trim()),
+    );
     let report = scans_every_resource(&stack, &[]);
     let firewalls: Vec<&Value> = results(&report)
         .into_iter()

@@ -2,9 +2,7 @@
 //! over plain HTTP), resizing, rebuilding and retiring droplets; a failed action; a
 //! refused token; and adopting a droplet made directly through the API.
 
-use std::path::PathBuf;
-
-use iac_e2e::{Emulator, Stack};
+use iac_e2e::{Emulator, Stack, example_stack};
 use serde_json::{Value, json};
 
 const PUBLIC_KEY: &str = include_str!("e2e_key.pub");
@@ -41,27 +39,11 @@ const INSYNC: [&str; 21] = [
 const CANDIDATES: [&str; 6] = ["dev02", "drone", "drone-test", "wiki", "dev", "sendy"];
 
 fn insync() -> Stack {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../stacks/insync");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "hcl"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.push((
-        "e2e.auto.tfvars".into(),
-        format!("ssh_public_keys = {{ ops = \"{}\" }}\n", PUBLIC_KEY.trim()),
-    ));
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    Stack::new(Emulator::DigitalOcean, &refs)
+    example_stack(
+        Emulator::DigitalOcean,
+        "insync",
+        &format!("ssh_public_keys = {{ ops = \"{}\" }}\n", PUBLIC_KEY.trim()),
+    )
 }
 
 /// The stack's droplets (the account's droplets named in the stack), over plain HTTP,
@@ -90,25 +72,14 @@ fn by_name<'a>(all: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("droplet {name} exists"))
 }
 
-fn run(stack: &Stack, args: &[&str], vars: &[&str]) -> iac_e2e::Run {
-    let mut all: Vec<&str> = args.to_vec();
-    for v in vars {
-        all.extend(["-var", v]);
-    }
-    stack.iac(&all)
-}
-
 #[test]
 fn the_insync_stack() {
     let stack = insync();
     stack.iac(&["validate", "-no-color"]).expect(0);
     stack.iac(&["fmt", "-check"]).expect(0);
-    run(
-        &stack,
-        &["apply", "-auto-approve", "-no-color", "-parallelism", "20"],
-        &[],
-    )
-    .expect(0);
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color", "-parallelism", "20"])
+        .expect(0);
 
     let all = droplets(&stack);
     assert_eq!(all.len(), 21);
@@ -145,12 +116,16 @@ fn the_insync_stack() {
             .any(|r| { r["name"] == "jobs" && r["data"] == gateway_ip.as_str() })
     );
 
-    run(&stack, &["plan", "-detailed-exitcode", "-no-color"], &[]).expect(0);
+    stack
+        .iac(&["plan", "-detailed-exitcode", "-no-color"])
+        .expect(0);
 
     // A new size is a power-off, resize and power-on of the same droplet.
     let redis_id = by_name(&all, "redis")["id"].clone();
     let resize = ["size_overrides={\"redis\"=\"s-4vcpu-8gb\"}"];
-    let plan = run(&stack, &["plan", "-no-color"], &resize).expect(0);
+    let plan = stack
+        .iac_with_vars(&["plan", "-no-color"], &resize)
+        .expect(0);
     assert!(
         plan.stdout
             .contains("# digitalocean_droplet.this[\"redis\"] will be updated in-place")
@@ -160,7 +135,9 @@ fn the_insync_stack() {
         "{}",
         plan.stdout
     );
-    run(&stack, &["apply", "-auto-approve", "-no-color"], &resize).expect(0);
+    stack
+        .iac_with_vars(&["apply", "-auto-approve", "-no-color"], &resize)
+        .expect(0);
     let (_, redis) = stack.digitalocean("GET", &format!("/v2/droplets/{redis_id}"), None);
     assert_eq!(redis["droplet"]["size_slug"], "s-4vcpu-8gb");
     assert_eq!(redis["droplet"]["status"], "active");
@@ -168,14 +145,16 @@ fn the_insync_stack() {
     // A new image for the same droplet rebuilds it: a new one replaces it.
     let mut vars = resize.to_vec();
     vars.push("image_overrides={\"redis\"=\"ubuntu-24-04-x64\"}");
-    let plan = run(&stack, &["plan", "-no-color"], &vars).expect(0);
+    let plan = stack.iac_with_vars(&["plan", "-no-color"], &vars).expect(0);
     assert!(
         plan.stdout
             .contains("# digitalocean_droplet.this[\"redis\"] must be replaced"),
         "{}",
         plan.stdout
     );
-    run(&stack, &["apply", "-auto-approve", "-no-color"], &vars).expect(0);
+    stack
+        .iac_with_vars(&["apply", "-auto-approve", "-no-color"], &vars)
+        .expect(0);
     let (status, _) = stack.digitalocean("GET", &format!("/v2/droplets/{redis_id}"), None);
     assert_eq!(status, 404);
     let redis = droplets(&stack)
@@ -191,7 +170,7 @@ fn the_insync_stack() {
         CANDIDATES.map(|c| format!("\"{c}\"")).join(",")
     );
     vars.push(&retired);
-    let plan = run(&stack, &["plan", "-no-color"], &vars).expect(0);
+    let plan = stack.iac_with_vars(&["plan", "-no-color"], &vars).expect(0);
     assert!(
         plan.stdout
             .contains("Plan: 0 to add, 0 to change, 6 to destroy."),
@@ -207,7 +186,9 @@ fn the_insync_stack() {
             plan.stdout
         );
     }
-    run(&stack, &["apply", "-auto-approve", "-no-color"], &vars).expect(0);
+    stack
+        .iac_with_vars(&["apply", "-auto-approve", "-no-color"], &vars)
+        .expect(0);
     let left = droplets(&stack);
     assert_eq!(left.len(), 15);
     assert!(
@@ -215,7 +196,9 @@ fn the_insync_stack() {
             .all(|d| !CANDIDATES.contains(&d["name"].as_str().unwrap()))
     );
 
-    run(&stack, &["destroy", "-auto-approve", "-no-color"], &vars).expect(0);
+    stack
+        .iac_with_vars(&["destroy", "-auto-approve", "-no-color"], &vars)
+        .expect(0);
     assert!(droplets(&stack).is_empty());
     let (_, firewalls) = stack.digitalocean("GET", "/v2/firewalls", None);
     assert_eq!(firewalls["meta"]["total"], 0);

@@ -2,80 +2,32 @@
 //! each applies on the emulators, is checked with the AWS SDK, plans clean, reacts to a
 //! variable as expected and destroys to an empty account.
 
-use std::path::PathBuf;
-
 use aws_sdk_ec2::types::Filter;
-use iac_e2e::{Emulator, Stack, on_emulators, unique};
+use iac_e2e::{Emulator, Stack, example_stack, on_emulators, one_at_a_time, unique};
 
 const PUBLIC_KEY: &str = include_str!("e2e_key.pub");
 
-/// moto keeps every test's objects in one account, and these tests count what the
-/// account holds: on moto they run one at a time.
-async fn one_at_a_time(emu: Emulator) -> Option<tokio::sync::MutexGuard<'static, ()>> {
-    static MOTO_ACCOUNT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    match emu {
-        Emulator::Moto => Some(MOTO_ACCOUNT.lock().await),
-        Emulator::LocalStack | Emulator::DigitalOcean => None,
-    }
-}
-
-/// Every file of a stack folder (and its module folders) but READMEs, by relative path.
-fn stack_files(name: &str) -> Vec<(String, String)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../stacks")
-        .join(name);
-    let mut files = Vec::new();
-    let mut todo = vec![root.clone()];
-    while let Some(dir) = todo.pop() {
-        for path in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
-            if path.is_dir() {
-                todo.push(path);
-            } else if !path.ends_with("README.md") {
-                let relative = path.strip_prefix(&root).unwrap();
-                files.push((
-                    relative.to_string_lossy().into_owned(),
-                    std::fs::read_to_string(&path).unwrap(),
-                ));
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// The stack in a fresh folder, with `tfvars` as its `e2e.auto.tfvars`.
+/// The example stack in a fresh folder, with `tfvars` as its `e2e.auto.tfvars`, checked
+/// to validate and to be canonically formatted.
 fn load(emu: Emulator, name: &str, tfvars: &str) -> Stack {
-    let files = stack_files(name);
-    let mut refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    refs.push(("e2e.auto.tfvars", tfvars));
-    let stack = Stack::new(emu, &refs);
+    let stack = example_stack(emu, name, tfvars);
     stack.iac(&["validate", "-no-color"]).expect(0);
     stack.iac(&["fmt", "-check"]).expect(0);
     stack
 }
 
-/// Runs `iac` with `args`, then each `-var` in `vars`.
-fn run(stack: &Stack, args: &[&str], vars: &[&str]) -> iac_e2e::Run {
-    let mut all: Vec<&str> = args.to_vec();
-    for v in vars {
-        all.extend(["-var", v]);
-    }
-    stack.iac(&all)
-}
-
 /// Applies, plans again expecting no changes, and returns.
 fn apply_clean(stack: &Stack, vars: &[&str]) {
-    run(stack, &["apply", "-auto-approve", "-no-color"], vars).expect(0);
-    let plan = run(stack, &["plan", "-detailed-exitcode", "-no-color"], vars);
+    stack
+        .iac_with_vars(&["apply", "-auto-approve", "-no-color"], vars)
+        .expect(0);
+    let plan = stack.iac_with_vars(&["plan", "-detailed-exitcode", "-no-color"], vars);
     assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
 }
 
 /// Plans with `vars` and checks the plan says each of `expected`.
 fn plan_says(stack: &Stack, vars: &[&str], expected: &[&str]) {
-    let plan = run(stack, &["plan", "-no-color"], vars).expect(0);
+    let plan = stack.iac_with_vars(&["plan", "-no-color"], vars).expect(0);
     for e in expected {
         assert!(
             plan.stdout.contains(e),
@@ -181,7 +133,9 @@ async fn web_bugs(emu: Emulator) {
             "Plan: 0 to add, 2 to change, 0 to destroy.",
         ],
     );
-    let bad = run(&stack, &["plan", "-no-color"], &["environment=qa"]).expect(1);
+    let bad = stack
+        .iac_with_vars(&["plan", "-no-color"], &["environment=qa"])
+        .expect(1);
     assert!(
         bad.stderr
             .contains("environment must be production or staging."),
@@ -189,7 +143,9 @@ async fn web_bugs(emu: Emulator) {
         bad.stderr
     );
 
-    run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
+    stack
+        .iac(&["destroy", "-auto-approve", "-no-color"])
+        .expect(0);
     assert!(live_instances(&ec2).await.is_empty());
     assert!(
         ec2.describe_addresses()
@@ -288,12 +244,12 @@ async fn web_monitoring(emu: Emulator) {
         .unwrap();
     assert_eq!(work_mem.parameter_value(), Some("16384"));
 
-    let plan = run(
-        &stack,
-        &["plan", "-no-color"],
-        &["production_db_class=db.t4g.large"],
-    )
-    .expect(0);
+    let plan = stack
+        .iac_with_vars(
+            &["plan", "-no-color"],
+            &["production_db_class=db.t4g.large"],
+        )
+        .expect(0);
     assert!(
         plan.stdout.contains(
             "# module.database[\"production\"].aws_db_instance.this will be updated in-place"
@@ -310,7 +266,9 @@ async fn web_monitoring(emu: Emulator) {
     let state = String::from_utf8(stack.state_bytes().unwrap()).unwrap();
     assert!(state.contains("\"sensitive_attributes\""));
 
-    run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
+    stack
+        .iac(&["destroy", "-auto-approve", "-no-color"])
+        .expect(0);
     assert!(live_instances(&ec2).await.is_empty());
     let left = rds.describe_db_instances().send().await.unwrap();
     assert!(left.db_instances().is_empty());
@@ -408,7 +366,9 @@ async fn human_essentials(emu: Emulator) {
         ],
     );
 
-    run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
+    stack
+        .iac(&["destroy", "-auto-approve", "-no-color"])
+        .expect(0);
     assert!(live_instances(&ec2).await.is_empty());
     assert!(
         elb.describe_load_balancers()
@@ -532,7 +492,9 @@ async fn amy(emu: Emulator) {
         ],
     );
 
-    run(&stack, &["destroy", "-auto-approve", "-no-color"], &[]).expect(0);
+    stack
+        .iac(&["destroy", "-auto-approve", "-no-color"])
+        .expect(0);
     assert!(live_instances(&ec2).await.is_empty());
     assert!(
         elb.describe_load_balancers()

@@ -26,7 +26,7 @@ pub use load::{
     BlockShape, LOCK_FILE, ProviderRelease, Shapes, load_module, load_stack, load_tree,
     settle_json_bodies,
 };
-pub use references::{Reference, Step, references, static_traversal};
+pub use references::{Needs, Reference, Step, needs, references, static_traversal};
 pub use source::{FileId, Sources, Span};
 pub use suggest::did_you_mean;
 pub use typeexpr::parse_type;

@@ -1,4 +1,5 @@
-//! Finding what an expression refers to, for the dependency graph.
+//! Finding what an expression refers to, for the dependency graph and for Terraform's
+//! configuration JSON.
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -14,14 +15,39 @@ pub struct Reference {
     pub root: String,
     pub attrs: Vec<String>,
     pub span: Span,
+    traversal: Vec<Step>,
+}
+
+impl Reference {
+    /// The reference's whole static traversal: the root, then every name and literal
+    /// index that follows it, up to the first step that is not known without evaluating
+    /// (an index by expression, a splat). For `aws_instance.x[0].tags["Name"]` that is
+    /// all of it; for `aws_instance.x[count.index].id` it is `aws_instance.x`.
+    pub fn traversal(&self) -> &[Step] {
+        &self.traversal
+    }
+}
+
+/// What an expression needs to be evaluated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Needs {
+    /// Every reference, in source order.
+    pub references: Vec<Reference>,
+    /// Whether it calls a function anywhere.
+    pub calls_functions: bool,
 }
 
 /// Every reference in `expr`, in source order. Names bound by `for` expressions inside
 /// it are not references and are left out.
 pub fn references(expr: &Expr) -> Vec<Reference> {
-    let mut out = Vec::new();
-    collect(expr.file, &expr.expr, &mut Vec::new(), &mut out);
-    out
+    needs(expr).references
+}
+
+/// The references of `expr` (as [`references`] finds them) and whether it calls functions.
+pub fn needs(expr: &Expr) -> Needs {
+    let mut found = Needs::default();
+    collect(expr.file, &expr.expr, &mut Vec::new(), &mut found);
+    found
 }
 
 /// The expression as a dotted path (`aws.west`), if it is only names and attributes.
@@ -45,14 +71,15 @@ pub(crate) fn static_path(expr: &Expression) -> Option<String> {
     }
 }
 
-fn collect(file: FileId, expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<Reference>) {
+fn collect(file: FileId, expr: &Expression, bound: &mut Vec<String>, out: &mut Needs) {
     match expr {
         Expression::Variable(v) => {
             if !bound.iter().any(|b| b == v.as_str()) {
-                out.push(Reference {
+                out.references.push(Reference {
                     root: v.as_str().to_string(),
                     attrs: Vec::new(),
                     span: span_of(file, v.span()),
+                    traversal: vec![Step::Name(v.as_str().to_string())],
                 });
             }
         }
@@ -67,10 +94,13 @@ fn collect(file: FileId, expr: &Expression, bound: &mut Vec<String>, out: &mut V
                             _ => None,
                         })
                         .collect();
-                    out.push(Reference {
+                    let mut traversal = vec![Step::Name(v.as_str().to_string())];
+                    traversal.extend(t.operators.iter().map_while(|op| literal_step(op.value())));
+                    out.references.push(Reference {
                         root: v.as_str().to_string(),
                         attrs,
                         span: span_of(file, t.span()),
+                        traversal,
                     });
                 }
             } else {
@@ -99,7 +129,10 @@ fn collect(file: FileId, expr: &Expression, bound: &mut Vec<String>, out: &mut V
             collect(file, &c.true_expr, bound, out);
             collect(file, &c.false_expr, bound, out);
         }
-        Expression::FuncCall(f) => f.args.iter().for_each(|e| collect(file, e, bound, out)),
+        Expression::FuncCall(f) => {
+            out.calls_functions = true;
+            f.args.iter().for_each(|e| collect(file, e, bound, out));
+        }
         Expression::UnaryOp(u) => collect(file, &u.expr, bound, out),
         Expression::BinaryOp(b) => {
             collect(file, &b.lhs_expr, bound, out);
@@ -128,7 +161,7 @@ fn collect(file: FileId, expr: &Expression, bound: &mut Vec<String>, out: &mut V
     }
 }
 
-fn collect_template(file: FileId, t: &Template, bound: &mut Vec<String>, out: &mut Vec<Reference>) {
+fn collect_template(file: FileId, t: &Template, bound: &mut Vec<String>, out: &mut Needs) {
     for element in t.iter() {
         match element {
             Element::Literal(_) => {}
@@ -178,18 +211,22 @@ pub fn static_traversal(expr: &Expr) -> Option<Vec<Step>> {
             };
             let mut steps = vec![Step::Name(root.as_str().to_string())];
             for op in &t.operators {
-                steps.push(match op.value() {
-                    TraversalOperator::GetAttr(n) => Step::Name(n.as_str().to_string()),
-                    TraversalOperator::Index(Expression::String(s)) => Step::Key(s.value().clone()),
-                    TraversalOperator::Index(Expression::Number(n)) => {
-                        Step::Index(n.value().as_u64()?)
-                    }
-                    TraversalOperator::LegacyIndex(n) => Step::Index(*n.value()),
-                    _ => return None,
-                });
+                steps.push(literal_step(op.value())?);
             }
             Some(steps)
         }
+        _ => None,
+    }
+}
+
+/// A traversal step that is a name or a literal index; `None` for one that needs
+/// evaluating (an index by expression, a splat).
+fn literal_step(op: &TraversalOperator) -> Option<Step> {
+    match op {
+        TraversalOperator::GetAttr(n) => Some(Step::Name(n.as_str().to_string())),
+        TraversalOperator::Index(Expression::String(s)) => Some(Step::Key(s.value().clone())),
+        TraversalOperator::Index(Expression::Number(n)) => n.value().as_u64().map(Step::Index),
+        TraversalOperator::LegacyIndex(n) => Some(Step::Index(*n.value())),
         _ => None,
     }
 }
@@ -230,6 +267,90 @@ mod tests {
             refs("module.web.out[0]"),
             vec![("module".into(), vec!["web".into(), "out".into()])]
         );
+    }
+
+    fn parse(src: &str) -> Expr {
+        let mut sources = Sources::default();
+        let file = sources.add(Path::new("t.hcl"), src.to_string());
+        Expr {
+            file,
+            expr: Arc::new(hcl_edit::parser::parse_expr(sources.text(file)).unwrap()),
+        }
+    }
+
+    fn names(steps: &[&str]) -> Vec<Step> {
+        steps.iter().map(|s| Step::Name(s.to_string())).collect()
+    }
+
+    #[test]
+    fn traversals_go_past_literal_indexes() {
+        let found = references(&parse(r#"digitalocean_tag.role["gateway"].name"#));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].attrs,
+            vec!["role".to_string()],
+            "attrs stop at the index"
+        );
+        assert_eq!(
+            found[0].traversal(),
+            [
+                Step::Name("digitalocean_tag".into()),
+                Step::Name("role".into()),
+                Step::Key("gateway".into()),
+                Step::Name("name".into()),
+            ]
+        );
+        let found = references(&parse("aws_instance.x[0].tags[\"Name\"]"));
+        assert_eq!(
+            found[0].traversal(),
+            [
+                Step::Name("aws_instance".into()),
+                Step::Name("x".into()),
+                Step::Index(0),
+                Step::Name("tags".into()),
+                Step::Key("Name".into()),
+            ]
+        );
+        assert_eq!(
+            references(&parse("aws_instance.x.1.id"))[0].traversal(),
+            [
+                Step::Name("aws_instance".into()),
+                Step::Name("x".into()),
+                Step::Index(1),
+                Step::Name("id".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn traversals_stop_where_evaluation_is_needed() {
+        let found = references(&parse("aws_instance.x[count.index].id"));
+        let traversals: Vec<&[Step]> = found.iter().map(Reference::traversal).collect();
+        assert_eq!(
+            traversals,
+            vec![
+                &names(&["aws_instance", "x"])[..],
+                &names(&["count", "index"])[..],
+            ]
+        );
+        assert_eq!(
+            references(&parse("aws_instance.x[*].id"))[0].traversal(),
+            names(&["aws_instance", "x"])
+        );
+        assert_eq!(references(&parse("var"))[0].traversal(), names(&["var"]));
+        // A traversal of something that is not a name is no reference of its own.
+        let found = references(&parse("[for s in var.l : s.id][0].id"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].traversal(), names(&["var", "l"]));
+    }
+
+    #[test]
+    fn needs_tells_function_calls() {
+        assert!(needs(&parse(r#"upper("a")"#)).calls_functions);
+        assert!(needs(&parse(r#""${join(",", var.l)}""#)).calls_functions);
+        let plain = needs(&parse("[var.a, local.b]"));
+        assert!(!plain.calls_functions);
+        assert_eq!(plain.references.len(), 2);
     }
 
     #[test]

@@ -2,28 +2,18 @@
 //! expression needs nothing to be evaluated, and the `references` it makes, each
 //! reference followed by its shorter prefixes (`aws_instance.web.id`, `aws_instance.web`).
 
-use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::template::{Directive, Element, Template};
 use iac_lang::config::{Body, Expr};
 use iac_lang::eval::{EvalContext, NoScope};
+use iac_lang::{Step, needs};
 use iac_provider::{Nesting, Schema};
 use serde_json::{Map, Value as Json};
-
-/// One step of a reference.
-#[derive(Debug, Clone, PartialEq)]
-enum Step {
-    Name(String),
-    Index(i64),
-    Key(String),
-}
 
 /// An expression's JSON: `{"constant_value": ...}` and/or `{"references": [...]}`. A
 /// `sensitive` expression never shows its constant.
 pub fn expression(expr: &Expr, sensitive: bool) -> Json {
-    let mut found = Found::default();
-    found.walk(&expr.expr, &mut Vec::new());
+    let found = needs(expr);
     let mut out = Map::new();
-    if found.traversals.is_empty() && !found.calls && !sensitive {
+    if found.references.is_empty() && !found.calls_functions && !sensitive {
         let ctx = EvalContext::new(&NoScope, crate::working_dir());
         if let Ok(v) = iac_lang::eval::evaluate(expr, &ctx)
             && v.is_wholly_known()
@@ -33,8 +23,8 @@ pub fn expression(expr: &Expr, sensitive: bool) -> Json {
         }
     }
     let mut references: Vec<String> = Vec::new();
-    for t in &found.traversals {
-        for r in reference_strings(t) {
+    for r in &found.references {
+        for r in reference_strings(r.traversal()) {
             if !references.contains(&r) {
                 references.push(r);
             }
@@ -81,10 +71,9 @@ pub fn expressions(body: &Body, schema: &Schema) -> Json {
 /// Each reference in `expr` to an attribute of a resource or data source: the
 /// resource's address (without instance key) and the attribute path after it.
 pub fn attribute_references(expr: &Expr) -> Vec<(String, Json)> {
-    let mut found = Found::default();
-    found.walk(&expr.expr, &mut Vec::new());
     let mut out = Vec::new();
-    for steps in &found.traversals {
+    for reference in iac_lang::references(expr) {
+        let steps = reference.traversal();
         let name = |i: usize| match steps.get(i) {
             Some(Step::Name(n)) => Some(n.as_str()),
             _ => None,
@@ -115,133 +104,6 @@ pub fn attribute_references(expr: &Expr) -> Vec<(String, Json)> {
         out.push((format!("{prefix}{ty}.{n}"), Json::Array(path)));
     }
     out
-}
-
-/// What an expression refers to, and whether it calls functions.
-#[derive(Default)]
-struct Found {
-    traversals: Vec<Vec<Step>>,
-    calls: bool,
-}
-
-impl Found {
-    fn walk(&mut self, expr: &Expression, bound: &mut Vec<String>) {
-        match expr {
-            Expression::Variable(v) => {
-                if !bound.iter().any(|b| b == v.as_str()) {
-                    self.traversals
-                        .push(vec![Step::Name(v.as_str().to_string())]);
-                }
-            }
-            Expression::Traversal(t) => {
-                match &t.expr {
-                    Expression::Variable(v) if !bound.iter().any(|b| b == v.as_str()) => {
-                        let mut steps = vec![Step::Name(v.as_str().to_string())];
-                        for op in &t.operators {
-                            match literal_step(op.value()) {
-                                Some(s) => steps.push(s),
-                                None => break,
-                            }
-                        }
-                        self.traversals.push(steps);
-                    }
-                    Expression::Variable(_) => {}
-                    other => self.walk(other, bound),
-                }
-                for op in &t.operators {
-                    if let TraversalOperator::Index(e) = op.value() {
-                        self.walk(e, bound);
-                    }
-                }
-            }
-            Expression::Array(a) => a.iter().for_each(|e| self.walk(e, bound)),
-            Expression::Object(o) => {
-                for (k, v) in o.iter() {
-                    if let hcl_edit::expr::ObjectKey::Expression(k) = k {
-                        self.walk(k, bound);
-                    }
-                    self.walk(v.expr(), bound);
-                }
-            }
-            Expression::StringTemplate(t) => self.template(t, bound),
-            Expression::HeredocTemplate(h) => self.template(&h.template, bound),
-            Expression::Parenthesis(p) => self.walk(p.inner(), bound),
-            Expression::Conditional(c) => {
-                self.walk(&c.cond_expr, bound);
-                self.walk(&c.true_expr, bound);
-                self.walk(&c.false_expr, bound);
-            }
-            Expression::FuncCall(f) => {
-                self.calls = true;
-                f.args.iter().for_each(|e| self.walk(e, bound));
-            }
-            Expression::UnaryOp(u) => self.walk(&u.expr, bound),
-            Expression::BinaryOp(b) => {
-                self.walk(&b.lhs_expr, bound);
-                self.walk(&b.rhs_expr, bound);
-            }
-            Expression::ForExpr(f) => {
-                self.walk(&f.intro.collection_expr, bound);
-                let before = bound.len();
-                bound.push(f.intro.value_var.as_str().to_string());
-                if let Some(k) = &f.intro.key_var {
-                    bound.push(k.as_str().to_string());
-                }
-                if let Some(k) = &f.key_expr {
-                    self.walk(k, bound);
-                }
-                self.walk(&f.value_expr, bound);
-                if let Some(c) = &f.cond {
-                    self.walk(&c.expr, bound);
-                }
-                bound.truncate(before);
-            }
-            Expression::Null(_)
-            | Expression::Bool(_)
-            | Expression::Number(_)
-            | Expression::String(_) => {}
-        }
-    }
-
-    fn template(&mut self, t: &Template, bound: &mut Vec<String>) {
-        for element in t.iter() {
-            match element {
-                Element::Literal(_) => {}
-                Element::Interpolation(i) => self.walk(&i.expr, bound),
-                Element::Directive(d) => match d.as_ref() {
-                    Directive::If(i) => {
-                        self.walk(&i.if_expr.cond_expr, bound);
-                        self.template(&i.if_expr.template, bound);
-                        if let Some(e) = &i.else_expr {
-                            self.template(&e.template, bound);
-                        }
-                    }
-                    Directive::For(f) => {
-                        self.walk(&f.for_expr.collection_expr, bound);
-                        let before = bound.len();
-                        bound.push(f.for_expr.value_var.as_str().to_string());
-                        if let Some(k) = &f.for_expr.key_var {
-                            bound.push(k.as_str().to_string());
-                        }
-                        self.template(&f.for_expr.template, bound);
-                        bound.truncate(before);
-                    }
-                },
-            }
-        }
-    }
-}
-
-/// A traversal step that is a name or a literal index (where a reference's static part
-/// ends otherwise, as in Terraform).
-fn literal_step(op: &TraversalOperator) -> Option<Step> {
-    match op {
-        TraversalOperator::GetAttr(n) => Some(Step::Name(n.as_str().to_string())),
-        TraversalOperator::Index(Expression::String(s)) => Some(Step::Key(s.value().clone())),
-        TraversalOperator::Index(Expression::Number(n)) => n.value().as_i64().map(Step::Index),
-        TraversalOperator::LegacyIndex(n) => i64::try_from(*n.value()).ok().map(Step::Index),
-        _ => None,
-    }
 }
 
 fn step_text(steps: &[Step]) -> String {
@@ -359,6 +221,14 @@ mod tests {
                 "aws_instance.x[0].tags",
                 "aws_instance.x[0]",
                 "aws_instance.x"
+            ])
+        );
+        assert_eq!(
+            refs("digitalocean_tag.role[\"gateway\"].name"),
+            serde_json::json!([
+                "digitalocean_tag.role[\"gateway\"].name",
+                "digitalocean_tag.role[\"gateway\"]",
+                "digitalocean_tag.role"
             ])
         );
         assert_eq!(
