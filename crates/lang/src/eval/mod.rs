@@ -475,9 +475,17 @@ impl Evaluator<'_, '_> {
         let [template, vars] = args else {
             let (summary, detail) = if args.len() < 2 {
                 let missing = ["template", "vars"][args.len()];
-                ("Not enough function arguments", format!("Function \"templatestring\" expects 2 argument(s). Missing value for \"{missing}\"."))
+                (
+                    "Not enough function arguments",
+                    format!(
+                        "Function \"templatestring\" expects 2 argument(s). Missing value for \"{missing}\"."
+                    ),
+                )
             } else {
-                ("Too many function arguments", "Function \"templatestring\" expects only 2 argument(s).".to_string())
+                (
+                    "Too many function arguments",
+                    "Function \"templatestring\" expects only 2 argument(s).".to_string(),
+                )
             };
             return fail(summary, detail);
         };
@@ -494,10 +502,16 @@ impl Evaluator<'_, '_> {
             return Ok(Value::Unknown.mark_if(sensitive));
         }
         let Value::String(text) = text else {
-            return fail("Invalid function argument", "Invalid value for \"template\" parameter: string required.".into());
+            return fail(
+                "Invalid function argument",
+                "Invalid value for \"template\" parameter: string required.".into(),
+            );
         };
         let Value::Map(vars) = vars else {
-            return fail("Invalid function argument", "Invalid value for \"vars\" parameter: invalid vars value: must be a map.".into());
+            return fail(
+                "Invalid function argument",
+                "Invalid value for \"vars\" parameter: invalid vars value: must be a map.".into(),
+            );
         };
         let fctx = funcs::Ctx {
             base_dir: self.ctx.base_dir,
@@ -505,7 +519,10 @@ impl Evaluator<'_, '_> {
         };
         match funcs::render_template(&text, &vars, &fctx) {
             Ok(v) => Ok(v.mark_if(sensitive)),
-            Err(m) => fail("Error in function call", format!("Call to function \"templatestring\" failed: {m}.")),
+            Err(m) => fail(
+                "Error in function call",
+                format!("Call to function \"templatestring\" failed: {m}."),
+            ),
         }
     }
 

@@ -68,7 +68,9 @@ pub(crate) fn strings(args: &[Value], i: usize) -> Result<Vec<String>, CallError
         .enumerate()
         .map(|(n, v)| match v {
             Value::Null => bad_arg(i, format!("element {n}: argument must not be null")),
-            v => to_string(v).map_err(|_| CallError::Arg(i, format!("element {n}: string required"))),
+            v => {
+                to_string(v).map_err(|_| CallError::Arg(i, format!("element {n}: string required")))
+            }
         })
         .collect()
 }

@@ -192,7 +192,9 @@ fn index(_: &Ctx, a: Vec<Value>) -> R {
 fn keys(_: &Ctx, a: Vec<Value>) -> R {
     match &a[0] {
         Value::Unknown => Ok(Value::Unknown),
-        Value::Map(m) => Ok(Value::List(m.keys().map(|k| Value::from(k.as_str())).collect())),
+        Value::Map(m) => Ok(Value::List(
+            m.keys().map(|k| Value::from(k.as_str())).collect(),
+        )),
         _ => bad_arg(0, "must have map or object type"),
     }
 }
@@ -278,10 +280,16 @@ fn one(_: &Ctx, a: Vec<Value>) -> R {
         Value::List(items) | Value::Set(items) => match items.as_slice() {
             [] => Ok(Value::Null),
             [x] => Ok(x.clone()),
-            _ => bad_arg(0, "must be a list, set, or tuple value with either zero or one elements"),
+            _ => bad_arg(
+                0,
+                "must be a list, set, or tuple value with either zero or one elements",
+            ),
         },
         Value::Null => bad_arg(0, "argument must not be null"),
-        _ => bad_arg(0, "must be a list, set, or tuple value with either zero or one elements"),
+        _ => bad_arg(
+            0,
+            "must be a list, set, or tuple value with either zero or one elements",
+        ),
     }
 }
 
@@ -308,7 +316,9 @@ fn range(_: &Ctx, a: Vec<Value>) -> R {
     let mut x = start;
     while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
         if out.len() >= 1024 {
-            return fail("more than 1024 values were generated; either decrease the difference between start and end or use a smaller step");
+            return fail(
+                "more than 1024 values were generated; either decrease the difference between start and end or use a smaller step",
+            );
         }
         out.push(Value::Number(x));
         x += step;
@@ -319,7 +329,10 @@ fn range(_: &Ctx, a: Vec<Value>) -> R {
 fn reverse(_: &Ctx, a: Vec<Value>) -> R {
     match &a[0] {
         Value::List(items) => Ok(Value::List(items.iter().rev().cloned().collect())),
-        Value::Set(_) => bad_arg(0, "can only reverse list or tuple values, not set of dynamic"),
+        Value::Set(_) => bad_arg(
+            0,
+            "can only reverse list or tuple values, not set of dynamic",
+        ),
         Value::Null => bad_arg(0, "argument must not be null"),
         _ => bad_arg(0, "can only reverse list or tuple values"),
     }
@@ -328,7 +341,12 @@ fn reverse(_: &Ctx, a: Vec<Value>) -> R {
 fn slice(_: &Ctx, a: Vec<Value>) -> R {
     let list = match &a[0] {
         Value::List(items) => items,
-        Value::Set(_) => return bad_arg(0, "cannot slice a set, because its elements do not have indices; explicitly convert to a list if the ordering of the result is not important"),
+        Value::Set(_) => {
+            return bad_arg(
+                0,
+                "cannot slice a set, because its elements do not have indices; explicitly convert to a list if the ordering of the result is not important",
+            );
+        }
         Value::Null => return bad_arg(0, "argument must not be null"),
         _ => return bad_arg(0, "must be a list or tuple value"),
     };
@@ -337,7 +355,10 @@ fn slice(_: &Ctx, a: Vec<Value>) -> R {
         return bad_arg(1, "start index must not be less than zero");
     }
     if end > list.len() as i64 {
-        return bad_arg(2, "end index must not be greater than the length of the list");
+        return bad_arg(
+            2,
+            "end index must not be greater than the length of the list",
+        );
     }
     if start > end {
         return bad_arg(1, "start index must not be greater than end index");
@@ -363,7 +384,9 @@ fn sum(_: &Ctx, a: Vec<Value>) -> R {
     for v in list {
         match super::args::to_number(v) {
             Ok(n) => total += n,
-            Err(_) if v.is_null() => return bad_arg(0, "argument must be list, set, or tuple of number values"),
+            Err(_) if v.is_null() => {
+                return bad_arg(0, "argument must be list, set, or tuple of number values");
+            }
             Err(m) => return fail(m),
         }
     }
@@ -378,8 +401,9 @@ fn transpose(_: &Ctx, a: Vec<Value>) -> R {
             _ => return bad_arg(0, format!("element \"{k}\": list of string required")),
         };
         for item in list {
-            let s = super::args::to_string(item)
-                .map_err(|_| CallError::Arg(0, format!("element \"{k}\": list of string required")))?;
+            let s = super::args::to_string(item).map_err(|_| {
+                CallError::Arg(0, format!("element \"{k}\": list of string required"))
+            })?;
             out.entry(s).or_default().push(k.clone());
         }
     }

@@ -48,10 +48,12 @@ fn sensitive(_: &Ctx, mut a: Vec<Value>) -> R {
 fn to(ty: &Type, a: Vec<Value>) -> R {
     let (value, sensitive) = a.into_iter().next().unwrap_or_default().into_unmarked();
     let described = describe(&value);
-    convert(value, ty).map(|v| v.mark_if(sensitive)).map_err(|_| {
-        let what = if sensitive { "this sensitive " } else { "" };
-        CallError::Arg(0, format!("cannot convert {what}{described} to {ty}"))
-    })
+    convert(value, ty)
+        .map(|v| v.mark_if(sensitive))
+        .map_err(|_| {
+            let what = if sensitive { "this sensitive " } else { "" };
+            CallError::Arg(0, format!("cannot convert {what}{described} to {ty}"))
+        })
 }
 
 fn describe(v: &Value) -> String {
@@ -68,7 +70,9 @@ fn tobool(_: &Ctx, a: Vec<Value>) -> R {
         if s != "true" && s != "false" {
             return Err(CallError::Arg(
                 0,
-                format!("cannot convert \"{s}\" to bool; only the strings \"true\" or \"false\" are allowed"),
+                format!(
+                    "cannot convert \"{s}\" to bool; only the strings \"true\" or \"false\" are allowed"
+                ),
             ));
         }
     }
@@ -81,7 +85,9 @@ fn tonumber(_: &Ctx, a: Vec<Value>) -> R {
     {
         return Err(CallError::Arg(
             0,
-            format!("cannot convert \"{s}\" to number; given string must be a decimal representation of a number"),
+            format!(
+                "cannot convert \"{s}\" to number; given string must be a decimal representation of a number"
+            ),
         ));
     }
     to(&Type::Number, a)
@@ -91,7 +97,10 @@ fn tostring(_: &Ctx, a: Vec<Value>) -> R {
     match a[0].unmark().0 {
         Value::List(_) | Value::Set(_) | Value::Map(_) => {
             let what = describe(a[0].unmark().0);
-            Err(CallError::Arg(0, format!("cannot convert {what} to string")))
+            Err(CallError::Arg(
+                0,
+                format!("cannot convert {what} to string"),
+            ))
         }
         _ => to(&Type::String, a),
     }

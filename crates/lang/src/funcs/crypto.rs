@@ -9,8 +9,12 @@ use super::{Ctx, Function, R, bad_arg, f, fail};
 use crate::eval::Phase;
 
 pub(crate) const FUNCTIONS: &[Function] = &[
-    f("base64sha256", &["str"], |_, a| Ok(base64(&sha256(&string(&a, 0)?)))),
-    f("base64sha512", &["str"], |_, a| Ok(base64(&sha512(&string(&a, 0)?)))),
+    f("base64sha256", &["str"], |_, a| {
+        Ok(base64(&sha256(&string(&a, 0)?)))
+    }),
+    f("base64sha512", &["str"], |_, a| {
+        Ok(base64(&sha512(&string(&a, 0)?)))
+    }),
     f("bcrypt", &["str"], bcrypt).variadic("cost"),
     f("md5", &["str"], |_, a| Ok(hex(&md5(&string(&a, 0)?)))),
     f("rsadecrypt", &["ciphertext", "privatekey"], rsadecrypt),
@@ -62,7 +66,8 @@ fn bcrypt(ctx: &Ctx, a: Vec<Value>) -> R {
     if ctx.phase == Phase::Plan {
         return Ok(Value::Unknown);
     }
-    let hash = ::bcrypt::hash(text, cost as u32).map_err(|e| super::CallError::Failed(e.to_string()))?;
+    let hash =
+        ::bcrypt::hash(text, cost as u32).map_err(|e| super::CallError::Failed(e.to_string()))?;
     // Terraform's bcrypt (Go's x/crypto) writes the `$2a$` version prefix.
     Ok(Value::String(hash.replacen("$2b$", "$2a$", 1)))
 }
@@ -73,13 +78,17 @@ fn rsadecrypt(_: &Ctx, a: Vec<Value>) -> R {
     let key = string(&a, 1)?;
     let bytes = match base64::engine::general_purpose::STANDARD.decode(ciphertext.trim()) {
         Ok(b) => b,
-        Err(_) => return fail("failed to decode input \"cipher_text\": cipher text must be base64-encoded"),
+        Err(_) => {
+            return fail(
+                "failed to decode input \"cipher_text\": cipher text must be base64-encoded",
+            );
+        }
     };
     let key = rsa::RsaPrivateKey::from_pkcs1_pem(&key)
         .map_err(|_| super::CallError::Failed("invalid private key: failed to parse key: the private key is not a PEM-encoded RSA private key".into()))?;
-    let plain = key
-        .decrypt(rsa::Pkcs1v15Encrypt, &bytes)
-        .map_err(|_| super::CallError::Failed("failed to decrypt: crypto/rsa: decryption error".into()))?;
+    let plain = key.decrypt(rsa::Pkcs1v15Encrypt, &bytes).map_err(|_| {
+        super::CallError::Failed("failed to decrypt: crypto/rsa: decryption error".into())
+    })?;
     match String::from_utf8(plain) {
         Ok(s) => Ok(Value::String(s)),
         Err(_) => fail("the decrypted message is not valid UTF-8"),
@@ -105,7 +114,10 @@ fn uuidv5(_: &Ctx, a: Vec<Value>) -> R {
             Err(_) => {
                 return bad_arg(
                     0,
-                    format!("uuidv5() doesn't support namespace {other} (invalid UUID length: {})", other.len()),
+                    format!(
+                        "uuidv5() doesn't support namespace {other} (invalid UUID length: {})",
+                        other.len()
+                    ),
                 );
             }
         },

@@ -78,9 +78,8 @@ fn timecmp(_: &Ctx, a: Vec<Value>) -> R {
 fn timeadd(_: &Ctx, a: Vec<Value>) -> R {
     let t = parse(&a, 0)?;
     let text = string(&a, 1)?;
-    let d = parse_duration(&text).ok_or_else(|| {
-        CallError::Arg(1, format!("time: invalid duration {:?}", text))
-    })?;
+    let d = parse_duration(&text)
+        .ok_or_else(|| CallError::Arg(1, format!("time: invalid duration {:?}", text)))?;
     let sum = t
         .checked_add(d)
         .ok_or_else(|| CallError::Arg(1, "the resulting time is out of range".into()))?;
@@ -184,7 +183,10 @@ fn formatdate(_: &Ctx, a: Vec<Value>) -> R {
         }
         let verb: String = chars[i..j].iter().collect();
         out.push_str(&date_verb(&verb, t).ok_or_else(|| {
-            CallError::Arg(0, format!("invalid date format verb {verb:?}: unsupported verb"))
+            CallError::Arg(
+                0,
+                format!("invalid date format verb {verb:?}: unsupported verb"),
+            )
         })?);
         i = j;
     }

@@ -12,14 +12,28 @@ use super::{CallError, Ctx, Function, R, bad_arg, f, fail};
 
 pub(crate) const FUNCTIONS: &[Function] = &[
     f("base64decode", &["str"], base64decode),
-    f("base64encode", &["str"], |_, a| Ok(Value::String(b64().encode(string(&a, 0)?)))),
+    f("base64encode", &["str"], |_, a| {
+        Ok(Value::String(b64().encode(string(&a, 0)?)))
+    }),
     f("base64gzip", &["str"], base64gzip),
     f("csvdecode", &["str"], csvdecode),
     f("jsondecode", &["str"], jsondecode),
-    f("jsonencode", &["val"], |_, a| Ok(Value::String(json_encode(&a[0])))),
-    f("textdecodebase64", &["source", "encoding"], textdecodebase64),
-    f("textencodebase64", &["string", "encoding"], textencodebase64),
-    f("urlencode", &["str"], |_, a| Ok(Value::String(query_escape(&string(&a, 0)?)))),
+    f("jsonencode", &["val"], |_, a| {
+        Ok(Value::String(json_encode(&a[0])))
+    }),
+    f(
+        "textdecodebase64",
+        &["source", "encoding"],
+        textdecodebase64,
+    ),
+    f(
+        "textencodebase64",
+        &["string", "encoding"],
+        textencodebase64,
+    ),
+    f("urlencode", &["str"], |_, a| {
+        Ok(Value::String(query_escape(&string(&a, 0)?)))
+    }),
 ];
 
 fn b64() -> base64::engine::GeneralPurpose {
@@ -28,13 +42,11 @@ fn b64() -> base64::engine::GeneralPurpose {
 
 fn base64decode(_: &Ctx, a: Vec<Value>) -> R {
     let text = string(&a, 0)?;
-    let bytes = b64()
-        .decode(&text)
-        .map_err(|_| CallError::Failed(format!("failed to decode base64 data {}", redacted(&text))))?;
+    let bytes = b64().decode(&text).map_err(|_| {
+        CallError::Failed(format!("failed to decode base64 data {}", redacted(&text)))
+    })?;
     String::from_utf8(bytes).map(Value::String).map_err(|_| {
-        CallError::Failed(
-            "the result of decoding the provided string is not valid UTF-8".into(),
-        )
+        CallError::Failed("the result of decoding the provided string is not valid UTF-8".into())
     })
 }
 
@@ -92,10 +104,7 @@ fn csvdecode(_: &Ctx, a: Vec<Value>) -> R {
     for (n, record) in records.enumerate() {
         let record = record.map_err(|e| CallError::Failed(e.to_string()))?;
         if record.len() != header.len() {
-            return fail(format!(
-                "record on line {}: wrong number of fields",
-                n + 2
-            ));
+            return fail(format!("record on line {}: wrong number of fields", n + 2));
         }
         let row: BTreeMap<String, Value> = header
             .iter()
@@ -143,7 +152,9 @@ fn text_encoding(a: &[Value], i: usize) -> Result<TextEncoding, CallError> {
         _ => {
             return bad_arg(
                 i,
-                format!("{name:?} is not a supported IANA encoding name or alias in this Terraform version"),
+                format!(
+                    "{name:?} is not a supported IANA encoding name or alias in this Terraform version"
+                ),
             );
         }
     })
@@ -156,11 +167,27 @@ fn textencodebase64(_: &Ctx, a: Vec<Value>) -> R {
         TextEncoding::Utf16Le => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
         TextEncoding::Utf16Be => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
         TextEncoding::Latin1 | TextEncoding::Ascii => {
-            let limit = if matches!(text_encoding(&a, 1)?, TextEncoding::Ascii) { 0x7f } else { 0xff };
+            let limit = if matches!(text_encoding(&a, 1)?, TextEncoding::Ascii) {
+                0x7f
+            } else {
+                0xff
+            };
             text.chars()
-                .map(|c| u8::try_from(u32::from(c)).ok().filter(|b| u32::from(*b) <= limit))
+                .map(|c| {
+                    u8::try_from(u32::from(c))
+                        .ok()
+                        .filter(|b| u32::from(*b) <= limit)
+                })
                 .collect::<Option<Vec<u8>>>()
-                .ok_or_else(|| CallError::Arg(0, format!("the given string contains characters that cannot be represented in {}", string(&a, 1).unwrap_or_default())))?
+                .ok_or_else(|| {
+                    CallError::Arg(
+                        0,
+                        format!(
+                            "the given string contains characters that cannot be represented in {}",
+                            string(&a, 1).unwrap_or_default()
+                        ),
+                    )
+                })?
         }
     };
     Ok(Value::String(b64().encode(bytes)))
@@ -170,10 +197,17 @@ fn textdecodebase64(_: &Ctx, a: Vec<Value>) -> R {
     let source = string(&a, 0)?;
     let encoding = text_encoding(&a, 1)?;
     let bytes = b64().decode(&source).map_err(|e| {
-        CallError::Arg(0, format!("the given value is has an invalid base64 symbol at offset {}", match e {
-            base64::DecodeError::InvalidByte(at, _) | base64::DecodeError::InvalidLastSymbol(at, _) => at,
-            _ => source.len(),
-        }))
+        CallError::Arg(
+            0,
+            format!(
+                "the given value is has an invalid base64 symbol at offset {}",
+                match e {
+                    base64::DecodeError::InvalidByte(at, _)
+                    | base64::DecodeError::InvalidLastSymbol(at, _) => at,
+                    _ => source.len(),
+                }
+            ),
+        )
     })?;
     let text = match encoding {
         TextEncoding::Utf8 => String::from_utf8_lossy(&bytes).into_owned(),
@@ -191,7 +225,9 @@ fn textdecodebase64(_: &Ctx, a: Vec<Value>) -> R {
                 .collect();
             String::from_utf16_lossy(&units)
         }
-        TextEncoding::Latin1 | TextEncoding::Ascii => bytes.iter().map(|b| char::from(*b)).collect(),
+        TextEncoding::Latin1 | TextEncoding::Ascii => {
+            bytes.iter().map(|b| char::from(*b)).collect()
+        }
     };
     Ok(Value::String(text))
 }

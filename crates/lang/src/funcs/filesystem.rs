@@ -12,19 +12,33 @@ use super::{CallError, Ctx, Function, R, bad_arg, f, fail};
 
 pub(crate) const FUNCTIONS: &[Function] = &[
     f("abspath", &["path"], abspath),
-    f("basename", &["path"], |_, a| Ok(Value::String(basename(&string(&a, 0)?)))),
-    f("dirname", &["path"], |_, a| Ok(Value::String(dirname(&string(&a, 0)?)))),
+    f("basename", &["path"], |_, a| {
+        Ok(Value::String(basename(&string(&a, 0)?)))
+    }),
+    f("dirname", &["path"], |_, a| {
+        Ok(Value::String(dirname(&string(&a, 0)?)))
+    }),
     f("file", &["path"], file),
     f("filebase64", &["path"], |c, a| Ok(base64(&read(c, &a)?))),
-    f("filebase64sha256", &["path"], |c, a| Ok(base64(&sha256(read(c, &a)?)))),
-    f("filebase64sha512", &["path"], |c, a| Ok(base64(&sha512(read(c, &a)?)))),
+    f("filebase64sha256", &["path"], |c, a| {
+        Ok(base64(&sha256(read(c, &a)?)))
+    }),
+    f("filebase64sha512", &["path"], |c, a| {
+        Ok(base64(&sha512(read(c, &a)?)))
+    }),
     f("fileexists", &["path"], fileexists),
     f("filemd5", &["path"], |c, a| Ok(hex(&md5(read(c, &a)?)))),
     f("fileset", &["path", "pattern"], fileset),
     f("filesha1", &["path"], |c, a| Ok(hex(&sha1(read(c, &a)?)))),
-    f("filesha256", &["path"], |c, a| Ok(hex(&sha256(read(c, &a)?)))),
-    f("filesha512", &["path"], |c, a| Ok(hex(&sha512(read(c, &a)?)))),
-    f("pathexpand", &["path"], |_, a| Ok(Value::String(expand_home(&string(&a, 0)?)))),
+    f("filesha256", &["path"], |c, a| {
+        Ok(hex(&sha256(read(c, &a)?)))
+    }),
+    f("filesha512", &["path"], |c, a| {
+        Ok(hex(&sha512(read(c, &a)?)))
+    }),
+    f("pathexpand", &["path"], |_, a| {
+        Ok(Value::String(expand_home(&string(&a, 0)?)))
+    }),
     f("templatefile", &["path", "vars"], templatefile),
 ];
 

@@ -6,8 +6,10 @@ use super::args::{string, to_number, to_string};
 use super::{CallError, Ctx, Function, R, bad_arg, f, fail};
 
 pub(crate) const FUNCTIONS: &[Function] = &[
-    f("format", &["format"], |_, a| Ok(Value::String(format(&string(&a, 0)?, &a[1..])?)))
-        .variadic("args"),
+    f("format", &["format"], |_, a| {
+        Ok(Value::String(format(&string(&a, 0)?, &a[1..])?))
+    })
+    .variadic("args"),
     f("formatlist", &["format"], formatlist).variadic("args"),
 ];
 

@@ -11,18 +11,23 @@ use super::{CallError, Ctx, Function, R, f};
 
 pub(crate) const FUNCTIONS: &[Function] = &[
     f("cidrhost", &["prefix", "hostnum"], |_, a| {
-        Ok(Value::String(host(&string(&a, 0)?, integer(&a, 1)?).map_err(CallError::Failed)?))
+        Ok(Value::String(
+            host(&string(&a, 0)?, integer(&a, 1)?).map_err(CallError::Failed)?,
+        ))
     }),
     f("cidrnetmask", &["prefix"], |_, a| {
-        Ok(Value::String(netmask(&string(&a, 0)?).map_err(CallError::Failed)?))
+        Ok(Value::String(
+            netmask(&string(&a, 0)?).map_err(CallError::Failed)?,
+        ))
     }),
     f("cidrsubnet", &["prefix", "newbits", "netnum"], |_, a| {
         let (prefix, newbits, netnum) = (string(&a, 0)?, integer(&a, 1)?, integer(&a, 2)?);
-        Ok(Value::String(subnet(&prefix, newbits, netnum).map_err(CallError::Failed)?))
+        Ok(Value::String(
+            subnet(&prefix, newbits, netnum).map_err(CallError::Failed)?,
+        ))
     }),
     f("cidrsubnets", &["prefix"], cidrsubnets).variadic("newbits"),
 ];
-
 
 fn parse(prefix: &str) -> Result<IpNet, String> {
     prefix
@@ -104,14 +109,24 @@ fn cidrsubnets(_: &Ctx, a: Vec<Value>) -> R {
     let net = parse(&string(&a, 0)?).map_err(|m| CallError::Arg(0, m))?;
     let width = bits(&net) as i64;
     let start = net.prefix_len() as i64;
-    let newbits = (1..a.len()).map(|i| integer(&a, i)).collect::<Result<Vec<_>, _>>()?;
+    let newbits = (1..a.len())
+        .map(|i| integer(&a, i))
+        .collect::<Result<Vec<_>, _>>()?;
     let Some(first) = newbits.first() else {
         return Ok(Value::List(Vec::new()));
     };
     let mask = |len: i64| -> u128 {
-        if len == 0 { 0 } else { (u128::MAX << (128 - len)) >> (128 - width) }
+        if len == 0 {
+            0
+        } else {
+            (u128::MAX << (128 - len)) >> (128 - width)
+        }
     };
-    let all = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
+    let all = if width == 128 {
+        u128::MAX
+    } else {
+        (1u128 << width) - 1
+    };
     let net_first = to_u128(net.network());
     let net_last = net_first | (all & !mask(start));
     // The subnet before the first one, so the loop's "next" lands on the network start.
@@ -121,13 +136,19 @@ fn cidrsubnets(_: &Ctx, a: Vec<Value>) -> R {
     for (i, bits_added) in newbits.iter().enumerate() {
         let len = bits_added + start;
         if len < 1 {
-            return Err(CallError::Arg(i + 1, "must extend prefix by at least one bit".into()));
+            return Err(CallError::Arg(
+                i + 1,
+                "must extend prefix by at least one bit".into(),
+            ));
         }
         if len > width {
-            return Err(CallError::Arg(i + 1, format!(
-                "would extend prefix to {len} bits, which is too long for an IPv{} address",
-                if width == 32 { 4 } else { 6 }
-            )));
+            return Err(CallError::Arg(
+                i + 1,
+                format!(
+                    "would extend prefix to {len} bits, which is too long for an IPv{} address",
+                    if width == 32 { 4 } else { 6 }
+                ),
+            ));
         }
         let (cur_ip, cur_len) = current;
         let cur_last = cur_ip | (all & !mask(cur_len));
@@ -136,13 +157,19 @@ fn cidrsubnets(_: &Ctx, a: Vec<Value>) -> R {
         let next = new_last.wrapping_add(1) & all;
         let rollover = next == 0;
         if rollover || next < net_first || next > net_last {
-            return Err(CallError::Arg(i + 1, format!(
-                "not enough remaining address space for a subnet with a prefix of {len} bits after {}/{cur_len}",
-                from_u128(&net, cur_ip)
-            )));
+            return Err(CallError::Arg(
+                i + 1,
+                format!(
+                    "not enough remaining address space for a subnet with a prefix of {len} bits after {}/{cur_len}",
+                    from_u128(&net, cur_ip)
+                ),
+            ));
         }
         current = (next & mask(len), len);
-        out.push(Value::String(format!("{}/{len}", from_u128(&net, current.0))));
+        out.push(Value::String(format!(
+            "{}/{len}",
+            from_u128(&net, current.0)
+        )));
     }
     Ok(Value::List(out))
 }

@@ -6,9 +6,15 @@ use super::args::{integer, number};
 use super::{CallError, Ctx, Function, R, bad_arg, f, fail};
 
 pub(crate) const FUNCTIONS: &[Function] = &[
-    f("abs", &["num"], |_, a| Ok(Value::Number(number(&a, 0)?.abs()))),
-    f("ceil", &["num"], |_, a| Ok(Value::Number(number(&a, 0)?.ceil()))),
-    f("floor", &["num"], |_, a| Ok(Value::Number(number(&a, 0)?.floor()))),
+    f("abs", &["num"], |_, a| {
+        Ok(Value::Number(number(&a, 0)?.abs()))
+    }),
+    f("ceil", &["num"], |_, a| {
+        Ok(Value::Number(number(&a, 0)?.ceil()))
+    }),
+    f("floor", &["num"], |_, a| {
+        Ok(Value::Number(number(&a, 0)?.floor()))
+    }),
     f("log", &["num", "base"], |_, a| {
         Ok(Value::Number(number(&a, 0)?.ln() / number(&a, 1)?.ln()))
     }),
@@ -52,10 +58,7 @@ fn parseint(_: &Ctx, a: Vec<Value>) -> R {
     };
     let base = integer(&a, 1)?;
     if !(2..=62).contains(&base) {
-        return bad_arg(
-            1,
-            "base must be a whole number between 2 and 62 inclusive",
-        );
+        return bad_arg(1, "base must be a whole number between 2 and 62 inclusive");
     }
     let bad = || CallError::Arg(0, format!("cannot parse {text:?} as a base {base} integer"));
     let (negative, digits) = match text.strip_prefix('-') {
@@ -67,8 +70,15 @@ fn parseint(_: &Ctx, a: Vec<Value>) -> R {
     }
     let mut n: f64 = 0.0;
     for c in digits.chars() {
-        let c = if base <= 36 { c.to_ascii_lowercase() } else { c };
-        let d = DIGITS.find(c).filter(|d| (*d as i64) < base).ok_or_else(bad)?;
+        let c = if base <= 36 {
+            c.to_ascii_lowercase()
+        } else {
+            c
+        };
+        let d = DIGITS
+            .find(c)
+            .filter(|d| (*d as i64) < base)
+            .ok_or_else(bad)?;
         n = n * base as f64 + d as f64;
     }
     Ok(Value::Number(if negative { -n } else { n }))

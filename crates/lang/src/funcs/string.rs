@@ -9,14 +9,18 @@ use super::{CallError, Ctx, Function, R, bad_arg, f, fail};
 
 pub(crate) const FUNCTIONS: &[Function] = &[
     f("chomp", &["str"], |_, a| {
-        Ok(Value::String(string(&a, 0)?.trim_end_matches(['\n', '\r']).to_string()))
+        Ok(Value::String(
+            string(&a, 0)?.trim_end_matches(['\n', '\r']).to_string(),
+        ))
     }),
     f("endswith", &["str", "suffix"], |_, a| {
         Ok(Value::Bool(string(&a, 0)?.ends_with(&string(&a, 1)?)))
     }),
     f("indent", &["spaces", "str"], indent),
     f("join", &["separator"], join).variadic("lists"),
-    f("lower", &["str"], |_, a| Ok(Value::String(string(&a, 0)?.to_lowercase()))),
+    f("lower", &["str"], |_, a| {
+        Ok(Value::String(string(&a, 0)?.to_lowercase()))
+    }),
     f("regex", &["pattern", "string"], regex),
     f("regexall", &["pattern", "string"], regexall),
     f("replace", &["str", "substr", "replace"], replace),
@@ -27,23 +31,35 @@ pub(crate) const FUNCTIONS: &[Function] = &[
     f("strcontains", &["str", "substr"], |_, a| {
         Ok(Value::Bool(string(&a, 0)?.contains(&string(&a, 1)?)))
     }),
-    f("strrev", &["str"], |_, a| Ok(Value::String(string(&a, 0)?.chars().rev().collect()))),
+    f("strrev", &["str"], |_, a| {
+        Ok(Value::String(string(&a, 0)?.chars().rev().collect()))
+    }),
     f("substr", &["str", "offset", "length"], substr),
-    f("title", &["str"], |_, a| Ok(Value::String(title(&string(&a, 0)?)))),
+    f("title", &["str"], |_, a| {
+        Ok(Value::String(title(&string(&a, 0)?)))
+    }),
     f("trim", &["str", "cutset"], |_, a| {
         let cut: Vec<char> = string(&a, 1)?.chars().collect();
-        Ok(Value::String(string(&a, 0)?.trim_matches(|c| cut.contains(&c)).to_string()))
+        Ok(Value::String(
+            string(&a, 0)?
+                .trim_matches(|c| cut.contains(&c))
+                .to_string(),
+        ))
     }),
     f("trimprefix", &["str", "prefix"], |_, a| {
         let (t, p) = (string(&a, 0)?, string(&a, 1)?);
         Ok(Value::String(t.strip_prefix(&p).unwrap_or(&t).to_string()))
     }),
-    f("trimspace", &["str"], |_, a| Ok(Value::String(string(&a, 0)?.trim().to_string()))),
+    f("trimspace", &["str"], |_, a| {
+        Ok(Value::String(string(&a, 0)?.trim().to_string()))
+    }),
     f("trimsuffix", &["str", "suffix"], |_, a| {
         let (t, s) = (string(&a, 0)?, string(&a, 1)?);
         Ok(Value::String(t.strip_suffix(&s).unwrap_or(&t).to_string()))
     }),
-    f("upper", &["str"], |_, a| Ok(Value::String(string(&a, 0)?.to_uppercase()))),
+    f("upper", &["str"], |_, a| {
+        Ok(Value::String(string(&a, 0)?.to_uppercase()))
+    }),
 ];
 
 fn indent(_: &Ctx, a: Vec<Value>) -> R {
@@ -63,11 +79,15 @@ fn join(_: &Ctx, a: Vec<Value>) -> R {
         for (n, v) in items(&a, i)?.iter().enumerate() {
             match v {
                 Value::Null => {
-                    return bad_arg(i, format!("element {n} is null; cannot concatenate null values"));
+                    return bad_arg(
+                        i,
+                        format!("element {n} is null; cannot concatenate null values"),
+                    );
                 }
-                v => parts.push(to_string(v).map_err(|_| {
-                    CallError::Arg(i, format!("element {n}: string required"))
-                })?),
+                v => parts.push(
+                    to_string(v)
+                        .map_err(|_| CallError::Arg(i, format!("element {n}: string required")))?,
+                ),
             }
         }
     }
@@ -75,14 +95,22 @@ fn join(_: &Ctx, a: Vec<Value>) -> R {
 }
 
 fn compile(pattern: &str) -> Result<regex::Regex, CallError> {
-    regex::Regex::new(pattern)
-        .map_err(|e| CallError::Arg(0, format!("invalid regular expression pattern: {}", regex_error(&e))))
+    regex::Regex::new(pattern).map_err(|e| {
+        CallError::Arg(
+            0,
+            format!("invalid regular expression pattern: {}", regex_error(&e)),
+        )
+    })
 }
 
 /// The last line of the regex crate's message, which says what is wrong.
 fn regex_error(e: &regex::Error) -> String {
     let m = e.to_string();
-    m.lines().last().unwrap_or(&m).trim_start_matches("error: ").to_string()
+    m.lines()
+        .last()
+        .unwrap_or(&m)
+        .trim_start_matches("error: ")
+        .to_string()
 }
 
 /// What one match yields: the matched text without capture groups, a list of the
@@ -111,7 +139,10 @@ fn captures(re: &regex::Regex, caps: &regex::Captures) -> Value {
 fn check_groups(re: &regex::Regex) -> Result<(), CallError> {
     let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
     if names.iter().any(Option::is_some) && names.iter().any(Option::is_none) {
-        return bad_arg(0, "invalid regular expression pattern: can't mix both named and unnamed capture groups");
+        return bad_arg(
+            0,
+            "invalid regular expression pattern: can't mix both named and unnamed capture groups",
+        );
     }
     Ok(())
 }
@@ -141,9 +172,14 @@ fn replace(_: &Ctx, a: Vec<Value>) -> R {
     let (text, search, with) = (string(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
     if search.len() > 1 && search.starts_with('/') && search.ends_with('/') {
         let re = regex::Regex::new(&search[1..search.len() - 1]).map_err(|e| {
-            CallError::Failed(format!("invalid regular expression pattern: {}", regex_error(&e)))
+            CallError::Failed(format!(
+                "invalid regular expression pattern: {}",
+                regex_error(&e)
+            ))
         })?;
-        return Ok(Value::String(re.replace_all(&text, with.as_str()).into_owned()));
+        return Ok(Value::String(
+            re.replace_all(&text, with.as_str()).into_owned(),
+        ));
     }
     Ok(Value::String(text.replace(&search, &with)))
 }
@@ -151,9 +187,13 @@ fn replace(_: &Ctx, a: Vec<Value>) -> R {
 fn split(_: &Ctx, a: Vec<Value>) -> R {
     let (sep, text) = (string(&a, 0)?, string(&a, 1)?);
     if sep.is_empty() {
-        return Ok(Value::List(text.chars().map(|c| Value::from(c.to_string())).collect()));
+        return Ok(Value::List(
+            text.chars().map(|c| Value::from(c.to_string())).collect(),
+        ));
     }
-    Ok(Value::List(text.split(sep.as_str()).map(Value::from).collect()))
+    Ok(Value::List(
+        text.split(sep.as_str()).map(Value::from).collect(),
+    ))
 }
 
 /// `substr(str, offset, length)`: by characters; a negative offset counts from the
@@ -177,7 +217,11 @@ fn substr(_: &Ctx, a: Vec<Value>) -> R {
     } else {
         (offset + length).min(len)
     };
-    Ok(Value::String(chars[offset as usize..end.max(offset) as usize].iter().collect()))
+    Ok(Value::String(
+        chars[offset as usize..end.max(offset) as usize]
+            .iter()
+            .collect(),
+    ))
 }
 
 /// Go's `strings.Title`: the first letter of every word in upper case.

@@ -13,7 +13,9 @@ use super::{CallError, Ctx, Function, R, bad_arg};
 
 pub(crate) const FUNCTIONS: &[Function] = &[
     super::f("yamldecode", &["src"], yamldecode),
-    super::f("yamlencode", &["value"], |_, a| Ok(Value::String(encode(&a[0])))),
+    super::f("yamlencode", &["value"], |_, a| {
+        Ok(Value::String(encode(&a[0])))
+    }),
 ];
 
 /// The emitter's preferred line width.
@@ -125,7 +127,9 @@ impl Writer {
             }
             Value::List(_) | Value::Set(_) => self.push("[]"),
             Value::Map(_) => self.push("{}"),
-            Value::Unknown | Value::Sensitive(_) => unreachable!("arguments are known and unmarked"),
+            Value::Unknown | Value::Sensitive(_) => {
+                unreachable!("arguments are known and unmarked")
+            }
         }
         !matches!(v, Value::List(_) | Value::Set(_) | Value::Map(_))
     }
@@ -252,8 +256,14 @@ fn escape(c: char) -> String {
 
 fn yamldecode(_: &Ctx, a: Vec<Value>) -> R {
     let text = string(&a, 0)?;
-    let docs = yaml_rust2::YamlLoader::load_from_str(&text)
-        .map_err(|e| CallError::Failed(format!("on line {}, column {}: {}", e.marker().line(), e.marker().col() + 1, e.info())))?;
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).map_err(|e| {
+        CallError::Failed(format!(
+            "on line {}, column {}: {}",
+            e.marker().line(),
+            e.marker().col() + 1,
+            e.info()
+        ))
+    })?;
     match docs.as_slice() {
         [] => Ok(Value::Null),
         [doc] => from_yaml(doc).map_err(|m| CallError::Arg(0, m)),
