@@ -25,18 +25,6 @@ use serde_json::Value;
 /// Cases that need unfinished work, with the reason; the lead empties this as it lands.
 const PENDING: &[(&str, &str)] = &[
     (
-        "digitalocean_droplet",
-        "the digitalocean_droplet schema has no backup_policy block",
-    ),
-    (
-        "digitalocean_reserved_ip",
-        "the digitalocean_droplet schema has no private_networking argument",
-    ),
-    (
-        "digitalocean_reserved_ip_assignment",
-        "the digitalocean_droplet schema has no private_networking argument",
-    ),
-    (
         "lang_block_indexing",
         "single nested blocks (root_block_device, versioning_configuration, fixed_response) are objects, not lists: [0] fails",
     ),
