@@ -22,12 +22,15 @@ install_venv() {
   echo "installed $(basename "$venv") in $venv"
 }
 
-# Two places where moto's answers differ from AWS's in ways the Rust SDK sees; both
+# Three places where moto's answers differ from AWS's in ways the Rust SDK sees; both
 # are patched to answer as AWS does. Idempotent.
 # - Route 53 record values come wrapped in CDATA, which real Route 53 never sends and
 #   the SDK's XML decoder skips (the values read back empty).
 # - A security group rule that references another group loses its description in
 #   DescribeSecurityGroupRules.
+# - The default DB parameter group is named from the engine version with its last part
+#   cut off, so engine_version "8.0" gives "default.mysql8"; AWS names families by
+#   major.minor (mysql8.0, mariadb10.6) and, from PostgreSQL 10, by major (postgres14).
 patch_moto() {
   local site
   site="$("$MOTO_VENV/bin/python" -c 'import moto, os; print(os.path.dirname(moto.__file__))')"
@@ -35,6 +38,8 @@ patch_moto() {
     "$site/route53/responses.py"
   sed -i 's|        return self.ip_range.get("Description")$|        return self.ip_range.get("Description") or self.source_group.get("Description")|' \
     "$site/ec2/models/security_groups.py"
+  sed -i 's|^        minor_engine_version = ".".join(str(self.engine_version).rsplit(".")\[:-1\])$|        minor_engine_version = ".".join(str(self.engine_version).split(".")[: 1 if self.engine.lower().startswith("postgres") and int(str(self.engine_version).split(".")[0]) >= 10 else 2])|' \
+    "$site/rds/models.py"
 }
 
 mkdir -p "$IAC_EMULATOR_HOME"

@@ -25,22 +25,6 @@ use serde_json::Value;
 /// Cases that need unfinished work, with the reason; the lead empties this as it lands.
 const PENDING: &[(&str, &str)] = &[
     (
-        "aws_db_instance",
-        "moto answers DBParameterGroupName \"default.mysql8\" for \"default.mysql8.0\": the re-plan shows a diff until install.sh patches moto",
-    ),
-    (
-        "digitalocean_droplet",
-        "the digitalocean_droplet schema has no backup_policy block",
-    ),
-    (
-        "digitalocean_reserved_ip",
-        "the digitalocean_droplet schema has no private_networking argument",
-    ),
-    (
-        "digitalocean_reserved_ip_assignment",
-        "the digitalocean_droplet schema has no private_networking argument",
-    ),
-    (
         "lang_block_indexing",
         "single nested blocks (root_block_device, versioning_configuration, fixed_response) are objects, not lists: [0] fails",
     ),

@@ -260,6 +260,84 @@ fn a_droplet_made_by_hand_is_adopted() {
     assert_eq!(status, 404);
 }
 
+const BACKED_UP: &str = r#"
+variable "hour" {
+  default = 8
+}
+
+resource "digitalocean_droplet" "backed_up" {
+  name               = "backed-up"
+  region             = "nyc3"
+  size               = "s-1vcpu-1gb"
+  image              = "ubuntu-22-04-x64"
+  backups            = true
+  private_networking = true
+  backup_policy {
+    plan    = "weekly"
+    weekday = "TUE"
+    hour    = var.hour
+  }
+}
+
+output "policy_hour" {
+  value = digitalocean_droplet.backed_up.backup_policy[0].hour
+}
+"#;
+
+#[test]
+fn a_backup_policy_is_set_at_create_and_changed_in_place() {
+    let stack = Stack::new(Emulator::DigitalOcean, &[("main.tf", BACKED_UP)]);
+    stack.iac(&["validate", "-no-color"]).expect(0);
+    run(&stack, &["apply", "-auto-approve", "-no-color"], &[]).expect(0);
+    let id = stack.attr("digitalocean_droplet.backed_up", "id");
+    let policy = |stack: &Stack| {
+        let (status, got) =
+            stack.digitalocean("GET", &format!("/v2/droplets/{id}/backups/policy"), None);
+        assert_eq!(status, 200);
+        got["policy"].clone()
+    };
+    let got = policy(&stack);
+    assert_eq!(got["backup_enabled"], true);
+    assert_eq!(
+        (
+            &got["backup_policy"]["plan"],
+            &got["backup_policy"]["weekday"],
+            &got["backup_policy"]["hour"]
+        ),
+        (&json!("weekly"), &json!("TUE"), &json!(8))
+    );
+    let state = stack.state();
+    let droplet = state["resources"]
+        .as_array()
+        .and_then(|rs| {
+            rs.iter()
+                .find(|r| r["address"] == "digitalocean_droplet.backed_up")
+        })
+        .unwrap();
+    assert_eq!(droplet["attributes"]["private_networking"], true);
+    run(&stack, &["plan", "-detailed-exitcode", "-no-color"], &[]).expect(0);
+
+    let later = ["hour=20"];
+    let plan = run(&stack, &["plan", "-no-color"], &later).expect(0);
+    assert!(
+        plan.stdout
+            .contains("# digitalocean_droplet.backed_up will be updated in-place")
+            && plan
+                .stdout
+                .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    run(&stack, &["apply", "-auto-approve", "-no-color"], &later).expect(0);
+    assert_eq!(stack.attr("digitalocean_droplet.backed_up", "id"), id);
+    assert_eq!(policy(&stack)["backup_policy"]["hour"], 20);
+    run(&stack, &["plan", "-detailed-exitcode", "-no-color"], &later).expect(0);
+
+    run(&stack, &["destroy", "-auto-approve", "-no-color"], &later).expect(0);
+    let (status, _) = stack.digitalocean("GET", &format!("/v2/droplets/{id}"), None);
+    assert_eq!(status, 404);
+}
+
 #[test]
 fn a_failed_action_is_reported_and_the_droplet_kept() {
     let stack = Stack::new(Emulator::DigitalOcean, &[("main.hcl", ONE_DROPLET)]);

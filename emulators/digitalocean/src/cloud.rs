@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::{Value, json};
 
 use crate::Settings;
+use crate::backups::Policy;
 use crate::catalog;
 
 /// A droplet as the emulator keeps it.
@@ -19,7 +20,8 @@ pub struct Droplet {
     pub status: String,
     pub created_at: String,
     pub tags: Vec<String>,
-    pub backups: bool,
+    /// The backup policy while backups are on.
+    pub backups: Option<Policy>,
     pub monitoring: bool,
     pub ipv6: bool,
     pub agent: bool,
@@ -35,9 +37,15 @@ pub enum Effect {
     PowerOn,
     Resize(String),
     Rename(String),
-    Backups(bool),
+    /// Backups on with this policy, or off.
+    Backups(Option<Policy>),
     EnableIpv6,
-    AssignIp { ip: String, droplet: u64 },
+    /// No change: every droplet has private networking.
+    PrivateNetworking,
+    AssignIp {
+        ip: String,
+        droplet: u64,
+    },
     UnassignIp(String),
 }
 
@@ -202,9 +210,9 @@ impl Cloud {
             Effect::PowerOff => d.status = "off".into(),
             Effect::Resize(size) => d.size = size,
             Effect::Rename(name) => d.name = name,
-            Effect::Backups(on) => d.backups = on,
+            Effect::Backups(policy) => d.backups = policy,
             Effect::EnableIpv6 => d.ipv6 = true,
-            Effect::AssignIp { .. } | Effect::UnassignIp(_) => {}
+            Effect::PrivateNetworking | Effect::AssignIp { .. } | Effect::UnassignIp(_) => {}
         }
     }
 
@@ -230,7 +238,7 @@ impl Cloud {
             vec![]
         };
         let mut features = vec!["private_networking"];
-        if d.backups {
+        if d.backups.is_some() {
             features.push("backups");
         }
         if d.ipv6 {
@@ -254,7 +262,7 @@ impl Cloud {
             "created_at": d.created_at,
             "features": features,
             "backup_ids": [],
-            "next_backup_window": null,
+            "next_backup_window": d.backups.as_ref().map(|p| p.next_window(SystemTime::now())),
             "snapshot_ids": [],
             "image": catalog::image(&d.image),
             "volume_ids": [],

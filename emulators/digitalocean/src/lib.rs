@@ -10,6 +10,7 @@
 //! headers). Outside the API, `/emulator/...` lets tests make the next
 //! action of a type fail and change the delay or the rate limit.
 
+mod backups;
 mod catalog;
 mod cloud;
 mod http;

@@ -142,6 +142,76 @@ async fn droplets_come_up_through_their_create_action() {
 }
 
 #[tokio::test]
+async fn backups_follow_their_policy_from_create_through_actions() {
+    let api = Api::new(quick()).await;
+    let mut body = droplet("backed-up");
+    body["backup_policy"] = json!({"plan": "weekly", "weekday": "TUE", "hour": 8});
+    let (status, _) = api.post("/v2/droplets", body.clone()).await;
+    assert_eq!(status, 422, "a policy needs backups on");
+    body["backups"] = json!(true);
+    body["private_networking"] = json!(true);
+    let (status, created) = api.post("/v2/droplets", body).await;
+    assert_eq!(status, 202);
+    let id = created["droplet"]["id"].as_u64().unwrap();
+    let action = created["links"]["actions"][0]["id"].as_u64().unwrap();
+    assert_eq!(api.settle(action).await, "completed");
+
+    let (_, got) = api.get(&format!("/v2/droplets/{id}")).await;
+    let features = got["droplet"]["features"].as_array().unwrap();
+    assert!(features.contains(&json!("backups")));
+    assert!(features.contains(&json!("private_networking")));
+    assert_eq!(got["droplet"]["backup_ids"], json!([]));
+    let start = got["droplet"]["next_backup_window"]["start"]
+        .as_str()
+        .unwrap();
+    assert!(start.ends_with("T08:00:00Z"), "{start}");
+    let (_, policy) = api.get(&format!("/v2/droplets/{id}/backups/policy")).await;
+    assert_eq!(policy["policy"]["backup_enabled"], true);
+    assert_eq!(policy["policy"]["backup_policy"]["plan"], "weekly");
+    assert_eq!(policy["policy"]["backup_policy"]["weekday"], "TUE");
+    assert_eq!(policy["policy"]["backup_policy"]["hour"], 8);
+
+    let change =
+        json!({"type": "change_backup_policy", "backup_policy": {"plan": "daily", "hour": 20}});
+    let (status, changed) = api
+        .post(&format!("/v2/droplets/{id}/actions"), change.clone())
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        api.settle(changed["action"]["id"].as_u64().unwrap()).await,
+        "completed"
+    );
+    let (_, policy) = api.get(&format!("/v2/droplets/{id}/backups/policy")).await;
+    assert_eq!(policy["policy"]["backup_policy"]["plan"], "daily");
+    assert_eq!(policy["policy"]["backup_policy"]["hour"], 20);
+
+    let (_, off) = api
+        .post(
+            &format!("/v2/droplets/{id}/actions"),
+            json!({"type": "disable_backups"}),
+        )
+        .await;
+    assert_eq!(
+        api.settle(off["action"]["id"].as_u64().unwrap()).await,
+        "completed"
+    );
+    let (_, got) = api.get(&format!("/v2/droplets/{id}")).await;
+    assert!(
+        !got["droplet"]["features"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("backups"))
+    );
+    assert_eq!(got["droplet"]["next_backup_window"], Value::Null);
+    let (status, _) = api
+        .post(&format!("/v2/droplets/{id}/actions"), change)
+        .await;
+    assert_eq!(status, 422, "no policy to change with backups off");
+    let (_, policy) = api.get(&format!("/v2/droplets/{id}/backups/policy")).await;
+    assert_eq!(policy["policy"]["backup_enabled"], false);
+}
+
+#[tokio::test]
 async fn errors_have_digitaloceans_bodies() {
     let api = Api::new(quick()).await;
     let (status, bad) = api

@@ -12,6 +12,8 @@ use sha1::{Digest, Sha1};
 use crate::api::Api;
 use crate::resource::{Resource, imported, read_back};
 
+mod backup_policy;
+
 pub struct Droplet;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60 * 60);
@@ -66,6 +68,12 @@ fn droplet_value(d: &Json, current: &Value) -> Value {
         ("image", image(d, current)),
         ("ssh_keys", current.get("ssh_keys").clone()),
         ("backups", Value::Bool(feature("backups"))),
+        // DigitalOcean's answer has no policy; as Terraform's provider, keep the one set.
+        ("backup_policy", current.get("backup_policy").clone()),
+        (
+            "private_networking",
+            Value::Bool(feature("private_networking")),
+        ),
         ("monitoring", Value::Bool(feature("monitoring"))),
         ("ipv6", Value::Bool(feature("ipv6"))),
         ("droplet_agent", current.get("droplet_agent").clone()),
@@ -208,6 +216,12 @@ impl Resource<Api> for Droplet {
                     Attribute::optional(Type::Bool).default(false).force_new(),
                 ),
                 ("ipv6", Attribute::optional(Type::Bool).default(false)),
+                // Deprecated by DigitalOcean (every droplet is in a VPC); accepted, and
+                // turned on in place as Terraform's provider does.
+                (
+                    "private_networking",
+                    Attribute::optional_computed(Type::Bool),
+                ),
                 (
                     "droplet_agent",
                     Attribute::optional(Type::Bool).force_new().config_only(),
@@ -238,13 +252,17 @@ impl Resource<Api> for Droplet {
                 ("vcpus", Attribute::computed(Type::Number)),
                 ("disk", Attribute::computed(Type::Number)),
             ],
-            [timeouts::block(&["create", "update", "delete"])],
+            [
+                ("backup_policy", backup_policy::schema()),
+                timeouts::block(&["create", "update", "delete"]),
+            ],
         )
     }
 
     fn validate(&self, config: &Value) -> Vec<ValidationError> {
         let mut out = Vec::new();
         timeouts::validate(config, &mut out);
+        backup_policy::validate(config, &mut out);
         out
     }
 
@@ -313,6 +331,12 @@ impl Resource<Api> for Droplet {
             "ipv6": flag(planned, "ipv6"),
             "tags": strings(planned, "tags"),
         });
+        if let Some(policy) = backup_policy::request(planned) {
+            body["backup_policy"] = policy;
+        }
+        if let Some(private) = planned.get("private_networking").as_bool() {
+            body["private_networking"] = private.into();
+        }
         if let Some(vpc) = string(planned, "vpc_uuid") {
             body["vpc_uuid"] = vpc.into();
         }
@@ -383,13 +407,27 @@ impl Resource<Api> for Droplet {
                 .await?;
             resized?;
         }
+        let policy = backup_policy::request(planned);
         if prior.get("backups") != planned.get("backups") {
-            let kind = if flag(planned, "backups") {
-                "enable_backups"
+            let mut body = if flag(planned, "backups") {
+                json!({"type": "enable_backups"})
             } else {
-                "disable_backups"
+                json!({"type": "disable_backups"})
             };
-            self.act(api, &id, json!({"type": kind}), limit).await?;
+            if let Some(policy) = &policy {
+                body["backup_policy"] = policy.clone();
+            }
+            self.act(api, &id, body, limit).await?;
+        } else if let Some(policy) = policy
+            && prior.get("backup_policy") != planned.get("backup_policy")
+        {
+            let body = json!({"type": "change_backup_policy", "backup_policy": policy});
+            self.act(api, &id, body, limit).await?;
+        }
+        // There is no way to turn private networking off.
+        if !flag(prior, "private_networking") && flag(planned, "private_networking") {
+            let body = json!({"type": "enable_private_networking"});
+            self.act(api, &id, body, limit).await?;
         }
         if !flag(prior, "ipv6") && flag(planned, "ipv6") {
             self.act(api, &id, json!({"type": "enable_ipv6"}), limit)

@@ -393,7 +393,9 @@ fn probe_digitalocean(stack: &Stack, ty: &str, attrs: &Value) -> Result<Found, S
             return match code {
                 404 => Ok(Found::Absent),
                 200 if droplet.is_null() => Ok(Found::Absent),
-                200 if droplet.to_string() == s(attrs, "droplet_id") => Ok(Found::Present),
+                200 if droplet.as_u64().map(|d| d.to_string()) == Some(s(attrs, "droplet_id")) => {
+                    Ok(Found::Present)
+                }
                 200 => Err(agree("droplet", droplet, s(attrs, "droplet_id"))),
                 _ => Err(format!("GET /v2/reserved_ips/{ip} answered {code}: {body}")),
             };

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Params, answer, body, listing};
 use crate::Shared;
+use crate::backups::Policy;
 use crate::catalog;
 use crate::cloud::{Cloud, Droplet, Effect, timestamp};
 use crate::http::{no_content, not_found, unprocessable};
@@ -84,6 +85,19 @@ pub async fn create(State(cloud): State<Shared>, bytes: Bytes) -> Response {
             return unprocessable(format!("The SSH key {key} does not exist on your account."));
         }
     }
+    let backups = match (
+        req["backups"].as_bool().unwrap_or(false),
+        &req["backup_policy"],
+    ) {
+        (false, Value::Null) => None,
+        (false, _) => {
+            return unprocessable("backup_policy can only be set when backups are enabled.");
+        }
+        (true, policy) => match Policy::from_request(policy) {
+            Ok(p) => Some(p),
+            Err(message) => return unprocessable(message),
+        },
+    };
     let tags: Vec<String> = req["tags"]
         .as_array()
         .into_iter()
@@ -106,7 +120,7 @@ pub async fn create(State(cloud): State<Shared>, bytes: Bytes) -> Response {
             status: "new".into(),
             created_at: timestamp(),
             tags: tags.clone(),
-            backups: req["backups"].as_bool().unwrap_or(false),
+            backups: backups.clone(),
             monitoring: req["monitoring"].as_bool().unwrap_or(false),
             ipv6: req["ipv6"].as_bool().unwrap_or(false),
             agent: req["with_droplet_agent"].as_bool().unwrap_or(true),
@@ -151,6 +165,20 @@ pub async fn get(State(cloud): State<Shared>, Path(id): Path<String>) -> Respons
         Some(d) => answer(StatusCode::OK, json!({"droplet": cloud.droplet_json(d)})),
         None => not_found(),
     }
+}
+
+/// `GET /v2/droplets/{id}/backups/policy`.
+pub async fn backup_policy(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
+    let cloud = cloud.lock().expect("cloud lock");
+    let Some(d) = id.parse().ok().and_then(|id: u64| cloud.droplets.get(&id)) else {
+        return not_found();
+    };
+    let mut policy = json!({"droplet_id": d.id, "backup_enabled": d.backups.is_some()});
+    if let Some(p) = &d.backups {
+        policy["backup_policy"] = p.json();
+        policy["next_backup_window"] = p.next_window(std::time::SystemTime::now());
+    }
+    answer(StatusCode::OK, json!({"policy": policy}))
 }
 
 fn remove(cloud: &mut Cloud, id: u64) {
@@ -212,6 +240,7 @@ pub async fn action(State(cloud): State<Shared>, Path(id): Path<String>, bytes: 
         return not_found();
     };
     let (id, region, status, size) = (d.id, d.region.clone(), d.status.clone(), d.size.clone());
+    let backups_on = d.backups.is_some();
     if cloud.locked(id) {
         return unprocessable("Droplet already has a pending event.");
     }
@@ -236,8 +265,18 @@ pub async fn action(State(cloud): State<Shared>, Path(id): Path<String>, bytes: 
         }
         "power_off" | "shutdown" => Effect::PowerOff,
         "power_on" => Effect::PowerOn,
-        "enable_backups" => Effect::Backups(true),
-        "disable_backups" => Effect::Backups(false),
+        "enable_backups" | "change_backup_policy" => {
+            if kind == "change_backup_policy" && !backups_on {
+                return unprocessable("Backups are not enabled for this Droplet.");
+            }
+            match Policy::from_request(&req["backup_policy"]) {
+                Ok(p) => Effect::Backups(Some(p)),
+                Err(message) => return unprocessable(message),
+            }
+        }
+        "disable_backups" => Effect::Backups(None),
+        // Every droplet is in a VPC with a private address already.
+        "enable_private_networking" => Effect::PrivateNetworking,
         "enable_ipv6" => Effect::EnableIpv6,
         _ => return unprocessable(format!("Type {kind:?} is not included in the list.")),
     };

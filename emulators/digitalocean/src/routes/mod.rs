@@ -84,6 +84,10 @@ pub fn router(cloud: Shared) -> Router {
             get(droplets::get).delete(droplets::delete),
         )
         .route("/v2/droplets/{id}/actions", post(droplets::action))
+        .route(
+            "/v2/droplets/{id}/backups/policy",
+            get(droplets::backup_policy),
+        )
         .route("/v2/actions/{id}", get(action))
         .route(
             "/v2/tags",
