@@ -54,7 +54,16 @@ impl Stack {
         sources: &mut Sources,
         providers: &Providers,
     ) -> Result<Stack, Diagnostics> {
-        let (tree, mut diags) = iac_lang::load_tree(dir, sources);
+        let releases: Vec<iac_lang::ProviderRelease> = providers
+            .iter()
+            .map(|(name, p)| {
+                let r = p.release();
+                iac_lang::ProviderRelease::new(name, r.source, r.version)
+                    .expect("a provider's release version is MAJOR.MINOR.PATCH")
+            })
+            .collect();
+        let (mut tree, mut diags) = iac_lang::load_stack(dir, sources, &releases);
+        iac_lang::settle_json_bodies(&mut tree, sources, &SchemaShapes(providers));
         for (_, module) in tree.walk() {
             for res in &module.resources {
                 if !providers.contains_key(res.provider_name())
@@ -73,7 +82,14 @@ impl Stack {
             }
         };
         if diags.has_errors() {
-            return Err(diags);
+            // Loading's static checks and the schema checks may find the same problem.
+            let mut unique: Vec<Diagnostic> = Vec::with_capacity(diags.0.len());
+            for d in diags.0 {
+                if !unique.contains(&d) {
+                    unique.push(d);
+                }
+            }
+            return Err(Diagnostics(unique));
         }
         let mut hasher = sha2::Sha256::new();
         for (path, module) in tree.walk() {
@@ -162,6 +178,28 @@ fn check_schemas(tree: &ModuleTree, providers: &Providers) -> Diagnostics {
         }
     }
     diags
+}
+
+/// The provider schemas as the shapes JSON bodies are read against.
+struct SchemaShapes<'a>(&'a Providers);
+
+struct SchemaShape<'a>(&'a iac_provider::Schema);
+
+impl iac_lang::BlockShape for SchemaShape<'_> {
+    fn nested(&self, name: &str) -> Option<Box<dyn iac_lang::BlockShape + '_>> {
+        let nested = self.0.blocks.get(name)?;
+        Some(Box::new(SchemaShape(&nested.schema)))
+    }
+}
+
+impl iac_lang::Shapes for SchemaShapes<'_> {
+    fn resource(&self, res: &Resource) -> Option<Box<dyn iac_lang::BlockShape + '_>> {
+        Some(Box::new(SchemaShape(provider_schema(self.0, res)?)))
+    }
+
+    fn provider(&self, name: &str) -> Option<Box<dyn iac_lang::BlockShape + '_>> {
+        Some(Box::new(SchemaShape(&self.0.get(name)?.schema().provider)))
+    }
 }
 
 fn provider_schema<'a>(

@@ -19,11 +19,24 @@ use iac_value::Value;
 pub use error::{ApplyError, Error, ValidationError};
 pub use schema::{Attribute, NestedBlock, Nesting, ProviderSchema, Schema};
 
+/// The Terraform provider whose schema a compiled-in provider follows, and the version
+/// of it: what `required_providers` and lock-file constraints are checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Release {
+    /// The registry source address, `NAMESPACE/TYPE` (`hashicorp/aws`).
+    pub source: &'static str,
+    /// `MAJOR.MINOR.PATCH`.
+    pub version: &'static str,
+}
+
 /// A provider, before configuration.
 #[async_trait]
 pub trait Provider: Send + Sync {
     /// The provider's local name (`aws`), the prefix of its resource type names.
     fn name(&self) -> &'static str;
+
+    /// Which Terraform provider, in which version, this one follows.
+    fn release(&self) -> Release;
 
     /// What the provider accepts.
     fn schema(&self) -> &ProviderSchema;

@@ -88,6 +88,13 @@ impl Provider for AwsProvider {
         "aws"
     }
 
+    fn release(&self) -> iac_provider::Release {
+        iac_provider::Release {
+            source: "hashicorp/aws",
+            version: "5.100.0",
+        }
+    }
+
     fn schema(&self) -> &ProviderSchema {
         &self.schema
     }

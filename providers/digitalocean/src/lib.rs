@@ -99,6 +99,13 @@ impl Provider for DigitalOceanProvider {
         "digitalocean"
     }
 
+    fn release(&self) -> iac_provider::Release {
+        iac_provider::Release {
+            source: "digitalocean/digitalocean",
+            version: "2.55.0",
+        }
+    }
+
     fn schema(&self) -> &ProviderSchema {
         &self.schema
     }

@@ -146,6 +146,12 @@ impl Provider for MemProvider {
     fn name(&self) -> &'static str {
         "mem"
     }
+    fn release(&self) -> iac_provider::Release {
+        iac_provider::Release {
+            source: "example/mem",
+            version: "1.0.0",
+        }
+    }
     fn schema(&self) -> &ProviderSchema {
         &self.schema
     }
