@@ -12,6 +12,7 @@ mod exprs;
 pub mod graph;
 pub mod importer;
 pub mod json;
+pub mod moves;
 pub mod plan;
 pub mod plan_json;
 pub mod planner;
@@ -45,6 +46,8 @@ pub struct Stack {
     pub root_dir: PathBuf,
     /// SHA-256 over every file of every module, to tell whether a saved plan is stale.
     pub digest: String,
+    /// The `moved` blocks, in the order they apply.
+    pub moves: Vec<moves::MoveStatement>,
 }
 
 impl Stack {
@@ -74,6 +77,8 @@ impl Stack {
             }
         }
         diags.extend(check_schemas(&tree, providers).0);
+        let (moves, move_diags) = moves::statements(&tree, sources);
+        diags.extend(move_diags.0);
         let graph = match Graph::build(&tree) {
             Ok(g) => g,
             Err(ds) => {
@@ -111,6 +116,7 @@ impl Stack {
             graph,
             root_dir: dir.to_path_buf(),
             digest,
+            moves,
         })
     }
 

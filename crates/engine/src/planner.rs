@@ -1,7 +1,7 @@
 //! Planning: refresh what exists, evaluate the configuration, and decide per resource
 //! instance whether to create, update, replace, delete, read or leave it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
@@ -82,12 +82,8 @@ pub async fn plan(
     vars: &BTreeMap<String, Value>,
     opts: &PlanOptions,
 ) -> Result<Plan, Diagnostics> {
-    let mut diags = Diagnostics::default();
     let mut prior = stored.clone();
-    let moved_from = apply_moves(stack, &mut prior, &mut diags);
-    if diags.has_errors() {
-        return Err(diags);
-    }
+    let moved_from = crate::moves::apply(&stack.moves, &mut prior);
     let graph = &stack.graph;
     let (subset, direct_targets) = target_subset(stack, &opts.targets);
     let planner = Planner {
@@ -191,84 +187,6 @@ pub fn outputs_for_state(values: &BTreeMap<String, Value>) -> BTreeMap<String, O
             )
         })
         .collect()
-}
-
-/// Renames state entries as the `moved` blocks say, each relative to every instance of
-/// its module found in the state; returns new address -> original address.
-fn apply_moves(
-    stack: &Stack,
-    state: &mut State,
-    diags: &mut Diagnostics,
-) -> HashMap<String, String> {
-    let mut moved = HashMap::new();
-    for (path, module) in stack.tree.walk() {
-        for m in &module.moved {
-            let (from, to) = match (expr_target(&m.from), expr_target(&m.to)) {
-                (Ok(f), Ok(t)) => (f, t),
-                (f, t) => {
-                    diags.extend(f.err().into_iter().chain(t.err()));
-                    continue;
-                }
-            };
-            let compatible = matches!(
-                (&from, &to),
-                (Target::Module(_), Target::Module(_))
-                    | (Target::Resource(_), Target::Resource(_))
-                    | (Target::Instance(_), Target::Instance(_))
-            );
-            if !compatible {
-                diags.push(
-                    Diagnostic::error("Invalid \"moved\" addresses", Some(m.span.clone()))
-                        .with_detail("The \"from\" and \"to\" addresses must both be modules, both resources, or both resource instances."),
-                );
-                continue;
-            }
-            let instances: BTreeSet<ModuleInstance> = state
-                .resources
-                .iter()
-                .filter_map(|r| parse_instance(&r.address).ok())
-                .filter_map(|a| {
-                    (a.resource.module.0.len() >= path.len())
-                        .then(|| ModuleInstance(a.resource.module.0[..path.len()].to_vec()))
-                })
-                .filter(|m| m.static_path() == path)
-                .collect();
-            for inst in instances {
-                let (from, to) = (from.clone().within(&inst), to.clone().within(&inst));
-                move_entries(state, &from, &to, &mut moved);
-            }
-        }
-    }
-    moved
-}
-
-/// Renames every state entry inside `from` to its place in `to`, unless `to` is taken.
-fn move_entries(
-    state: &mut State,
-    from: &Target,
-    to: &Target,
-    moved: &mut HashMap<String, String>,
-) {
-    let addrs: Vec<_> = state
-        .resources
-        .iter()
-        .filter_map(|r| parse_instance(&r.address).ok())
-        .collect();
-    if addrs.iter().any(|a| to.contains(a)) {
-        return;
-    }
-    for addr in addrs {
-        let Some(new) = from.rename(to, &addr) else {
-            continue;
-        };
-        let (old, new) = (addr.to_string(), new.to_string());
-        if let Some(mut r) = state.remove(&old) {
-            r.address = new.clone();
-            state.upsert(r);
-            let origin = moved.remove(&old).unwrap_or(old);
-            moved.insert(new, origin);
-        }
-    }
 }
 
 /// The nodes to walk for `targets` (all when empty), and those named directly.

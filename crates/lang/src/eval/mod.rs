@@ -163,7 +163,7 @@ impl Evaluator<'_, '_> {
                 .map(Value::List),
             Expression::Object(obj) => self.object(obj),
             Expression::StringTemplate(t) => self.template(t),
-            Expression::HeredocTemplate(h) => self.template(&h.template),
+            Expression::HeredocTemplate(h) => self.heredoc(h),
             Expression::Parenthesis(p) => self.eval(p.inner()),
             Expression::Variable(v) => self
                 .variable(v.as_str(), &[], &self.span(v.span()))
