@@ -20,14 +20,14 @@ pub fn providers() -> Providers {
     p
 }
 
-/// A provider's source address, as Terraform names it (`registry.terraform.io/hashicorp/aws`).
-pub fn provider_source(name: &str) -> String {
-    // Providers published by their vendor live under the vendor's namespace.
-    let namespace = match name {
-        "digitalocean" => "digitalocean",
-        _ => "hashicorp",
-    };
-    format!("registry.terraform.io/{namespace}/{name}")
+/// A provider's source address and the version of the Terraform provider whose schema it
+/// follows (`registry.terraform.io/hashicorp/aws`, `5.100.0`).
+pub fn provider_release(provider: &dyn iac_provider::Provider) -> (String, &'static str) {
+    let release = provider.release();
+    (
+        format!("registry.terraform.io/{}", release.source),
+        release.version,
+    )
 }
 
 /// The schema of a resource or data source type, by provider name.

@@ -4,7 +4,7 @@
 //! `for_each` expand); an edge `a -> b` means `b` refers to `a`, so `a` is evaluated
 //! first. Edges come from references, `depends_on`, providers, and module nesting.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 use iac_lang::config::{Expr, Mode, Module, ModuleTree};
@@ -89,30 +89,6 @@ impl Graph {
     pub fn dependencies(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
         self.graph
             .neighbors_directed(node, petgraph::Direction::Incoming)
-    }
-
-    /// The graph in Graphviz DOT form.
-    pub fn to_dot(&self) -> String {
-        let mut out = String::from(
-            "digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  rankdir = \"RL\"\n",
-        );
-        let mut lines = BTreeSet::new();
-        for idx in self.graph.node_indices() {
-            lines.insert(format!(
-                "  \"{}\" [label = \"{}\", shape = \"box\"]",
-                self.graph[idx], self.graph[idx]
-            ));
-        }
-        for e in self.graph.edge_indices() {
-            let (a, b) = self.graph.edge_endpoints(e).expect("edge exists");
-            lines.insert(format!("  \"{}\" -> \"{}\"", self.graph[b], self.graph[a]));
-        }
-        for l in lines {
-            out.push_str(&l);
-            out.push('\n');
-        }
-        out.push_str("}\n");
-        out
     }
 }
 

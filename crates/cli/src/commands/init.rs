@@ -47,17 +47,14 @@ pub fn init(a: InitArgs, ui: Ui, sources: &mut Sources) -> Result<i32, Failed> {
         .into_iter()
         .flat_map(|(_, m)| m.resources.iter().map(|r| r.provider_name()))
         .collect();
-    for name in providers.keys() {
+    for (name, p) in providers.iter() {
         let note = if used.contains(name.as_str()) {
             ", used by this stack"
         } else {
             ""
         };
-        println!(
-            "- {} (iac v{}{note})",
-            context::provider_source(name),
-            env!("CARGO_PKG_VERSION")
-        );
+        let (source, version) = context::provider_release(p.as_ref());
+        println!("- {source} v{version} (built in{note})");
     }
     println!(
         "\n{}\n\nYou may now begin working with iac. Try running \"iac plan\" to see any changes that are required for your infrastructure.",

@@ -7,14 +7,18 @@ use crate::context;
 
 /// Prints iac's version, the Terraform language version it implements and the platform;
 /// with `-json`, in the shape of Terraform's `version -json` plus `iac_version`. The
-/// provider selections are the providers built into iac, at iac's version.
+/// provider selections are the providers built into iac, at the version of the Terraform
+/// provider whose schema each follows.
 pub fn version(a: VersionArgs) -> i32 {
     let iac = env!("CARGO_PKG_VERSION");
     let providers = context::providers();
     if a.json {
         let selections: serde_json::Map<String, serde_json::Value> = providers
-            .keys()
-            .map(|name| (context::provider_source(name), json!(iac)))
+            .values()
+            .map(|p| {
+                let (source, version) = context::provider_release(p.as_ref());
+                (source, json!(version))
+            })
             .collect();
         let shape = json!({
             "iac_version": iac,
@@ -34,8 +38,9 @@ pub fn version(a: VersionArgs) -> i32 {
         iac_lang::TERRAFORM_VERSION,
         platform()
     );
-    for name in providers.keys() {
-        println!("+ provider {} (built in)", context::provider_source(name));
+    for p in providers.values() {
+        let (source, version) = context::provider_release(p.as_ref());
+        println!("+ provider {source} v{version} (built in)");
     }
     0
 }
