@@ -2,7 +2,6 @@
 //! (`x.block[0].attr`), repeated blocks are lists or sets, and state recorded while
 //! such blocks were objects still loads.
 
-#[allow(dead_code)]
 mod support;
 
 use iac_engine::plan::Action;

@@ -1,7 +1,5 @@
 //! Plan and state JSON in Terraform's shapes, against the in-memory provider.
 
-// Not every helper of the shared support module is used here.
-#[allow(dead_code)]
 mod support;
 
 use iac_engine::json::values::{NEW_SECRET, OLD_SECRET};

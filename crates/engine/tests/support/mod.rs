@@ -1,4 +1,6 @@
 //! An in-memory provider ("mem") and a harness to plan and apply stacks with it.
+// Each test file uses some of these helpers, none uses all.
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
