@@ -231,7 +231,7 @@ resource "mem_tagged" "b" {
         b.get("tags_all").is_sensitive(),
         "wholly sensitive tags: {b:?}"
     );
-    let json = iac_engine::plan_json::to_terraform_json(&plan).to_string();
+    let json = iac_engine::json::plan_json(&plan, &h.providers(), Some(&h.tree())).to_string();
     assert!(!json.contains("hunter2"), "{json}");
 
     h.apply(&plan).await;
@@ -260,7 +260,7 @@ async fn refreshed_prior_values_keep_the_recorded_marks() {
     );
     let before = change(&plan, "mem_thing.a").before.clone().unwrap();
     assert!(before.get("tags").get("pw").is_sensitive(), "{before:?}");
-    let json = iac_engine::plan_json::to_terraform_json(&plan).to_string();
+    let json = iac_engine::json::plan_json(&plan, &h.providers(), Some(&h.tree())).to_string();
     assert!(!json.contains("hunter2"), "{json}");
 
     h.write("main.hcl", "");
