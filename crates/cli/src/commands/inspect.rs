@@ -178,18 +178,18 @@ pub fn instance_text(r: &iac_state::ResourceState) -> String {
 }
 
 /// The configuration a saved plan was made from, for its JSON's `configuration`
-/// section: the stack in the plan's folder, if its files are still those of the plan.
+/// section: the stack in the current folder (where the plan applies), if its files are
+/// still those of the plan.
 fn plan_configuration(
     plan: &iac_engine::plan::Plan,
     providers: &iac_engine::Providers,
 ) -> Option<iac_lang::config::ModuleTree> {
     let mut sources = Sources::default();
-    match Stack::load(&plan.stack_dir, &mut sources, providers) {
+    match Stack::load(std::path::Path::new("."), &mut sources, providers) {
         Ok(stack) if stack.digest == plan.config_digest => Some(stack.tree),
         _ => {
             eprintln!(
-                "Warning: the configuration of {} changed since the plan was made (or cannot be read); the JSON has no \"configuration\" section.",
-                plan.stack_dir.display()
+                "Warning: the configuration in this folder is not the one the plan was made from (or cannot be read); the JSON has no \"configuration\" section."
             );
             None
         }
