@@ -288,7 +288,9 @@ output "policy_hour" {
 fn a_backup_policy_is_set_at_create_and_changed_in_place() {
     let stack = Stack::new(Emulator::DigitalOcean, &[("main.tf", BACKED_UP)]);
     stack.iac(&["validate", "-no-color"]).expect(0);
-    run(&stack, &["apply", "-auto-approve", "-no-color"], &[]).expect(0);
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
     let id = stack.attr("digitalocean_droplet.backed_up", "id");
     let policy = |stack: &Stack| {
         let (status, got) =
@@ -315,10 +317,14 @@ fn a_backup_policy_is_set_at_create_and_changed_in_place() {
         })
         .unwrap();
     assert_eq!(droplet["attributes"]["private_networking"], true);
-    run(&stack, &["plan", "-detailed-exitcode", "-no-color"], &[]).expect(0);
+    stack
+        .iac(&["plan", "-detailed-exitcode", "-no-color"])
+        .expect(0);
 
     let later = ["hour=20"];
-    let plan = run(&stack, &["plan", "-no-color"], &later).expect(0);
+    let plan = stack
+        .iac_with_vars(&["plan", "-no-color"], &later)
+        .expect(0);
     assert!(
         plan.stdout
             .contains("# digitalocean_droplet.backed_up will be updated in-place")
@@ -328,12 +334,18 @@ fn a_backup_policy_is_set_at_create_and_changed_in_place() {
         "{}",
         plan.stdout
     );
-    run(&stack, &["apply", "-auto-approve", "-no-color"], &later).expect(0);
+    stack
+        .iac_with_vars(&["apply", "-auto-approve", "-no-color"], &later)
+        .expect(0);
     assert_eq!(stack.attr("digitalocean_droplet.backed_up", "id"), id);
     assert_eq!(policy(&stack)["backup_policy"]["hour"], 20);
-    run(&stack, &["plan", "-detailed-exitcode", "-no-color"], &later).expect(0);
+    stack
+        .iac_with_vars(&["plan", "-detailed-exitcode", "-no-color"], &later)
+        .expect(0);
 
-    run(&stack, &["destroy", "-auto-approve", "-no-color"], &later).expect(0);
+    stack
+        .iac_with_vars(&["destroy", "-auto-approve", "-no-color"], &later)
+        .expect(0);
     let (status, _) = stack.digitalocean("GET", &format!("/v2/droplets/{id}"), None);
     assert_eq!(status, 404);
 }
