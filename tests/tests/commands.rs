@@ -219,9 +219,17 @@ async fn commands_end_to_end(emu: Emulator) {
     let validate: serde_json::Value =
         serde_json::from_str(&stack.iac(&["validate", "-json"]).expect(0).stdout).unwrap();
     assert_eq!(validate["valid"], true);
+    let version = stack.iac(&["version"]).expect(0).stdout;
+    let mut lines = version.lines();
     assert_eq!(
-        stack.iac(&["version"]).expect(0).stdout.trim(),
-        format!("iac v{}", env!("CARGO_PKG_VERSION"))
+        lines.next(),
+        Some(format!("iac v{}", env!("CARGO_PKG_VERSION")).as_str())
+    );
+    assert!(
+        lines
+            .next()
+            .is_some_and(|l| l.starts_with("Terraform language v1.")),
+        "{version}"
     );
 
     std::fs::remove_file(stack.path().join("ugly.hcl")).unwrap();
