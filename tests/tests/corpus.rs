@@ -23,29 +23,7 @@ use iac_e2e::{Emulator, Run, Stack};
 use serde_json::Value;
 
 /// Cases that need unfinished work, with the reason; the lead empties this as it lands.
-const PENDING: &[(&str, &str)] = &[
-    (
-        "lang_block_indexing",
-        "single nested blocks (root_block_device, versioning_configuration, fixed_response) are objects, not lists: [0] fails",
-    ),
-    (
-        "lang_locals_functions",
-        "missing functions: chunklist, md5, pow, regex, setintersection, setsubtract, templatestring, transpose",
-    ),
-    ("lang_tf_json", ".tf.json files are not read"),
-    (
-        "lang_override",
-        "override files are not merged (duplicate variable, resource and output)",
-    ),
-    (
-        "lang_lock_file",
-        ".terraform.lock.hcl is loaded as a configuration file (its provider block is an unknown provider)",
-    ),
-    (
-        "lang_moved_to_instance",
-        "moved from a resource to one of its instances is refused",
-    ),
-];
+const PENDING: &[(&str, &str)] = &[];
 
 /// Every case: its folder under `tests/corpus/`, its emulator, and what it leans on.
 const CASES: &[(&str, Emulator, &str)] = &[

@@ -56,7 +56,8 @@ fn main() {
         .build()
         .expect("tokio runtime starts");
     let code = runtime.block_on(run(cli.command, ui, &raw));
-    drop(runtime);
+    // Without waiting for blocking tasks: a prompt's read of stdin may never end.
+    runtime.shutdown_background();
     output::exit(code);
 }
 

@@ -107,6 +107,7 @@ output "versioning_status" {
   value = aws_s3_bucket_versioning.data.versioning_configuration[0].status
 }
 
+# sort() sorts strings, as in Terraform: the ports come back as ["443", "80"].
 output "ingress_ports" {
   value = sort(aws_security_group.web.ingress[*].from_port)
 }

@@ -9,9 +9,10 @@ use crate::config::{Expr, Module, span_of};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::FileId;
 
-/// Whether a built-in function of this name exists. (The one place that asks.)
+/// Whether a built-in function of this name exists, the evaluator's own (`can`, `try`,
+/// `templatestring`) included. (The one place that asks.)
 fn function_exists(name: &str) -> bool {
-    crate::funcs::lookup(name).is_some()
+    crate::funcs::names().any(|n| n == name)
 }
 
 /// The names suggestions are drawn from.
@@ -55,7 +56,8 @@ impl Visit for Finder<'_> {
     fn visit_func_call(&mut self, call: &FuncCall) {
         let name = call.name.name.as_str();
         let span = span_of(self.file, call.span());
-        if !call.name.namespace.is_empty() {
+        let core = call.name.namespace.len() == 1 && call.name.namespace[0].as_str() == "core";
+        if !call.name.namespace.is_empty() && !core {
             self.diags.push(
                 Diagnostic::error("Call to unknown function", Some(span))
                     .with_detail("Provider-defined functions are not supported."),

@@ -354,6 +354,16 @@ fn json_templates_evaluate_like_hcl_strings() {
 }
 
 #[test]
+fn json_files_as_editors_write_them_load() {
+    // Indented, with a newline at the end and blank lines around the top-level object.
+    let text = "\n{\n  \"locals\": {\n    \"a\": \"x-${1 + 1}\"\n  },\n  \"output\": {\n    \"o\": {\n      \"value\": \"${local.a}\"\n    }\n  }\n}\n\n";
+    let (m, d, s) = load_files(&[("main.tf.json", text)]);
+    assert!(errors(&d, &s).is_empty(), "{:?}", errors(&d, &s));
+    assert!(m.locals.contains_key("a"));
+    assert!(m.outputs.contains_key("o"));
+}
+
+#[test]
 fn json_errors_name_file_line_and_column() {
     let (_, d, s) = load_files(&[(
         "main.tf.json",

@@ -53,7 +53,8 @@ pub(crate) fn parse_all(
     shadow[top.start] = b'[';
     shadow[top.end - 1] = b']';
     let shadow = String::from_utf8(shadow).expect("the shadow text is whole UTF-8 pieces");
-    let expr = hcl_edit::parser::parse_expr(&shadow)
+    // Only up to the end of the top-level value: the parser takes no trailing newline.
+    let expr = hcl_edit::parser::parse_expr(&shadow[..top.end])
         .map_err(|e| (e.location().offset(), e.message().to_string()))?;
     let Expression::Array(items) = expr else {
         return Err((top.start, "expected expressions".to_string()));
