@@ -359,8 +359,8 @@ fn json_files_as_editors_write_them_load() {
     let text = "\n{\n  \"locals\": {\n    \"a\": \"x-${1 + 1}\"\n  },\n  \"output\": {\n    \"o\": {\n      \"value\": \"${local.a}\"\n    }\n  }\n}\n\n";
     let (m, d, s) = load_files(&[("main.tf.json", text)]);
     assert!(errors(&d, &s).is_empty(), "{:?}", errors(&d, &s));
-    assert!(m.locals.contains_key("a"));
-    assert!(m.outputs.contains_key("o"));
+    assert!(m.module.locals.contains_key("a"));
+    assert!(m.module.outputs.contains_key("o"));
 }
 
 #[test]
