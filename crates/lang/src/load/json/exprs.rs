@@ -50,10 +50,12 @@ pub(crate) fn parse_all(
             shadow[value.span.end] = b',';
         }
     }
-    shadow[top.start] = b'[';
+    // The array opens at the very start: the parser takes no whitespace before it.
+    shadow[top.start] = b' ';
+    shadow[0] = b'[';
     shadow[top.end - 1] = b']';
     let shadow = String::from_utf8(shadow).expect("the shadow text is whole UTF-8 pieces");
-    // Only up to the end of the top-level value: the parser takes no trailing newline.
+    // Only up to the end of the top-level value: the parser takes no newline after it.
     let expr = hcl_edit::parser::parse_expr(&shadow[..top.end])
         .map_err(|e| (e.location().offset(), e.message().to_string()))?;
     let Expression::Array(items) = expr else {
