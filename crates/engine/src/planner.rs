@@ -153,6 +153,7 @@ fn plan_outputs(
                 .get(&(ModuleInstance::root(), name.clone()))
                 .cloned(),
         };
+        let before = recorded_as(before, after.as_ref());
         out.insert(
             name.clone(),
             OutputChange {
@@ -854,4 +855,20 @@ pub(crate) fn provider_error(
         None => format!("{addr}: {doing} failed"),
     };
     Diagnostic::error(summary, None).with_detail(e.message.clone())
+}
+
+/// The state records an output's value without its type, so a set or a tuple reads back
+/// as a list: when the recorded value is the same as the new one but for that, it is the
+/// new one (no change), as in Terraform.
+fn recorded_as(before: Option<Value>, after: Option<&Value>) -> Option<Value> {
+    match (before, after) {
+        (Some(b), Some(a))
+            if a.is_wholly_known()
+                && b.contains_sensitive() == a.contains_sensitive()
+                && b.to_json() == a.to_json() =>
+        {
+            Some(a.clone())
+        }
+        (before, _) => before,
+    }
 }

@@ -822,3 +822,15 @@ async fn depends_on_orders_without_a_reference() {
         vec!["mem_thing.a".to_string()]
     );
 }
+
+#[tokio::test]
+async fn set_and_tuple_outputs_read_back_from_the_state_are_no_change() {
+    let h = Harness::new(
+        "output \"set\" {\n  value = toset([\"b\", \"a\"])\n}\noutput \"tuple\" {\n  value = [1, \"x\"]\n}\n",
+    );
+    h.converge().await;
+    let plan = h.plan().await.unwrap();
+    for (name, o) in &plan.outputs {
+        assert_eq!(o.before, o.after, "output {name}");
+    }
+}
