@@ -12,9 +12,14 @@ pub fn expr_target(expr: &Expr) -> Result<Target, Diagnostic> {
     let bad = || {
         Diagnostic::error("Invalid address", Some(expr.span())).with_detail("An address such as aws_s3_bucket.logs, aws_s3_bucket.logs[0] or module.web is required here.")
     };
-    let steps = static_traversal(expr).ok_or_else(bad)?;
+    let text = address_text(expr).ok_or_else(bad)?;
+    parse_target(&text).map_err(|m| bad().with_detail(m))
+}
+
+/// The static address an expression names, as text (`module.a.aws_s3_bucket.b["k"]`).
+pub fn address_text(expr: &Expr) -> Option<String> {
     let mut text = String::new();
-    for step in steps {
+    for step in static_traversal(expr)? {
         match step {
             Step::Name(n) => {
                 if !text.is_empty() {
@@ -26,7 +31,7 @@ pub fn expr_target(expr: &Expr) -> Result<Target, Diagnostic> {
             Step::Key(k) => text.push_str(&format!("[{}]", serde_json::Value::String(k))),
         }
     }
-    parse_target(&text).map_err(|m| bad().with_detail(m))
+    Some(text)
 }
 
 /// The attribute path an expression like `tags["Owner"]` names.

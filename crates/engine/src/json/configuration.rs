@@ -3,7 +3,6 @@
 //! their expressions, outputs, variables and module calls.
 
 use iac_lang::config::{Expr, Mode, ModuleTree, Resource};
-use iac_lang::{Step, static_traversal};
 use iac_provider::Schema;
 use serde_json::{Map, Value as Json, json};
 
@@ -237,24 +236,7 @@ fn schema_of<'a>(providers: &'a Providers, r: &Resource) -> Option<&'a Schema> {
 
 /// `depends_on` entries as addresses (`aws_instance.web`, `module.db`).
 fn addresses(list: &[Expr]) -> Vec<String> {
-    list.iter()
-        .filter_map(|e| {
-            let mut text = String::new();
-            for step in static_traversal(e)? {
-                match step {
-                    Step::Name(n) => {
-                        if !text.is_empty() {
-                            text.push('.');
-                        }
-                        text.push_str(&n);
-                    }
-                    Step::Index(i) => text.push_str(&format!("[{i}]")),
-                    Step::Key(k) => text.push_str(&format!("[{}]", Json::String(k))),
-                }
-            }
-            Some(text)
-        })
-        .collect()
+    list.iter().filter_map(crate::exprs::address_text).collect()
 }
 
 /// Every reference the configuration makes to an attribute of a resource: the
