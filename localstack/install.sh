@@ -22,7 +22,7 @@ install_venv() {
   echo "installed $(basename "$venv") in $venv"
 }
 
-# Three places where moto's answers differ from AWS's in ways the Rust SDK sees; both
+# Three places where moto's answers differ from AWS's in ways the Rust SDK sees; all
 # are patched to answer as AWS does. Idempotent.
 # - Route 53 record values come wrapped in CDATA, which real Route 53 never sends and
 #   the SDK's XML decoder skips (the values read back empty).

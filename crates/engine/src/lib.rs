@@ -14,7 +14,7 @@ pub mod importer;
 pub mod json;
 pub mod moves;
 pub mod plan;
-pub mod plan_json;
+pub mod plan_file;
 pub mod planner;
 mod proposal;
 mod sched;

@@ -636,7 +636,7 @@ output "ids" {
         "sensitive values stay out of plan JSON"
     );
 
-    let text = iac_engine::plan_json::to_plan_file(&first);
+    let text = iac_engine::plan_file::to_plan_file(&first);
     let lookup = |p: &str, mode: iac_lang::config::Mode, ty: &str| {
         let s = providers.get(p)?.schema();
         match mode {
@@ -644,13 +644,13 @@ output "ids" {
             iac_lang::config::Mode::Data => s.data_sources.get(ty),
         }
     };
-    let back = iac_engine::plan_json::from_plan_file(&text, &lookup).unwrap();
+    let back = iac_engine::plan_file::from_plan_file(&text, &lookup).unwrap();
     assert_eq!(
         back.changes, first.changes,
         "changes survive the plan file, unknowns and marks included"
     );
     assert_eq!(back.variables, first.variables);
-    assert_eq!(iac_engine::plan_json::to_plan_file(&back), text);
+    assert_eq!(iac_engine::plan_file::to_plan_file(&back), text);
     let link = change(&back, "mem_link.l[\"x\"]");
     assert!(link.after.as_ref().unwrap().get("target").is_unknown());
     assert!(

@@ -9,7 +9,7 @@ use support::{Harness, actions, change, summaries};
 
 /// A plan through the saved plan file and back, read with the mem provider's schemas.
 fn through_plan_file(h: &Harness, plan: &Plan) -> Plan {
-    let text = iac_engine::plan_json::to_plan_file(plan);
+    let text = iac_engine::plan_file::to_plan_file(plan);
     let providers = h.providers();
     let lookup = |p: &str, mode: iac_lang::config::Mode, ty: &str| {
         let s = providers.get(p)?.schema();
@@ -18,7 +18,7 @@ fn through_plan_file(h: &Harness, plan: &Plan) -> Plan {
             iac_lang::config::Mode::Data => s.data_sources.get(ty),
         }
     };
-    iac_engine::plan_json::from_plan_file(&text, &lookup).unwrap()
+    iac_engine::plan_file::from_plan_file(&text, &lookup).unwrap()
 }
 
 #[tokio::test]

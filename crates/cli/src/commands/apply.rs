@@ -76,7 +76,7 @@ fn load_saved_plan(a: &ApplyArgs, sources: &mut Sources) -> Result<(Prepared, Pl
                 iac_lang::config::Mode::Data => p.schema().data_sources.get(ty),
             }
         };
-    let plan = iac_engine::plan_json::from_plan_file(&text, &lookup)
+    let plan = iac_engine::plan_file::from_plan_file(&text, &lookup)
         .map_err(|m| error("Invalid plan file", format!("{}: {m}", a.target.display())))?;
     // As in Terraform, a saved plan applies to the stack in the current folder, wherever
     // it was made (a CI job that plans in one checkout and applies in another).

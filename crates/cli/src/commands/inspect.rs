@@ -130,7 +130,7 @@ pub fn show(a: ShowArgs, ui: Ui) -> Result<i32, Failed> {
                 p.schema().data_sources.get(ty)
             }
         };
-        let plan = iac_engine::plan_json::from_plan_file(&text, &lookup)
+        let plan = iac_engine::plan_file::from_plan_file(&text, &lookup)
             .map_err(|m| error("Invalid plan file", m))?;
         if a.json {
             let tree = plan_configuration(&plan, &providers);

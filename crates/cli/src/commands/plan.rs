@@ -145,7 +145,7 @@ pub async fn plan(
         );
     }
     if let Some(out) = &a.out {
-        write_private(out, iac_engine::plan_json::to_plan_file(&plan).as_bytes()).map_err(|e| {
+        write_private(out, iac_engine::plan_file::to_plan_file(&plan).as_bytes()).map_err(|e| {
             error(
                 "Failed to write the plan file",
                 format!("{}: {e}", out.display()),

@@ -2,7 +2,7 @@
 //! terraform-compliance, OPA, ...): the plan (`plan -json`, `show -json PLANFILE`), the
 //! state (`show -json`), and the configuration a plan carries. Sensitive values never
 //! appear in them (see [`values`]). The saved plan file is another format
-//! ([`crate::plan_json`]).
+//! ([`crate::plan_file`]).
 
 mod configuration;
 mod expressions;
