@@ -8,10 +8,6 @@
 //! gone. A case folder may also hold `expected_outputs.json` (what `iac output -json` must
 //! say) and `phase2/` (files that replace the case's `.tf` files after the first apply, for
 //! `moved`; the second plan must destroy nothing).
-//!
-//! Cases that need a feature not finished yet are listed in [`PENDING`] with the reason;
-//! they are skipped unless `IAC_CORPUS_PENDING=1`, which runs them too (and then they must
-//! pass). `tests/corpus/FINDINGS.md` says what each pending case fails on.
 
 #[path = "corpus/probes.rs"]
 mod probes;
@@ -21,9 +17,6 @@ use std::path::{Path, PathBuf};
 
 use iac_e2e::{Emulator, Run, Stack};
 use serde_json::Value;
-
-/// Cases that need unfinished work, with the reason; the lead empties this as it lands.
-const PENDING: &[(&str, &str)] = &[];
 
 /// Every case: its folder under `tests/corpus/`, its emulator, and what it leans on.
 const CASES: &[(&str, Emulator, &str)] = &[
@@ -502,12 +495,6 @@ async fn case(name: &str) {
         .iter()
         .find(|c| c.0 == name)
         .unwrap_or_else(|| panic!("{name} is not in CASES"));
-    if let Some((_, reason)) = PENDING.iter().find(|p| p.0 == name)
-        && std::env::var_os("IAC_CORPUS_PENDING").is_none()
-    {
-        eprintln!("{name}: pending ({reason}); IAC_CORPUS_PENDING=1 runs it");
-        return;
-    }
     let _account = one_at_a_time(*emulator).await;
     if let Err(e) = run_case(name, *emulator).await {
         panic!("corpus case {name} ({needs}) failed:\n{e}");
@@ -585,7 +572,7 @@ cases!(
     lang_do_count,
 );
 
-/// Every folder of `tests/corpus/` is a listed, tested case, and every pending case exists.
+/// Every folder of `tests/corpus/` is a listed, tested case with a README.
 #[test]
 fn every_corpus_folder_is_a_tested_case() {
     let mut folders: Vec<String> = std::fs::read_dir(corpus_dir())
@@ -601,13 +588,6 @@ fn every_corpus_folder_is_a_tested_case() {
     let mut tested: Vec<String> = TESTED.iter().map(|t| t.to_string()).collect();
     tested.sort();
     assert_eq!(tested, listed, "every case has a test");
-    for (name, reason) in PENDING {
-        assert!(
-            listed.iter().any(|l| l == name),
-            "pending {name} is no case"
-        );
-        assert!(!reason.is_empty(), "pending {name} needs a reason");
-    }
     for name in &folders {
         let readme = corpus_dir().join(name).join("README.md");
         assert!(
