@@ -121,6 +121,21 @@ impl MemProvider {
                 [],
             ),
         );
+        // `script` is held only by the configuration and recorded as the provider plans
+        // it (upper-cased here, as a digest would be), as a droplet's `user_data`.
+        resources.insert(
+            "mem_script".to_string(),
+            Schema::new(
+                [
+                    (
+                        "script",
+                        Attribute::optional(Type::String).force_new().config_only(),
+                    ),
+                    ("id", Attribute::computed(Type::String)),
+                ],
+                [],
+            ),
+        );
         let mut data_sources = BTreeMap::new();
         data_sources.insert(
             "mem_lookup".to_string(),
@@ -204,6 +219,12 @@ impl ProviderClient for MemClient {
         {
             planned = with(&planned, "label", Value::from(format!("label-{name}")));
         }
+        if type_name == "mem_script"
+            && let Some(script) = planned.get("script").as_str()
+        {
+            let recorded = Value::from(script.to_uppercase());
+            planned = with(&planned, "script", recorded);
+        }
         if type_name == "mem_tagged" {
             let all = match planned.get("tags") {
                 Value::Unknown => Value::Unknown,
@@ -221,9 +242,14 @@ impl ProviderClient for MemClient {
         })
     }
 
-    async fn read(&self, _type_name: &str, current: &Value) -> Result<Option<Value>, Error> {
+    async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Error> {
         let id = current.get("id").as_str().unwrap_or_default().to_string();
-        Ok(self.cloud.objects.lock().unwrap().get(&id).cloned())
+        let found = self.cloud.objects.lock().unwrap().get(&id).cloned();
+        // The cloud does not hold a script: it is kept from what is known.
+        Ok(found.map(|o| match type_name {
+            "mem_script" => with(&o, "script", current.get("script").clone()),
+            _ => o,
+        }))
     }
 
     async fn create(
