@@ -43,14 +43,16 @@ fn place(body: &Body, schema: &Schema, config: &Value, path: &[PathStep]) -> Opt
     }
     let nested = schema.blocks.get(name)?;
     let blocks: Vec<&Block> = body.blocks_of(name).collect();
-    let block = match (path.get(1), path.get(2)) {
-        (Some(PathStep::Index(i)), rest) => {
+    let (block, inner) = match path.get(1) {
+        Some(PathStep::Index(i)) => {
             let element = config.get(name).as_items().and_then(|items| items.get(*i));
-            which_block(&blocks, nested.nesting, *i, element, rest)
+            let block = which_block(&blocks, nested.nesting, *i, element, path.get(2));
+            (block, path.get(2..).unwrap_or_default())
         }
-        _ => blocks.first().copied(),
-    }?;
-    let inner = path.get(2..).unwrap_or_default();
+        // A block given once (`timeouts`): the path goes on into it.
+        _ => (blocks.first().copied(), &path[1..]),
+    };
+    let block = block?;
     Some(
         place(&block.body, &nested.schema, &Value::Null, inner)
             .unwrap_or_else(|| block.span.clone()),

@@ -14,10 +14,10 @@ use iac_engine::{Providers, Stack};
 use iac_lang::{Diagnostics, Sources};
 use iac_provider::{
     ApplyError, Attribute, Error, NestedBlock, PlannedState, Provider, ProviderClient,
-    ProviderSchema, Schema,
+    ProviderSchema, Schema, ValidationError,
 };
 use iac_state::{Backend, LocalBackend, State};
-use iac_value::{Type, Value};
+use iac_value::{PathStep, Type, Value};
 
 /// Objects the fake cloud holds, and a log of operations in order.
 #[derive(Default)]
@@ -171,6 +171,27 @@ impl Provider for MemProvider {
     }
     fn schema(&self) -> &ProviderSchema {
         &self.schema
+    }
+    /// A box's `entry` without a `value` is refused, as a provider refuses what the
+    /// configuration alone shows to be wrong.
+    fn validate(&self, type_name: &str, config: &Value) -> Vec<ValidationError> {
+        if type_name != "mem_box" {
+            return Vec::new();
+        }
+        let entries = config.get("entry").as_items().unwrap_or(&[]).to_vec();
+        entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.get("value").is_null())
+            .map(|(i, _)| ValidationError {
+                path: vec![
+                    PathStep::Key("entry".into()),
+                    PathStep::Index(i),
+                    PathStep::Key("value".into()),
+                ],
+                message: "an entry needs a value".into(),
+            })
+            .collect()
     }
     async fn configure(&self, config: Value) -> Result<Arc<dyn ProviderClient>, Error> {
         Ok(Arc::new(MemClient {
