@@ -160,6 +160,8 @@ impl Droplet {
                 Err(e) if e.message.contains(ALREADY_OFF) => {}
                 other => other?,
             }
+            // A shutdown's action completes once it is asked for, not once it is done.
+            self.wait_status(api, id, "off", limit).await?;
         }
         let resize = json!({
             "type": "resize",
