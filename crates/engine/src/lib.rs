@@ -19,6 +19,7 @@ pub mod planner;
 mod proposal;
 mod sched;
 mod stateval;
+mod validation;
 mod values;
 mod walk;
 
@@ -151,10 +152,17 @@ fn check_schemas(tree: &ModuleTree, providers: &Providers) -> Diagnostics {
     for (_, module) in tree.walk() {
         let ctx = EvalContext::new(&Unknowns, working_dir());
         for res in &module.resources {
-            if let Some(schema) = provider_schema(providers, res)
-                && let Err(ds) = decode::decode_body(&res.body, schema, &ctx, &res.span)
-            {
-                diags.extend(ds);
+            if let Some(schema) = provider_schema(providers, res) {
+                match decode::decode_body(&res.body, schema, &ctx, &res.span) {
+                    Err(ds) => diags.extend(ds),
+                    // What the provider can tell from the configuration alone.
+                    Ok(config) if res.mode == Mode::Managed => {
+                        let provider = providers.get(res.provider_name()).expect("has a schema");
+                        let problems = provider.validate(&res.ty, &config);
+                        diags.extend(validation::diagnostics(res, schema, &config, problems));
+                    }
+                    Ok(_) => {}
+                }
             }
             for e in res.count.iter().chain(&res.for_each) {
                 if let Err(d) = iac_lang::eval::evaluate(e, &ctx) {

@@ -17,7 +17,7 @@ use crate::decode::decode_body;
 use crate::exprs::expr_target;
 use crate::graph::{Node, NodeKind};
 use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
-use crate::proposal::{path_string, propose, replace_paths};
+use crate::proposal::{propose, replace_paths};
 use crate::sched::{self, Outcome};
 use crate::stateval::{paths_from_json, state_value};
 use crate::values::Repetition;
@@ -360,7 +360,8 @@ impl Planner<'_> {
     }
 
     /// The prior object with the `config_only` attributes it never recorded taken from
-    /// the configuration, also in the refreshed state that apply saves.
+    /// `config` (the configuration, or the object planned from it), also in the
+    /// refreshed state that apply saves.
     fn adopt_config_only(
         &self,
         addr: &InstanceAddr,
@@ -429,26 +430,15 @@ impl Planner<'_> {
                 return false;
             }
         };
-        let prior = prior.map(|p| self.adopt_config_only(&addr, schema, p, &config));
+        let recorded = prior;
+        let prior = recorded
+            .clone()
+            .map(|p| self.adopt_config_only(&addr, schema, p, &config));
         let problems = client.validate(&res.ty, &config);
         if !problems.is_empty() {
-            for p in problems {
-                let span = p.path.first().and_then(|s| match s {
-                    iac_value::PathStep::Key(k) => res.body.attr(k).map(|a| a.expr.span()),
-                    _ => None,
-                });
-                self.walk.report(
-                    Diagnostic::error(
-                        format!("Invalid {} configuration", res.ty),
-                        Some(span.unwrap_or_else(|| res.span.clone())),
-                    )
-                    .with_detail(if p.path.is_empty() {
-                        p.message
-                    } else {
-                        format!("{}: {}", path_string(&p.path), p.message)
-                    }),
-                );
-            }
+            self.walk.report_all(crate::validation::diagnostics(
+                res, schema, &config, problems,
+            ));
             return false;
         }
         let base = ResourceChange {
@@ -479,7 +469,18 @@ impl Planner<'_> {
                 }
             };
         let (mut planned, extra_replace) = planned;
-        let mut change = base;
+        // What was adopted is recorded as the provider plans it (`user_data` as the
+        // digest the state keeps), so that it compares with what is planned.
+        let prior = match recorded {
+            Some(r) if prior.as_ref() != Some(&r) => {
+                Some(self.adopt_config_only(&addr, schema, r, &planned))
+            }
+            _ => prior,
+        };
+        let mut change = ResourceChange {
+            before: prior.clone(),
+            ..base
+        };
         match &prior {
             None => {
                 change.action = Action::Create;

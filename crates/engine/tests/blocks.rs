@@ -238,3 +238,38 @@ fn old_state_values_are_upgraded_against_the_schema() {
     let (_, paths) = v.unmark_deep();
     assert_eq!(paths, vec![path]);
 }
+
+#[tokio::test]
+async fn a_providers_static_check_points_at_the_block_it_concerns() {
+    let text = r#"
+resource "mem_box" "a" {
+  name = "a"
+  entry {
+    name  = "x"
+    value = "1"
+  }
+  entry {
+    name = "y"
+  }
+}
+"#;
+    let h = Harness::new(text);
+    let diags = h.plan().await.expect_err("the check fails the load");
+    let found: Vec<_> = diags
+        .0
+        .iter()
+        .filter(|d| d.summary == "Invalid mem_box configuration")
+        .collect();
+    assert_eq!(found.len(), 1, "{}", summaries(&diags));
+    assert!(
+        found[0]
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.ends_with("an entry needs a value")),
+        "{:?}",
+        found[0].detail
+    );
+    // The entry without a value (the set's element order is not the source's).
+    let at = found[0].span.as_ref().unwrap().range.start;
+    assert_eq!(at, text.rfind("entry {").unwrap());
+}

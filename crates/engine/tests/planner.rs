@@ -834,3 +834,36 @@ async fn set_and_tuple_outputs_read_back_from_the_state_are_no_change() {
         assert_eq!(o.before, o.after, "output {name}");
     }
 }
+
+#[tokio::test]
+async fn an_adopted_config_only_value_is_recorded_as_the_provider_plans_it() {
+    let h = Harness::new("resource \"mem_script\" \"s\" {\n  script = \"hello\"\n}\n");
+    h.converge().await;
+    // As after an import: the state has never recorded the script.
+    let mut state = h.state();
+    let mut entry = state.resource("mem_script.s").unwrap().clone();
+    entry.attributes.as_object_mut().unwrap().remove("script");
+    state.upsert(entry);
+    h.backend.write(&state).unwrap();
+
+    let plan = h.plan().await.unwrap();
+    assert_eq!(actions(&plan), vec![]);
+    let recorded = plan.prior_state.resource("mem_script.s").unwrap();
+    assert_eq!(recorded.attributes["script"], "HELLO");
+    h.apply(&plan).await;
+    assert_eq!(
+        h.state().resource("mem_script.s").unwrap().attributes["script"],
+        "HELLO"
+    );
+
+    // A later change of it is a change (a replacement: it is force_new).
+    h.write(
+        "main.hcl",
+        "resource \"mem_script\" \"s\" {\n  script = \"bye\"\n}\n",
+    );
+    let plan = h.plan().await.unwrap();
+    assert_eq!(
+        actions(&plan),
+        vec![("mem_script.s".to_string(), Action::Replace)]
+    );
+}

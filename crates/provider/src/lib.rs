@@ -41,6 +41,14 @@ pub trait Provider: Send + Sync {
     /// What the provider accepts.
     fn schema(&self) -> &ProviderSchema;
 
+    /// Checks a resource's configuration before any provider block is configured (`iac
+    /// validate`): what can be told from it alone, every reference standing for an
+    /// unknown value. The default accepts everything; the configured client checks
+    /// again with the values known at plan time.
+    fn validate(&self, _type_name: &str, _config: &Value) -> Vec<ValidationError> {
+        Vec::new()
+    }
+
     /// A client for one `provider` block's configuration (already evaluated; sensitive
     /// marks removed).
     async fn configure(&self, config: Value) -> Result<Arc<dyn ProviderClient>, Error>;

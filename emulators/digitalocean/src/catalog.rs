@@ -1,4 +1,5 @@
-//! Regions, sizes and images: what a create may name, and how they look in answers.
+//! Regions, sizes and the base images: what a create may name, and how they look in
+//! answers (images themselves live in the account: their slugs move, see `images`).
 
 use serde_json::{Value, json};
 
@@ -29,7 +30,7 @@ pub const SIZES: &[(&str, u64, u64, u64, f64)] = &[
     ("m-2vcpu-16gb", 16384, 2, 50, 84.0),
 ];
 
-/// Image id, slug, distribution, name.
+/// The base images the account starts with: id, slug, distribution, name.
 pub const IMAGES: &[(u64, &str, &str, &str)] = &[
     (129211873, "ubuntu-24-04-x64", "Ubuntu", "24.04 (LTS) x64"),
     (112929454, "ubuntu-22-04-x64", "Ubuntu", "22.04 (LTS) x64"),
@@ -64,27 +65,5 @@ pub fn size(slug: &str) -> Option<Value> {
         "regions": REGIONS.iter().map(|r| r.0).collect::<Vec<_>>(),
         "available": true,
         "description": "Basic",
-    }))
-}
-
-/// An image by numeric id or slug.
-pub fn image(key: &str) -> Option<Value> {
-    let (id, slug, distribution, name) = IMAGES
-        .iter()
-        .find(|i| i.1 == key || i.0.to_string() == key)?;
-    Some(json!({
-        "id": id,
-        "name": name,
-        "distribution": distribution,
-        "slug": slug,
-        "public": true,
-        "regions": REGIONS.iter().map(|r| r.0).collect::<Vec<_>>(),
-        "created_at": "2024-04-25T00:00:00Z",
-        "type": "base",
-        "min_disk_size": 7,
-        "size_gigabytes": 2.5,
-        "description": format!("{distribution} {name}"),
-        "tags": [],
-        "status": "available",
     }))
 }

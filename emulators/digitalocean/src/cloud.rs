@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::Settings;
 use crate::backups::Policy;
 use crate::catalog;
+use crate::images::{self, Image};
 
 /// A droplet as the emulator keeps it.
 pub struct Droplet {
@@ -15,7 +16,8 @@ pub struct Droplet {
     pub name: String,
     pub region: String,
     pub size: String,
-    pub image: String,
+    /// The id of the image it was made from.
+    pub image: u64,
     /// `new`, `active` or `off`.
     pub status: String,
     pub created_at: String,
@@ -77,6 +79,7 @@ pub struct Cloud {
     pub settings: Settings,
     next_id: u64,
     pub droplets: BTreeMap<u64, Droplet>,
+    pub images: BTreeMap<u64, Image>,
     pub actions: BTreeMap<u64, Action>,
     pub tags: BTreeMap<String, ()>,
     pub keys: BTreeMap<u64, Value>,
@@ -101,6 +104,7 @@ impl Cloud {
             settings,
             next_id: 3_000_000,
             droplets: BTreeMap::new(),
+            images: images::seeds(),
             actions: BTreeMap::new(),
             tags: BTreeMap::new(),
             keys: BTreeMap::new(),
@@ -264,7 +268,7 @@ impl Cloud {
             "backup_ids": [],
             "next_backup_window": d.backups.as_ref().map(|p| p.next_window(SystemTime::now())),
             "snapshot_ids": [],
-            "image": catalog::image(&d.image),
+            "image": self.images.get(&d.image).map(Image::json),
             "volume_ids": [],
             "size": size,
             "size_slug": d.size,

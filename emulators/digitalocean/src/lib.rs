@@ -14,6 +14,7 @@ mod backups;
 mod catalog;
 mod cloud;
 mod http;
+mod images;
 mod routes;
 
 use std::sync::{Arc, Mutex};

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{int, num, string, text, with};
-use iac_provider::{ApplyError, Attribute, Error, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema, ValidationError};
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Value as Json, json};
 
@@ -101,6 +101,38 @@ const TYPES: [&str; 8] = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"]
 /// The record's optional numbers and strings, as the API names them.
 const OPTIONAL: [&str; 5] = ["priority", "port", "weight", "flags", "tag"];
 
+/// Whether a record's value is a host name (CNAME, MX, NS, SRV, and CAA but for
+/// `iodef`, whose value is a URL): DigitalOcean takes it fully qualified with the
+/// trailing dot (or `@`, the domain itself) and answers without the dot.
+fn names_a_host(kind: &str, tag: Option<&str>) -> bool {
+    matches!(kind, "CNAME" | "MX" | "NS" | "SRV") || (kind == "CAA" && tag != Some("iodef"))
+}
+
+/// The record's value as configured: DigitalOcean's answer with the trailing dot put
+/// back on host names, as Terraform's provider does.
+fn configured_data(r: &Json) -> Value {
+    let data = r["data"].as_str();
+    match data {
+        Some(d)
+            if d != "@"
+                && names_a_host(r["type"].as_str().unwrap_or_default(), r["tag"].as_str()) =>
+        {
+            Value::from(format!("{}.", d.trim_end_matches('.')))
+        }
+        _ => text(data),
+    }
+}
+
+/// The prior value of `key` when the proposed one names the same thing another way
+/// (as Terraform's provider suppresses the diff): `@` and the domain itself with its
+/// dot, or a relative name and that name fully qualified in `domain`.
+fn same_name(prior: &str, proposed: &str, domain: &str) -> bool {
+    let apex = format!("{domain}.");
+    (prior == "@" && proposed == apex)
+        || format!("{prior}.{apex}") == proposed
+        || format!("{proposed}.{apex}") == prior
+}
+
 fn record_value(r: &Json, domain: &str) -> Value {
     let name = r["name"].as_str().unwrap_or("@");
     let fqdn = if name == "@" {
@@ -112,7 +144,7 @@ fn record_value(r: &Json, domain: &str) -> Value {
         ("domain", Value::from(domain)),
         ("type", text(r["type"].as_str())),
         ("name", Value::from(name)),
-        ("value", text(r["data"].as_str())),
+        ("value", configured_data(r)),
         ("ttl", num(r["ttl"].as_f64())),
         (
             "id",
@@ -190,7 +222,43 @@ impl Resource<Api> for Record {
                 message: "MX and SRV records need a priority".into(),
             });
         }
+        if let (Some(kind), Some(value)) =
+            (config.get("type").as_str(), config.get("value").as_str())
+            && !config.get("tag").is_unknown()
+            && names_a_host(kind, config.get("tag").as_str())
+            && value != "@"
+            && !(value.ends_with('.') && value.len() > 1)
+        {
+            out.push(ValidationError {
+                path: vec![PathStep::Key("value".into())],
+                message: format!(
+                    "the value of a {kind} record is a host name, which DigitalOcean takes fully qualified with a trailing dot (\"{value}.\"), or \"@\" for the domain itself"
+                ),
+            });
+        }
         out
+    }
+
+    fn plan(
+        &self,
+        _api: &Api,
+        prior: Option<&Value>,
+        mut proposed: Value,
+    ) -> Result<PlannedState, Error> {
+        if let (Some(prior), Some(domain)) = (prior, string(&proposed, "domain")) {
+            for key in ["name", "value"] {
+                if let (Some(was), Some(now)) = (string(prior, key), string(&proposed, key))
+                    && was != now
+                    && same_name(&was, &now, &domain)
+                {
+                    proposed = with(proposed, key, Value::from(was));
+                }
+            }
+        }
+        Ok(PlannedState {
+            planned: proposed,
+            requires_replace: Vec::new(),
+        })
     }
 
     async fn read(&self, api: &Api, current: &Value) -> Result<Option<Value>, Error> {
@@ -259,5 +327,69 @@ impl Resource<Api> for Record {
         };
         let seed = Value::object([("domain", Value::from(domain)), ("id", Value::from(record))]);
         imported(self, api, seed, "record", id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kind: &str, value: &str) -> Value {
+        Value::object([
+            ("domain", Value::from("example.com")),
+            ("type", Value::from(kind)),
+            ("name", Value::from("@")),
+            ("value", Value::from(value)),
+            ("priority", Value::from(10.0)),
+        ])
+    }
+
+    #[test]
+    fn host_names_are_read_back_with_their_trailing_dot() {
+        let answer = |kind: &str, data: &str, tag: Json| {
+            configured_data(&json!({"type": kind, "data": data, "tag": tag}))
+        };
+        assert_eq!(
+            answer("MX", "mail.example.com", Json::Null),
+            Value::from("mail.example.com.")
+        );
+        assert_eq!(answer("CNAME", "@", Json::Null), Value::from("@"));
+        assert_eq!(
+            answer("A", "192.0.2.1", Json::Null),
+            Value::from("192.0.2.1")
+        );
+        assert_eq!(
+            answer("CAA", "letsencrypt.org", json!("issue")),
+            Value::from("letsencrypt.org.")
+        );
+        assert_eq!(
+            answer("CAA", "mailto:ops@example.com", json!("iodef")),
+            Value::from("mailto:ops@example.com")
+        );
+    }
+
+    #[test]
+    fn host_names_must_be_fully_qualified() {
+        let problems = |v: &Value| Record.validate(v);
+        assert!(problems(&record("MX", "mail.example.com.")).is_empty());
+        assert!(problems(&record("CNAME", "@")).is_empty());
+        assert!(problems(&record("TXT", "v=spf1 -all")).is_empty());
+        let found = problems(&record("CNAME", "www.example.org"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, vec![PathStep::Key("value".into())]);
+        assert!(found[0].message.contains("\"www.example.org.\""));
+    }
+
+    #[test]
+    fn names_written_another_way_are_no_change() {
+        assert!(same_name("@", "example.com.", "example.com"));
+        assert!(same_name("www", "www.example.com.", "example.com"));
+        assert!(same_name("mail.example.com.", "mail", "example.com"));
+        assert!(!same_name("www", "web.example.com.", "example.com"));
+        assert!(!same_name(
+            "mail.example.org.",
+            "mail.example.com.",
+            "example.com"
+        ));
     }
 }

@@ -18,6 +18,9 @@ pub struct Droplet;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 
+/// What DigitalOcean answers (422) a power-off of a droplet that is off with.
+const ALREADY_OFF: &str = "Droplet is already powered off";
+
 /// The digest kept in the state for `user_data`, as Terraform's provider does.
 fn digest(user_data: &str) -> String {
     Sha1::digest(user_data.as_bytes())
@@ -42,14 +45,17 @@ fn address(d: &Json, family: &str, kind: &str) -> Value {
         .map_or(Value::from(""), Value::from)
 }
 
-/// The image as the configuration named it (slug or id), else its slug, else its id.
+/// The image as the state names it; on import (nothing named yet) the slug of the
+/// droplet's image. As in Terraform's provider, a named image is never read back:
+/// DigitalOcean moves a slug (`ubuntu-22-04-x64`) to each newer image, and a droplet
+/// made from an older one then reports that image by id, with no slug. For the same
+/// reason an imported droplet whose image has no slug any more records none, and the
+/// configuration's image is taken (the attribute is `config_only`).
 fn image(d: &Json, current: &Value) -> Value {
-    let slug = d["image"]["slug"].as_str();
-    let id = d["image"]["id"].as_u64().map(|i| i.to_string());
-    match current.get("image").as_str() {
-        Some(named) if Some(named) == slug || Some(named.to_string()) == id => Value::from(named),
-        _ => text(slug.map(str::to_string).or(id)),
+    if current.get("image").as_str().is_some() {
+        return current.get("image").clone();
     }
+    text(d["image"]["slug"].as_str())
 }
 
 /// A droplet's state from the API's answer; what the API does not report (`ssh_keys`,
@@ -133,6 +139,55 @@ impl Droplet {
         api.wait_action(action, limit).await
     }
 
+    /// Resizes: powers the droplet off (unless it is off already), resizes it, and
+    /// powers it back on if it was on, also when the resize failed.
+    async fn resize(
+        &self,
+        api: &Api,
+        id: &str,
+        planned: &Value,
+        limit: Duration,
+    ) -> Result<(), Error> {
+        let was_on = self.status(api, id).await? != "off";
+        if was_on {
+            let off = if flag(planned, "graceful_shutdown") {
+                "shutdown"
+            } else {
+                "power_off"
+            };
+            match self.act(api, id, json!({"type": off}), limit).await {
+                // It went off between the look and the request.
+                Err(e) if e.message.contains(ALREADY_OFF) => {}
+                other => other?,
+            }
+            // A shutdown's action completes once it is asked for, not once it is done.
+            self.wait_status(api, id, "off", limit).await?;
+        }
+        let resize = json!({
+            "type": "resize",
+            "size": string(planned, "size"),
+            "disk": planned.get("resize_disk").as_bool().unwrap_or(true),
+        });
+        let resized = self.act(api, id, resize, limit).await;
+        if was_on {
+            self.act(api, id, json!({"type": "power_on"}), limit)
+                .await?;
+        }
+        resized
+    }
+
+    /// The droplet's status now (`new`, `active`, `off`, `archive`).
+    async fn status(&self, api: &Api, id: &str) -> Result<String, Error> {
+        let d = api
+            .get(&format!("/v2/droplets/{id}"))
+            .await
+            .map_err(|f| f.into_error("GET /v2/droplets"))?;
+        Ok(d["droplet"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
+    }
+
     /// Waits until the droplet reports `status`.
     async fn wait_status(
         &self,
@@ -205,7 +260,10 @@ impl Resource<Api> for Droplet {
                 ("name", Attribute::required(Type::String)),
                 ("region", Attribute::required(Type::String).force_new()),
                 ("size", Attribute::required(Type::String)),
-                ("image", Attribute::required(Type::String).force_new()),
+                (
+                    "image",
+                    Attribute::required(Type::String).force_new().config_only(),
+                ),
                 (
                     "ssh_keys",
                     Attribute::optional(strings()).force_new().config_only(),
@@ -238,7 +296,12 @@ impl Resource<Api> for Droplet {
                     "vpc_uuid",
                     Attribute::optional_computed(Type::String).force_new(),
                 ),
-                ("user_data", Attribute::optional(Type::String).force_new()),
+                // Never returned by the API: after an import it is taken from the
+                // configuration (and recorded as its digest).
+                (
+                    "user_data",
+                    Attribute::optional(Type::String).force_new().config_only(),
+                ),
                 ("tags", Attribute::optional(strings())),
                 ("id", Attribute::computed(Type::String)),
                 ("urn", Attribute::computed(Type::String)),
@@ -390,22 +453,7 @@ impl Resource<Api> for Droplet {
             .await?;
         }
         if prior.get("size") != planned.get("size") {
-            let off = if flag(planned, "graceful_shutdown") {
-                "shutdown"
-            } else {
-                "power_off"
-            };
-            self.act(api, &id, json!({"type": off}), limit).await?;
-            let resize = json!({
-                "type": "resize",
-                "size": string(planned, "size"),
-                "disk": planned.get("resize_disk").as_bool().unwrap_or(true),
-            });
-            let resized = self.act(api, &id, resize, limit).await;
-            // Power the droplet back on even when the resize failed.
-            self.act(api, &id, json!({"type": "power_on"}), limit)
-                .await?;
-            resized?;
+            self.resize(api, &id, planned, limit).await?;
         }
         let policy = backup_policy::request(planned);
         if prior.get("backups") != planned.get("backups") {
@@ -479,11 +527,23 @@ impl Resource<Api> for Droplet {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_named_image_is_kept_when_its_slug_moves() {
+        let moved = json!({"image": {"id": 112929454, "slug": null}});
+        let named = Value::object([("image", Value::from("ubuntu-22-04-x64"))]);
+        assert_eq!(image(&moved, &named), Value::from("ubuntu-22-04-x64"));
+        // On import nothing is named yet: the slug, else nothing (the configuration's
+        // image is taken).
+        let fresh = Value::object([("id", Value::from("1"))]);
+        assert_eq!(image(&moved, &fresh), Value::Null);
+        let current = json!({"image": {"id": 1, "slug": "debian-12-x64"}});
+        assert_eq!(image(&current, &fresh), Value::from("debian-12-x64"));
+    }
+
     #[test]
     fn user_data_is_kept_as_its_sha1() {
-        assert_eq!(
-            super::digest("hello"),
-            "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
-        );
+        assert_eq!(digest("hello"), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
     }
 }

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{blocks, string, string_set, strings, text, with};
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema};
-use iac_value::{Type, Value};
+use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema, ValidationError};
+use iac_value::{PathStep, Type, Value};
 use serde_json::{Map, Value as Json, json};
 
 use crate::api::Api;
@@ -154,8 +154,67 @@ fn normalize(rules: &Value) -> Value {
     }
 }
 
+/// Whether DigitalOcean takes a firewall name: a letter or digit, then at least one
+/// more of letters, digits, `.` and `-` (the specification's
+/// `^[a-zA-Z0-9][a-zA-Z0-9\.-]+$`).
+fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.len() >= 2
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
+
+/// What DigitalOcean would refuse and the configuration alone shows: a bad name, no
+/// rule at all, a tcp or udp rule without `port_range`.
+fn validate(config: &Value) -> Vec<ValidationError> {
+    let mut out = Vec::new();
+    if let Some(name) = config.get("name").as_str()
+        && !valid_name(name)
+    {
+        out.push(ValidationError {
+            path: vec![PathStep::Key("name".into())],
+            message: format!(
+                "\"{name}\" is not a valid firewall name: it must start with a letter or digit and hold only letters, digits, periods (.) and dashes (-), at least two characters"
+            ),
+        });
+    }
+    let rules = ["inbound_rule", "outbound_rule"].map(|b| config.get(b));
+    if rules
+        .iter()
+        .all(|r| r.as_items().is_some_and(<[Value]>::is_empty) || r.is_null())
+    {
+        out.push(ValidationError {
+            path: Vec::new(),
+            message: "at least one inbound_rule or outbound_rule must be given".into(),
+        });
+    }
+    for (block, rules) in ["inbound_rule", "outbound_rule"].iter().zip(rules) {
+        for (i, rule) in rules.as_items().unwrap_or(&[]).iter().enumerate() {
+            if let Some(protocol @ ("tcp" | "udp")) = rule.get("protocol").as_str()
+                && rule.get("port_range").is_null()
+            {
+                out.push(ValidationError {
+                    path: vec![
+                        PathStep::Key((*block).into()),
+                        PathStep::Index(i),
+                        PathStep::Key("port_range".into()),
+                    ],
+                    message: format!(
+                        "a {protocol} rule needs a port_range (a port, a range such as \"8000-9000\", or \"all\")"
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 #[async_trait]
 impl Resource<Api> for Firewall {
+    fn validate(&self, config: &Value) -> Vec<ValidationError> {
+        validate(config)
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [
@@ -300,5 +359,68 @@ impl Resource<Api> for Firewall {
             id,
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(protocol: &str, ports: Option<&str>) -> Value {
+        Value::object([
+            ("protocol", Value::from(protocol)),
+            ("port_range", ports.map_or(Value::Null, Value::from)),
+        ])
+    }
+
+    fn firewall(name: &str, inbound: Vec<Value>) -> Value {
+        Value::object([
+            ("name", Value::from(name)),
+            ("inbound_rule", Value::set(inbound)),
+            ("outbound_rule", Value::set(Vec::new())),
+        ])
+    }
+
+    fn problems(config: &Value) -> Vec<String> {
+        validate(config).into_iter().map(|e| e.message).collect()
+    }
+
+    #[test]
+    fn names_follow_the_specifications_pattern() {
+        for good in ["web", "web-fw.1", "0a"] {
+            assert!(valid_name(good), "{good}");
+        }
+        for bad in ["web_fw", "-web", "w", "", "web fw"] {
+            assert!(!valid_name(bad), "{bad}");
+        }
+        let found = problems(&firewall("web_fw", vec![rule("tcp", Some("22"))]));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("\"web_fw\" is not a valid firewall name"));
+    }
+
+    #[test]
+    fn a_firewall_needs_a_rule_and_tcp_and_udp_rules_need_ports() {
+        assert!(problems(&firewall("web", vec![rule("tcp", Some("22"))])).is_empty());
+        assert!(problems(&firewall("web", vec![rule("icmp", None)])).is_empty());
+        assert_eq!(
+            problems(&firewall("web", Vec::new())),
+            ["at least one inbound_rule or outbound_rule must be given"]
+        );
+        let found = validate(&firewall("web", vec![rule("udp", None)]));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].path,
+            vec![
+                PathStep::Key("inbound_rule".into()),
+                PathStep::Index(0),
+                PathStep::Key("port_range".into())
+            ]
+        );
+        // Unknown rules (a dynamic block over values known later) are checked at plan.
+        let unknown = Value::object([
+            ("name", Value::from("web")),
+            ("inbound_rule", Value::Unknown),
+        ]);
+        assert!(problems(&unknown).is_empty());
     }
 }

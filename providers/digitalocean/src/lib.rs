@@ -110,6 +110,14 @@ impl Provider for DigitalOceanProvider {
         &self.schema
     }
 
+    fn validate(&self, type_name: &str, config: &Value) -> Vec<iac_provider::ValidationError> {
+        self.catalog
+            .resources
+            .get(type_name)
+            .map(|r| r.validate(config))
+            .unwrap_or_default()
+    }
+
     async fn configure(&self, config: Value) -> Result<Arc<dyn ProviderClient>, Error> {
         let token = setting(
             &config,

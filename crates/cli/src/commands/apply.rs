@@ -50,7 +50,10 @@ pub async fn apply(
         );
         (p, plan, false)
     };
-    if !plan.has_changes() && plan.mode != PlanMode::RefreshOnly {
+    if !plan.has_changes()
+        && plan.mode != PlanMode::RefreshOnly
+        && !refreshes_state(&prepared, &plan)
+    {
         return Ok(0);
     }
     if !saved && !a.auto_approve && !unless_interrupted(confirm(&plan, &ui)).await? {
@@ -58,6 +61,18 @@ pub async fn apply(
         return Ok(1);
     }
     run_apply(&prepared, &plan, a.opts.parallelism, &ui).await
+}
+
+/// Whether the plan's refreshed state differs from the stored one although nothing is to
+/// change, as when values only the configuration holds were taken into an imported
+/// object: the apply then saves it (as Terraform saves what a refresh found), so that a
+/// later change of those values is planned against them.
+fn refreshes_state(p: &Prepared, plan: &Plan) -> bool {
+    match p.backend.read() {
+        Ok(Some(stored)) => !stored.same_content(&plan.prior_state),
+        Ok(None) => !plan.prior_state.resources.is_empty(),
+        Err(_) => false,
+    }
 }
 
 fn load_saved_plan(a: &ApplyArgs, sources: &mut Sources) -> Result<(Prepared, Plan), Failed> {

@@ -14,10 +14,10 @@ use iac_engine::{Providers, Stack};
 use iac_lang::{Diagnostics, Sources};
 use iac_provider::{
     ApplyError, Attribute, Error, NestedBlock, PlannedState, Provider, ProviderClient,
-    ProviderSchema, Schema,
+    ProviderSchema, Schema, ValidationError,
 };
 use iac_state::{Backend, LocalBackend, State};
-use iac_value::{Type, Value};
+use iac_value::{PathStep, Type, Value};
 
 /// Objects the fake cloud holds, and a log of operations in order.
 #[derive(Default)]
@@ -121,6 +121,21 @@ impl MemProvider {
                 [],
             ),
         );
+        // `script` is held only by the configuration and recorded as the provider plans
+        // it (upper-cased here, as a digest would be), as a droplet's `user_data`.
+        resources.insert(
+            "mem_script".to_string(),
+            Schema::new(
+                [
+                    (
+                        "script",
+                        Attribute::optional(Type::String).force_new().config_only(),
+                    ),
+                    ("id", Attribute::computed(Type::String)),
+                ],
+                [],
+            ),
+        );
         let mut data_sources = BTreeMap::new();
         data_sources.insert(
             "mem_lookup".to_string(),
@@ -156,6 +171,27 @@ impl Provider for MemProvider {
     }
     fn schema(&self) -> &ProviderSchema {
         &self.schema
+    }
+    /// A box's `entry` without a `value` is refused, as a provider refuses what the
+    /// configuration alone shows to be wrong.
+    fn validate(&self, type_name: &str, config: &Value) -> Vec<ValidationError> {
+        if type_name != "mem_box" {
+            return Vec::new();
+        }
+        let entries = config.get("entry").as_items().unwrap_or(&[]).to_vec();
+        entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.get("value").is_null())
+            .map(|(i, _)| ValidationError {
+                path: vec![
+                    PathStep::Key("entry".into()),
+                    PathStep::Index(i),
+                    PathStep::Key("value".into()),
+                ],
+                message: "an entry needs a value".into(),
+            })
+            .collect()
     }
     async fn configure(&self, config: Value) -> Result<Arc<dyn ProviderClient>, Error> {
         Ok(Arc::new(MemClient {
@@ -204,6 +240,12 @@ impl ProviderClient for MemClient {
         {
             planned = with(&planned, "label", Value::from(format!("label-{name}")));
         }
+        if type_name == "mem_script"
+            && let Some(script) = planned.get("script").as_str()
+        {
+            let recorded = Value::from(script.to_uppercase());
+            planned = with(&planned, "script", recorded);
+        }
         if type_name == "mem_tagged" {
             let all = match planned.get("tags") {
                 Value::Unknown => Value::Unknown,
@@ -221,9 +263,14 @@ impl ProviderClient for MemClient {
         })
     }
 
-    async fn read(&self, _type_name: &str, current: &Value) -> Result<Option<Value>, Error> {
+    async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Error> {
         let id = current.get("id").as_str().unwrap_or_default().to_string();
-        Ok(self.cloud.objects.lock().unwrap().get(&id).cloned())
+        let found = self.cloud.objects.lock().unwrap().get(&id).cloned();
+        // The cloud does not hold a script: it is kept from what is known.
+        Ok(found.map(|o| match type_name {
+            "mem_script" => with(&o, "script", current.get("script").clone()),
+            _ => o,
+        }))
     }
 
     async fn create(

@@ -15,6 +15,7 @@ use crate::Shared;
 use crate::catalog;
 use crate::cloud::Cloud;
 use crate::http::{no_content, not_found, unprocessable};
+use crate::images::Image;
 
 fn valid_tag(name: &str) -> bool {
     !name.is_empty()
@@ -245,17 +246,35 @@ pub async fn sizes(query: Params) -> Response {
     listing("/v2/sizes", &query, "sizes", items)
 }
 
-pub async fn images(query: Params) -> Response {
-    let items = catalog::IMAGES
-        .iter()
-        .filter_map(|i| catalog::image(i.1))
+/// `GET /v2/images`: the images offered now.
+pub async fn images(State(cloud): State<Shared>, query: Params) -> Response {
+    let cloud = cloud.lock().expect("cloud lock");
+    let items = cloud
+        .images
+        .values()
+        .filter(|i| i.public)
+        .map(Image::json)
         .collect();
     listing("/v2/images", &query, "images", items)
 }
 
-pub async fn image(Path(id): Path<String>) -> Response {
-    match catalog::image(&id) {
-        Some(i) => answer(StatusCode::OK, json!({"image": i})),
+/// `GET /v2/images/{id or slug}`.
+pub async fn image(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
+    let cloud = cloud.lock().expect("cloud lock");
+    match cloud.image(&id) {
+        Some(i) => answer(StatusCode::OK, json!({"image": i.json()})),
+        None => not_found(),
+    }
+}
+
+/// `POST /emulator/images/{slug}/successor`: DigitalOcean refreshing a base image. A new
+/// image (new id, same distribution, later `created_at`) takes the slug; the old one
+/// keeps its id, loses its slug and is no longer offered, and droplets made from it go
+/// on reporting it, with `"slug": null`.
+pub async fn image_successor(State(cloud): State<Shared>, Path(slug): Path<String>) -> Response {
+    let mut cloud = cloud.lock().expect("cloud lock");
+    match cloud.supersede(&slug) {
+        Some(i) => answer(StatusCode::CREATED, json!({"image": i.json()})),
         None => not_found(),
     }
 }

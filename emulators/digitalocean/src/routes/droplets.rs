@@ -73,13 +73,14 @@ pub async fn create(State(cloud): State<Shared>, bytes: Bytes) -> Response {
     if catalog::size(&size).is_none() {
         return unprocessable("You specified an invalid size for Droplet creation.");
     }
-    let Some(image) = image_key(&req["image"]).filter(|i| catalog::image(i).is_some()) else {
+    // Only images offered now: a superseded one is no longer available to new droplets.
+    let Some(image) = image_key(&req["image"])
+        .and_then(|key| cloud.image(&key))
+        .filter(|i| i.public)
+        .map(|i| i.id)
+    else {
         return unprocessable("You specified an invalid image for Droplet creation.");
     };
-    let image = catalog::image(&image).expect("checked")["slug"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
     for key in req["ssh_keys"].as_array().into_iter().flatten() {
         if ssh_key_id(&cloud, key).is_none() {
             return unprocessable(format!("The SSH key {key} does not exist on your account."));
@@ -116,7 +117,7 @@ pub async fn create(State(cloud): State<Shared>, bytes: Bytes) -> Response {
             name,
             region: region.clone(),
             size: size.clone(),
-            image: image.clone(),
+            image,
             status: "new".into(),
             created_at: timestamp(),
             tags: tags.clone(),
@@ -262,6 +263,11 @@ pub async fn action(State(cloud): State<Shared>, Path(id): Path<String>, bytes: 
                 return unprocessable("This size is not available because it has a smaller disk.");
             }
             Effect::Resize(new.to_string())
+        }
+        // DigitalOcean refuses to power off a droplet that is off (Terraform's provider
+        // looks for this message); a shutdown of one is accepted.
+        "power_off" if status == "off" => {
+            return unprocessable("Droplet is already powered off.");
         }
         "power_off" | "shutdown" => Effect::PowerOff,
         "power_on" => Effect::PowerOn,

@@ -163,7 +163,11 @@ pub fn router(cloud: Shared) -> Router {
             "/emulator/fail-next-action",
             post(account::fail_next_action),
         )
-        .route("/emulator/settings", post(account::change_settings));
+        .route("/emulator/settings", post(account::change_settings))
+        .route(
+            "/emulator/images/{slug}/successor",
+            post(account::image_successor),
+        );
     api.merge(control).with_state(cloud)
 }
 

@@ -76,6 +76,22 @@ pub async fn delete_domain(State(cloud): State<Shared>, Path(name): Path<String>
     no_content()
 }
 
+/// The data of a record whose data is a host name (CNAME, MX, NS, SRV, and CAA but for
+/// `iodef`, whose data is a URL) as DigitalOcean keeps it: it must be fully qualified,
+/// with the trailing dot (or `@`, the domain itself), and is stored and answered
+/// without the dot. Other records' data is kept as given.
+fn hostname_data(kind: &str, tag: Option<&str>, data: &str) -> Result<String, Box<Response>> {
+    let host =
+        matches!(kind, "CNAME" | "MX" | "NS" | "SRV") || (kind == "CAA" && tag != Some("iodef"));
+    if !host || data == "@" {
+        return Ok(data.to_string());
+    }
+    match data.strip_suffix('.') {
+        Some(name) if !name.is_empty() => Ok(name.to_string()),
+        _ => Err(Box::new(unprocessable("Data needs to end with a dot (.)"))),
+    }
+}
+
 /// A record's fields checked against its type; the record to store, or a 422.
 fn checked_record(req: &Value, prior: Option<&Value>) -> Result<Value, Box<Response>> {
     let field = |k: &str| match &req[k] {
@@ -100,6 +116,7 @@ fn checked_record(req: &Value, prior: Option<&Value>) -> Result<Value, Box<Respo
             "Data {data:?} is not valid for a {kind} record."
         ))));
     }
+    let data = hostname_data(&kind, field("tag").as_str(), &data)?;
     if matches!(kind.as_str(), "MX" | "SRV") && field("priority").is_null() {
         return Err(Box::new(unprocessable(format!(
             "Priority is required for {kind} records."
@@ -258,6 +275,61 @@ fn checked_firewall(req: &Value, id: &str, created_at: &str) -> Result<Value, Bo
     }))
 }
 
+/// Whether a firewall name is one DigitalOcean takes: an alphanumeric character, then
+/// at least one more of letters, digits, `.` and `-`.
+fn valid_firewall_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.len() >= 2
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
+
+/// What DigitalOcean refuses in a firewall beyond its shape: a bad name, no rules, a
+/// tcp or udp rule without ports, or a tag the account does not have.
+fn firewall_refusal(cloud: &Cloud, req: &Value) -> Option<Response> {
+    let name = req["name"].as_str().unwrap_or_default();
+    if !name.is_empty() && !valid_firewall_name(name) {
+        return Some(unprocessable(format!(
+            "name {name:?} is invalid: it must begin with a letter or digit and contain only letters, digits, periods (.) and dashes (-)"
+        )));
+    }
+    let rules: Vec<(&Value, &str)> = [
+        ("inbound_rules", "sources"),
+        ("outbound_rules", "destinations"),
+    ]
+    .into_iter()
+    .flat_map(|(key, side)| {
+        req[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(move |r| (r, side))
+    })
+    .collect();
+    if rules.is_empty() {
+        return Some(unprocessable("At least one rule must be specified."));
+    }
+    for (rule, _) in &rules {
+        let protocol = rule["protocol"].as_str().unwrap_or_default();
+        if matches!(protocol, "tcp" | "udp") && rule["ports"].as_str().is_none_or(str::is_empty) {
+            return Some(unprocessable(format!(
+                "ports is required for {protocol} rules"
+            )));
+        }
+    }
+    let tags = req["tags"].as_array().into_iter().flatten().chain(
+        rules
+            .iter()
+            .flat_map(|(rule, side)| rule[*side]["tags"].as_array().into_iter().flatten()),
+    );
+    for tag in tags.filter_map(Value::as_str) {
+        if !cloud.tags.contains_key(tag) {
+            return Some(unprocessable(format!("tag {tag:?} does not exist")));
+        }
+    }
+    None
+}
+
 pub async fn create_firewall(State(cloud): State<Shared>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
@@ -268,11 +340,11 @@ pub async fn create_firewall(State(cloud): State<Shared>, bytes: Bytes) -> Respo
         Ok(f) => f,
         Err(r) => return *r,
     };
-    cloud
-        .lock()
-        .expect("cloud lock")
-        .firewalls
-        .insert(id, fw.clone());
+    let mut cloud = cloud.lock().expect("cloud lock");
+    if let Some(refused) = firewall_refusal(&cloud, &req) {
+        return refused;
+    }
+    cloud.firewalls.insert(id, fw.clone());
     answer(StatusCode::ACCEPTED, json!({"firewall": fw}))
 }
 
@@ -305,6 +377,9 @@ pub async fn update_firewall(
         Ok(f) => f,
         Err(r) => return *r,
     };
+    if let Some(refused) = firewall_refusal(&cloud, &req) {
+        return refused;
+    }
     cloud.firewalls.insert(id, fw.clone());
     answer(StatusCode::OK, json!({"firewall": fw}))
 }
@@ -322,6 +397,17 @@ pub async fn list_firewalls(State(cloud): State<Shared>, query: Params) -> Respo
     listing("/v2/firewalls", &query, "firewalls", items)
 }
 
+/// DigitalOcean's answer to a second reserved IP for one droplet.
+const RESERVED_IP_TAKEN: &str = "The Droplet already has a reserved IP assigned to it.";
+
+/// Whether a droplet has a reserved IP other than `ip` (a droplet holds at most one).
+fn holds_other_ip(cloud: &Cloud, droplet: u64, ip: &str) -> bool {
+    cloud
+        .reserved_ips
+        .iter()
+        .any(|(other, (_, assigned))| other != ip && *assigned == Some(droplet))
+}
+
 pub async fn create_reserved_ip(State(cloud): State<Shared>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
@@ -329,6 +415,9 @@ pub async fn create_reserved_ip(State(cloud): State<Shared>, bytes: Bytes) -> Re
     };
     let mut cloud = cloud.lock().expect("cloud lock");
     let (region, droplet) = match (req["droplet_id"].as_u64(), req["region"].as_str()) {
+        (Some(id), _) if holds_other_ip(&cloud, id, "") => {
+            return unprocessable(RESERVED_IP_TAKEN);
+        }
         (Some(id), _) => match cloud.droplets.get(&id) {
             Some(d) => (d.region.clone(), Some(id)),
             None => return unprocessable("The droplet does not exist."),
@@ -395,6 +484,9 @@ pub async fn reserved_ip_action(
         .unwrap_or_default();
     let (kind, effect) = match req["type"].as_str() {
         Some("assign") => match req["droplet_id"].as_u64() {
+            Some(id) if holds_other_ip(&cloud, id, &ip) => {
+                return unprocessable(RESERVED_IP_TAKEN);
+            }
             Some(id) if cloud.droplets.get(&id).is_some_and(|d| d.region == region) => (
                 "assign_ip",
                 Effect::AssignIp {
