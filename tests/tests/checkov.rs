@@ -275,7 +275,7 @@ async fn checkov_reads_the_digitalocean_stack() {
         Emulator::DigitalOcean,
         "insync",
         &format!(
-            "ssh_public_keys = {{ ops = \"{}\" }}\npackage_repos_bucket = \"{}\"\n",
+            "ssh_public_keys = {{ ops = \"{}\" }}\n\npackage_repos_bucket = \"{}\"\n",
             PUBLIC_KEY.trim(),
             unique("insync-packages")
         ),

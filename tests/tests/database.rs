@@ -3,7 +3,7 @@
 //! AWS's own errors reported against the resource; a major `engine_version` naming the
 //! minor version an imported database runs. Checked with aws-sdk-rds.
 
-use iac_e2e::{Emulator, Stack, on_emulators, unique};
+use iac_e2e::{Emulator, Stack, on_emulators, one_at_a_time, unique};
 
 fn stack_files(name: &str) -> String {
     format!(
@@ -88,6 +88,8 @@ output "endpoint" {{
 }
 
 async fn database_lifecycle(emu: Emulator) {
+    // It counts the account's databases at the end.
+    let _account = one_at_a_time(emu).await;
     let name = unique("db").replace('_', "-");
     let stack = Stack::new(emu, &[("main.hcl", &stack_files(&name))]);
     let rds = aws_sdk_rds::Client::new(&stack.sdk());
@@ -275,6 +277,7 @@ resource "aws_db_instance" "legacy" {{
 }
 
 async fn a_major_version_names_the_running_minor(emu: Emulator) {
+    let _account = one_at_a_time(emu).await;
     let name = unique("legacy").replace('_', "-");
     let stack = Stack::new(emu, &[("main.hcl", &major_version_stack(&name))]);
     let rds = aws_sdk_rds::Client::new(&stack.sdk());
@@ -321,9 +324,17 @@ async fn a_major_version_names_the_running_minor(emu: Emulator) {
         upgrade.stdout
     );
 
+    // The database was never the stack's to delete (and `destroy` after an import alone
+    // would not know skip_final_snapshot): it goes as it came.
     stack
-        .iac(&["destroy", "-auto-approve", "-no-color"])
+        .iac(&["state", "rm", "aws_db_instance.legacy"])
         .expect(0);
+    rds.delete_db_instance()
+        .db_instance_identifier(&name)
+        .skip_final_snapshot(true)
+        .send()
+        .await
+        .unwrap();
 }
 
 on_emulators!(a_major_version_names_the_running_minor: Moto);

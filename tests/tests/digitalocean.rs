@@ -49,7 +49,7 @@ fn insync(repos: &str) -> Stack {
         Emulator::DigitalOcean,
         "insync",
         &format!(
-            "ssh_public_keys = {{ ops = \"{}\" }}\npackage_repos_bucket = \"{repos}\"\nregions = {{ \"radar-2\" = \"sgp1\" }}\n",
+            "ssh_public_keys = {{ ops = \"{}\" }}\n\npackage_repos_bucket = \"{repos}\"\n\nregions = {{ \"radar-2\" = \"sgp1\" }}\n",
             PUBLIC_KEY.trim()
         ),
     )
