@@ -393,6 +393,14 @@ impl Resource<AwsClients> for Bucket {
             m.insert("bucket".into(), Value::from(name.as_str()));
             m.insert("id".into(), Value::from(name.as_str()));
         }
+        // A new bucket may answer "no such bucket" for a moment.
+        let head = aws.s3.head_bucket().bucket(&name);
+        if let Err(e) = retry("HeadBucket", NO_BUCKET, || head.clone().send()).await {
+            return Err(ApplyError {
+                error: api("HeadBucket", e),
+                partial: Some(known),
+            });
+        }
         let tags = string_map(planned, "tags_all");
         if !tags.is_empty()
             && let Err(error) = self.put_tags(aws, &name, &tags).await
@@ -469,12 +477,22 @@ mod tests {
     /// with `lock` in turn (status, XML body; the last one repeats). Returns the
     /// endpoint and the requests it got.
     fn s3_answering(lock: Vec<(u16, &'static str)>) -> (String, Arc<Mutex<Vec<String>>>) {
+        s3_answering_heads(vec![200], lock)
+    }
+
+    /// [`s3_answering`], with HeadBucket answering the statuses of `heads` in turn (the
+    /// last one repeats), and CreateBucket succeeding.
+    fn s3_answering_heads(
+        heads: Vec<u16>,
+        lock: Vec<(u16, &'static str)>,
+    ) -> (String, Arc<Mutex<Vec<String>>>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
         std::thread::spawn(move || {
             let mut lock_answers = lock.into_iter().peekable();
+            let mut head_answers = heads.into_iter().peekable();
             for conn in listener.incoming() {
                 let mut conn = conn.unwrap();
                 let mut request = Vec::new();
@@ -486,13 +504,38 @@ mod tests {
                     }
                     request.extend_from_slice(&buf[..n]);
                 }
-                let line = String::from_utf8_lossy(&request)
+                let text = String::from_utf8_lossy(&request).to_string();
+                let line = text.lines().next().unwrap_or_default().to_string();
+                // Read the body too, so that closing the connection does not reset it.
+                let length: usize = text
                     .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().unwrap_or(0))
+                    })
+                    .unwrap_or(0);
+                let header_end = request
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .unwrap_or(0)
+                    + 4;
+                let mut body_read = request.len().saturating_sub(header_end);
+                while body_read < length {
+                    let n = conn.read(&mut buf).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    body_read += n;
+                }
                 log.lock().unwrap().push(line.clone());
                 let (status, body) = if line.starts_with("HEAD") {
+                    let status = head_answers.next().unwrap();
+                    if head_answers.peek().is_none() {
+                        head_answers = vec![status].into_iter().peekable();
+                    }
+                    (status, "")
+                } else if line.starts_with("PUT") {
                     (200, "")
                 } else if line.contains("tagging") {
                     (404, NO_TAG_SET)
@@ -585,6 +628,28 @@ mod tests {
             "{error}"
         );
         assert_eq!(calls, 1, "access denied is not retried");
+    }
+
+    #[tokio::test]
+    async fn a_new_bucket_not_yet_visible_is_waited_for() {
+        let (endpoint, seen) = s3_answering_heads(vec![404, 404, 200], vec![NO_LOCK]);
+        let aws = crate::client::tests::at(&endpoint, "eu-west-1");
+        let planned = Value::object([
+            ("bucket", Value::from("logs")),
+            ("object_lock_enabled", Value::Bool(false)),
+        ]);
+        let made = Bucket
+            .create(&aws, &planned, &planned)
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.error));
+        assert_eq!(made.get("bucket"), &Value::from("logs"));
+        let heads = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with("HEAD"))
+            .count();
+        assert_eq!(heads, 4, "two 404s waited out, then the read's own");
     }
 
     #[tokio::test]
