@@ -1,57 +1,32 @@
-# The 21 servers of the team's notes, one line each. Region defaults to nyc2; the notes
-# say "some in SGP1" without naming them, so the ones serving Asia-facing sites are
-# placed there (change the region of any line to match the real droplet).
+# The 21 servers of the team's notes, one line each, with the role the notes give it.
+# Which of them serve the internet, and on what, is in network.hcl.
 
 variable "droplets" {
-  description = "Droplet name => role, size and (optionally) region, image and backups."
-  type = map(object({
-    role    = string
-    size    = string
-    region  = optional(string, "nyc2")
-    image   = optional(string, "ubuntu-22-04-x64")
-    backups = optional(bool, false)
-  }))
+  description = "Droplet name => its role in the notes."
+  type        = map(object({ role = string }))
   default = {
-    "ct1"                  = { role = "gateway", size = "s-1vcpu-2gb" }
-    "beanstalkd"           = { role = "queue", size = "s-1vcpu-2gb" }
-    "web-lb02"             = { role = "web", size = "s-2vcpu-4gb" }
-    "web02"                = { role = "web", size = "s-2vcpu-4gb" }
-    "license01"            = { role = "license", size = "s-1vcpu-2gb" }
-    "license02"            = { role = "license", size = "s-1vcpu-2gb" }
-    "db"                   = { role = "db", size = "s-4vcpu-8gb", backups = true }
-    "db-slave02"           = { role = "db", size = "s-4vcpu-8gb", backups = true }
-    "redis"                = { role = "redis", size = "s-2vcpu-4gb" }
-    "dev"                  = { role = "dev", size = "s-1vcpu-2gb" }
-    "sentry"               = { role = "monitoring", size = "s-2vcpu-4gb" }
-    "radar-2"              = { role = "monitoring", size = "s-1vcpu-1gb", region = "sgp1" }
-    "drone"                = { role = "ci", size = "s-2vcpu-4gb" }
-    "drone-test"           = { role = "ci", size = "s-2vcpu-4gb" }
-    "mrkr-web-lb"          = { role = "web", size = "s-1vcpu-1gb", region = "sgp1" }
-    "wiki"                 = { role = "web", size = "s-1vcpu-1gb" }
-    "insynchq-support"     = { role = "web", size = "s-1vcpu-2gb", region = "sgp1" }
-    "staging"              = { role = "staging", size = "s-1vcpu-2gb" }
-    "insynchq-web-staging" = { role = "staging", size = "s-1vcpu-2gb" }
-    "dev02"                = { role = "dev", size = "s-1vcpu-1gb" }
-    "sendy"                = { role = "mail", size = "s-1vcpu-1gb" }
+    "ct1"                  = { role = "gateway" }    # SSH entry, redirects, conf server, apt/yum repos
+    "beanstalkd"           = { role = "queue" }      # beanstalkd, mailer, periodic_mailer
+    "web-lb02"             = { role = "web" }        # web load balancer and backend
+    "web02"                = { role = "web" }        # web backend
+    "license01"            = { role = "license" }    # /license backend
+    "license02"            = { role = "license" }    # /license backend
+    "db"                   = { role = "db" }         # the Insync db
+    "db-slave02"           = { role = "db" }         # its slave; daily dumps to S3
+    "redis"                = { role = "redis" }      # the redis servers
+    "dev"                  = { role = "dev" }        # private PyPI, hg.insynchq.com
+    "sentry"               = { role = "monitoring" } # Sentry
+    "radar-2"              = { role = "monitoring" } # Radar
+    "drone"                = { role = "ci" }         # current Drone server
+    "drone-test"           = { role = "ci" }         # Drone for integration tests
+    "mrkr-web-lb"          = { role = "web" }        # mrkr.io
+    "wiki"                 = { role = "web" }        # wiki.insynchq.com (deprecated)
+    "insynchq-support"     = { role = "web" }        # forums.insynchq.com
+    "staging"              = { role = "staging" }    # www.insynchq-test.com
+    "insynchq-web-staging" = { role = "staging" }    # beta.insynchq.com
+    "dev02"                = { role = "dev" }        # email.insynchq.com
+    "sendy"                = { role = "mail" }       # sendy, no longer used by the mailer (?)
   }
-}
-
-variable "retired" {
-  description = "Droplets to remove, e.g. the notes' candidates for removal."
-  type        = set(string)
-  default     = []
-}
-
-variable "size_overrides" {
-  description = "Droplet name => size, to resize one without editing the map."
-  type        = map(string)
-  default     = {}
-}
-
-variable "image_overrides" {
-  description = "Droplet name => image, to rebuild one on another image."
-  type        = map(string)
-  default     = {}
 }
 
 locals {
@@ -84,14 +59,16 @@ resource "digitalocean_droplet" "this" {
   for_each = local.droplets
 
   name       = each.key
-  region     = each.value.region
-  size       = lookup(var.size_overrides, each.key, each.value.size)
-  image      = lookup(var.image_overrides, each.key, each.value.image)
-  backups    = each.value.backups
-  monitoring = true
+  region     = lookup(var.regions, each.key, "nyc2")
+  size       = lookup(var.size_overrides, each.key, var.default_size)
+  image      = lookup(var.image_overrides, each.key, var.image)
+  backups    = contains(var.backups, each.key)
+  monitoring = contains(var.monitoring, each.key)
   ssh_keys   = [for k in digitalocean_ssh_key.admin : k.fingerprint]
   tags = compact([
     digitalocean_tag.role[each.value.role].name,
     each.value.role == "gateway" ? "" : digitalocean_tag.internal.name,
+    contains(local.public_web, each.key) ? digitalocean_tag.public_web.name : "",
+    each.key == "dev02" ? digitalocean_tag.email.name : "",
   ])
 }

@@ -202,6 +202,9 @@ pub fn example_stack(emu: Emulator, name: &str, tfvars: &str) -> Stack {
 pub struct Stack {
     pub dir: tempfile::TempDir,
     pub emulator: Emulator,
+    /// The emulator AWS calls go to: `emulator`, unless [`Stack::with_aws`] gave a
+    /// DigitalOcean stack an AWS emulator too (a stack with both providers).
+    pub aws: Emulator,
     /// A distinct 12-digit access key id: LocalStack makes it the account id, which
     /// isolates tests from each other.
     pub access_key: String,
@@ -263,12 +266,25 @@ impl Stack {
         let stack = Stack {
             dir: tempfile::tempdir().expect("temp dir"),
             emulator,
+            aws: emulator,
             access_key,
         };
         for (name, text) in files {
             stack.write(name, text);
         }
         stack
+    }
+
+    /// The same stack with its AWS calls (and [`Stack::sdk`], [`Stack::s3`]) going to
+    /// `aws`, while the DigitalOcean provider keeps `emulator`.
+    pub fn with_aws(mut self, aws: Emulator) -> Stack {
+        assert_ne!(
+            aws,
+            Emulator::DigitalOcean,
+            "AWS calls need an AWS emulator"
+        );
+        self.aws = aws;
+        self
     }
 
     /// Writes (or replaces) a file of the stack.
@@ -361,7 +377,7 @@ impl Stack {
             .env("AWS_ACCESS_KEY_ID", &self.access_key)
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", "eu-west-1")
-            .env("AWS_ENDPOINT_URL", &self.emulator.running().endpoint)
+            .env("AWS_ENDPOINT_URL", &self.aws.running().endpoint)
             .env_remove("AWS_PROFILE")
             .env("AWS_CONFIG_FILE", "/nonexistent")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
@@ -384,7 +400,7 @@ impl Stack {
             .behavior_version(aws_config::BehaviorVersion::latest())
             .region(aws_config::Region::new("eu-west-1"))
             .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(creds))
-            .endpoint_url(&self.emulator.running().endpoint)
+            .endpoint_url(&self.aws.running().endpoint)
             .build()
     }
 
@@ -420,7 +436,7 @@ impl Stack {
 
     /// An S3 client of the same account, independent of `iac`.
     pub async fn s3(&self) -> aws_sdk_s3::Client {
-        let endpoint = &self.emulator.running().endpoint;
+        let endpoint = &self.aws.running().endpoint;
         let creds =
             aws_sdk_s3::config::Credentials::new(&self.access_key, "test", None, None, "e2e");
         let conf = aws_sdk_s3::config::Builder::new()

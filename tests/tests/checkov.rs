@@ -274,8 +274,13 @@ async fn checkov_reads_the_digitalocean_stack() {
     let stack = example_stack(
         Emulator::DigitalOcean,
         "insync",
-        &format!("ssh_public_keys = {{ ops = \"{}\" }}\n", PUBLIC_KEY.trim()),
-    );
+        &format!(
+            "ssh_public_keys = {{ ops = \"{}\" }}\n\npackage_repos_bucket = \"{}\"\n",
+            PUBLIC_KEY.trim(),
+            unique("insync-packages")
+        ),
+    )
+    .with_aws(Emulator::Moto);
     let report = scans_every_resource(&stack, &[]);
     let firewalls: Vec<&Value> = results(&report)
         .into_iter()

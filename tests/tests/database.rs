@@ -1,8 +1,9 @@
 //! RDS end to end (moto only: LocalStack's free edition has no RDS): a database with
 //! its parameter group and subnet group; in-place changes, a replacement, import, and
-//! AWS's own errors reported against the resource. Checked with aws-sdk-rds.
+//! AWS's own errors reported against the resource; a major `engine_version` naming the
+//! minor version an imported database runs. Checked with aws-sdk-rds.
 
-use iac_e2e::{Emulator, Stack, on_emulators, unique};
+use iac_e2e::{Emulator, Stack, on_emulators, one_at_a_time, unique};
 
 fn stack_files(name: &str) -> String {
     format!(
@@ -87,6 +88,8 @@ output "endpoint" {{
 }
 
 async fn database_lifecycle(emu: Emulator) {
+    // It counts the account's databases at the end.
+    let _account = one_at_a_time(emu).await;
     let name = unique("db").replace('_', "-");
     let stack = Stack::new(emu, &[("main.hcl", &stack_files(&name))]);
     let rds = aws_sdk_rds::Client::new(&stack.sdk());
@@ -248,3 +251,90 @@ async fn database_lifecycle(emu: Emulator) {
 }
 
 on_emulators!(database_lifecycle: Moto);
+
+/// A database made outside the stack, running a minor version the stack does not name.
+fn major_version_stack(name: &str) -> String {
+    format!(
+        r#"
+variable "engine_version" {{
+  default = "14"
+}}
+
+resource "aws_db_instance" "legacy" {{
+  identifier                  = "{name}"
+  engine                      = "postgres"
+  engine_version              = var.engine_version
+  allow_major_version_upgrade = true
+  instance_class              = "db.t4g.micro"
+  allocated_storage           = 20
+  username                    = "app"
+  password                    = "correct-horse-battery"
+  skip_final_snapshot         = true
+  apply_immediately           = true
+}}
+"#
+    )
+}
+
+async fn a_major_version_names_the_running_minor(emu: Emulator) {
+    let _account = one_at_a_time(emu).await;
+    let name = unique("legacy").replace('_', "-");
+    let stack = Stack::new(emu, &[("main.hcl", &major_version_stack(&name))]);
+    let rds = aws_sdk_rds::Client::new(&stack.sdk());
+    rds.create_db_instance()
+        .db_instance_identifier(&name)
+        .engine("postgres")
+        .engine_version("14.10")
+        .db_instance_class("db.t4g.micro")
+        .allocated_storage(20)
+        .master_username("app")
+        .master_user_password("correct-horse-battery")
+        .send()
+        .await
+        .unwrap();
+
+    stack
+        .iac(&["import", "-no-color", "aws_db_instance.legacy", &name])
+        .expect(0);
+    assert_eq!(
+        stack.attr("aws_db_instance.legacy", "engine_version_actual"),
+        "14.10"
+    );
+    let plan = stack.iac(&["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(
+        plan.code, 0,
+        "\"14\" names the running 14.10:\n{}\n{}",
+        plan.stdout, plan.stderr
+    );
+
+    let upgrade = stack
+        .iac(&["plan", "-no-color", "-var", "engine_version=15"])
+        .expect(0);
+    assert!(
+        upgrade
+            .stdout
+            .contains("aws_db_instance.legacy will be updated in-place")
+            && upgrade.stdout.lines().any(|l| {
+                l.trim_start().starts_with("~ engine_version ") && l.ends_with(r#""14.10" -> "15""#)
+            })
+            && upgrade
+                .stdout
+                .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        upgrade.stdout
+    );
+
+    // The database was never the stack's to delete (and `destroy` after an import alone
+    // would not know skip_final_snapshot): it goes as it came.
+    stack
+        .iac(&["state", "rm", "aws_db_instance.legacy"])
+        .expect(0);
+    rds.delete_db_instance()
+        .db_instance_identifier(&name)
+        .skip_final_snapshot(true)
+        .send()
+        .await
+        .unwrap();
+}
+
+on_emulators!(a_major_version_names_the_running_minor: Moto);

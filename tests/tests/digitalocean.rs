@@ -1,6 +1,7 @@
 //! DigitalOcean end to end: the Insync stack of 21 droplets on the emulator (checked
-//! over plain HTTP), resizing, rebuilding and retiring droplets; a failed action; a
-//! refused token; and adopting a droplet made directly through the API.
+//! over plain HTTP) and its two S3 buckets on moto (checked with aws-sdk-s3), resizing,
+//! rebuilding and retiring droplets; a failed action; a refused token; and adopting a
+//! droplet made directly through the API.
 
 use iac_e2e::{Emulator, Stack, example_stack};
 use serde_json::{Value, json};
@@ -38,12 +39,74 @@ const INSYNC: [&str; 21] = [
 
 const CANDIDATES: [&str; 6] = ["dev02", "drone", "drone-test", "wiki", "dev", "sendy"];
 
-fn insync() -> Stack {
+/// The legacy bucket the team's db dumps go to (a name S3 no longer creates).
+const DB_BACKUPS: &str = "insync_db_backups";
+
+/// The Insync stack, on the DigitalOcean emulator and moto; `repos` names the bucket of
+/// the apt/yum repositories (the notes do not).
+fn insync(repos: &str) -> Stack {
     example_stack(
         Emulator::DigitalOcean,
         "insync",
-        &format!("ssh_public_keys = {{ ops = \"{}\" }}\n", PUBLIC_KEY.trim()),
+        &format!(
+            "ssh_public_keys = {{ ops = \"{}\" }}\n\npackage_repos_bucket = \"{repos}\"\n\nregions = {{ \"radar-2\" = \"sgp1\" }}\n",
+            PUBLIC_KEY.trim()
+        ),
     )
+    .with_aws(Emulator::Moto)
+}
+
+/// An S3 client of moto in us-east-1, where the stack's buckets are.
+fn s3_us_east_1(stack: &Stack) -> aws_sdk_s3::Client {
+    let conf = aws_sdk_s3::config::Builder::from(&stack.sdk())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .force_path_style(true)
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+/// The firewall named `name`, over plain HTTP.
+fn firewall(stack: &Stack, name: &str) -> Value {
+    let (_, firewalls) = stack.digitalocean("GET", "/v2/firewalls?per_page=200", None);
+    firewalls["firewalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("firewall {name} exists: {firewalls:#}"))
+        .clone()
+}
+
+/// Whether `firewall` lets `protocol` on `ports` in from `sources` (an object of the
+/// API's `sources`, e.g. `{"tags": ["web"]}`, matched on the keys it gives).
+fn lets_in(firewall: &Value, protocol: &str, ports: &str, sources: &Value) -> bool {
+    firewall["inbound_rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| {
+            r["protocol"] == protocol
+                && (protocol == "icmp"
+                    || r["ports"] == ports
+                    || (ports == "all" && r["ports"] == "0"))
+                && sources
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .all(|(k, v)| sorted(&r["sources"][k]) == sorted(v))
+        })
+}
+
+/// The strings of a JSON array, sorted (the API keeps a rule's sources as sets).
+fn sorted(list: &Value) -> Vec<String> {
+    let mut items: Vec<String> = list
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    items.sort();
+    items
 }
 
 /// The stack's droplets (the account's droplets named in the stack), over plain HTTP,
@@ -72,48 +135,157 @@ fn by_name<'a>(all: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("droplet {name} exists"))
 }
 
-#[test]
-fn the_insync_stack() {
-    let stack = insync();
+#[tokio::test(flavor = "multi_thread")]
+async fn the_insync_stack() {
+    let repos = iac_e2e::unique("insync-packages");
+    let stack = insync(&repos);
     stack.iac(&["validate", "-no-color"]).expect(0);
     stack.iac(&["fmt", "-check"]).expect(0);
+
+    // The db backups bucket exists already, with the dumps db-slave02 uploaded: the
+    // stack adopts it.
+    let s3 = s3_us_east_1(&stack);
+    s3.create_bucket().bucket(DB_BACKUPS).send().await.unwrap();
+    s3.put_object()
+        .bucket(DB_BACKUPS)
+        .key("daily/insync/insync_2026-12-01.sql.gz")
+        .body(b"dump".to_vec().into())
+        .send()
+        .await
+        .unwrap();
+    stack
+        .iac(&[
+            "import",
+            "-no-color",
+            "aws_s3_bucket.db_backups",
+            DB_BACKUPS,
+        ])
+        .expect(0);
     stack
         .iac(&["apply", "-auto-approve", "-no-color", "-parallelism", "20"])
         .expect(0);
 
+    // Both buckets, checked with aws-sdk-s3.
+    for bucket in [DB_BACKUPS, repos.as_str()] {
+        s3.head_bucket().bucket(bucket).send().await.unwrap();
+        let location = s3
+            .get_bucket_location()
+            .bucket(bucket)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            location
+                .location_constraint()
+                .is_none_or(|l| l.as_str().is_empty()),
+            "{bucket} is in us-east-1: {location:?}"
+        );
+    }
+    let dumps = s3
+        .list_objects_v2()
+        .bucket(DB_BACKUPS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        dumps.key_count(),
+        Some(1),
+        "the adopted bucket keeps its dumps"
+    );
+    assert_eq!(
+        stack.attr("aws_s3_bucket.package_repos", "bucket_domain_name"),
+        format!("{repos}.s3.amazonaws.com")
+    );
+
+    // The droplets, over plain HTTP: what the notes say and DigitalOcean's defaults for
+    // what they do not.
     let all = droplets(&stack);
     assert_eq!(all.len(), 21);
     assert!(all.iter().all(|d| d["status"] == "active"));
+    assert!(
+        all.iter().all(|d| {
+            let features = d["features"].as_array().unwrap();
+            !features.contains(&json!("backups")) && !features.contains(&json!("monitoring"))
+        }),
+        "the notes ask for neither backups nor monitoring"
+    );
     let ct1 = by_name(&all, "ct1");
     assert_eq!(ct1["region"]["slug"], "nyc2");
     assert_eq!(ct1["tags"], json!(["gateway"]));
     assert_eq!(by_name(&all, "radar-2")["region"]["slug"], "sgp1");
     assert_eq!(by_name(&all, "db")["tags"], json!(["db", "internal"]));
-    let (_, firewalls) = stack.digitalocean("GET", "/v2/firewalls", None);
-    let internal = firewalls["firewalls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "internal")
-        .unwrap();
+    for public in ["sentry", "dev", "drone", "drone-test", "radar-2"] {
+        let tags = by_name(&all, public)["tags"].as_array().unwrap().clone();
+        assert!(tags.contains(&json!("public-web")), "{public}: {tags:?}");
+    }
     assert!(
-        internal["inbound_rules"]
+        by_name(&all, "dev02")["tags"]
             .as_array()
             .unwrap()
-            .iter()
-            .any(|r| { r["ports"] == "22" && r["sources"]["tags"] == json!(["gateway"]) })
+            .contains(&json!("email"))
     );
-    let gateway_ip = stack.attr("digitalocean_reserved_ip.gateway", "ip_address");
-    let (_, reserved) = stack.digitalocean("GET", &format!("/v2/reserved_ips/{gateway_ip}"), None);
-    assert_eq!(reserved["reserved_ip"]["droplet"]["id"], ct1["id"]);
+
+    // The firewalls let in what runs: SSH to ct1 alone, the conf server from the web and
+    // the mailer, every web service, dev02's mail, and ping.
+    let anywhere = json!({"addresses": ["0.0.0.0/0", "::/0"]});
+    let gateway = firewall(&stack, "gateway");
+    assert!(lets_in(&gateway, "tcp", "58878", &anywhere));
+    assert!(
+        lets_in(
+            &gateway,
+            "tcp",
+            "all",
+            &json!({"tags": ["license", "queue", "web"]})
+        ),
+        "{gateway:#}"
+    );
+    assert!(lets_in(&gateway, "icmp", "", &anywhere));
+    let internal = firewall(&stack, "internal");
+    assert!(lets_in(
+        &internal,
+        "tcp",
+        "22",
+        &json!({"tags": ["gateway"]})
+    ));
+    assert!(lets_in(&internal, "icmp", "", &anywhere));
+    let web = firewall(&stack, "public-web");
+    assert!(lets_in(&web, "tcp", "80", &anywhere) && lets_in(&web, "tcp", "443", &anywhere));
+    assert_eq!(web["tags"], json!(["public-web"]));
+    let email = firewall(&stack, "email");
+    for port in ["25", "587", "993"] {
+        assert!(lets_in(&email, "tcp", port, &anywhere), "{port}: {email:#}");
+    }
+
+    // The names of the notes point at their droplets; nothing else is invented.
+    let (_, reserved) = stack.digitalocean("GET", "/v2/reserved_ips", None);
+    assert_eq!(
+        reserved["meta"]["total"], 0,
+        "no reserved IP moves the names"
+    );
     let (_, records) =
         stack.digitalocean("GET", "/v2/domains/insynchq.com/records?per_page=200", None);
-    assert!(
-        records["domain_records"]
+    let records = records["domain_records"].as_array().unwrap().clone();
+    let ip = |d: &Value| {
+        d["networks"]["v4"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| { r["name"] == "jobs" && r["data"] == gateway_ip.as_str() })
+            .find(|n| n["type"] == "public")
+            .unwrap()["ip_address"]
+            .clone()
+    };
+    let points = |name: &str, droplet: &str| {
+        records.iter().any(|r| {
+            r["type"] == "A" && r["name"] == name && r["data"] == ip(by_name(&all, droplet))
+        })
+    };
+    assert!(points("jobs", "ct1") && points("@", "ct1") && points("blog", "ct1"));
+    assert!(
+        points("hg", "dev") && points("email", "dev02") && points("forums", "insynchq-support")
+    );
+    assert!(
+        !records.iter().any(|r| r["type"] == "MX"),
+        "the notes give no mail exchanger: {records:#?}"
     );
 
     stack
@@ -164,7 +336,8 @@ fn the_insync_stack() {
     assert_eq!(redis["image"]["slug"], "ubuntu-24-04-x64");
     assert_eq!(redis["size_slug"], "s-4vcpu-8gb");
 
-    // Retiring the candidates for removal deletes exactly those droplets.
+    // Retiring the candidates for removal deletes those droplets and the names they
+    // serve (hg, wiki, email), nothing else.
     let retired = format!(
         "retired=[{}]",
         CANDIDATES.map(|c| format!("\"{c}\"")).join(",")
@@ -173,18 +346,19 @@ fn the_insync_stack() {
     let plan = stack.iac_with_vars(&["plan", "-no-color"], &vars).expect(0);
     assert!(
         plan.stdout
-            .contains("Plan: 0 to add, 0 to change, 6 to destroy."),
+            .contains("Plan: 0 to add, 0 to change, 9 to destroy."),
         "{}",
         plan.stdout
     );
-    for c in CANDIDATES {
-        assert!(
-            plan.stdout.contains(&format!(
-                "# digitalocean_droplet.this[\"{c}\"] will be destroyed"
-            )),
-            "{c}: {}",
-            plan.stdout
-        );
+    for gone in CANDIDATES
+        .map(|c| format!("# digitalocean_droplet.this[\"{c}\"] will be destroyed"))
+        .into_iter()
+        .chain(
+            ["hg", "wiki", "email"]
+                .map(|r| format!("# digitalocean_record.this[\"{r}\"] will be destroyed")),
+        )
+    {
+        assert!(plan.stdout.contains(&gone), "{gone}: {}", plan.stdout);
     }
     stack
         .iac_with_vars(&["apply", "-auto-approve", "-no-color"], &vars)
@@ -196,6 +370,10 @@ fn the_insync_stack() {
             .all(|d| !CANDIDATES.contains(&d["name"].as_str().unwrap()))
     );
 
+    // The backups outlive the stack: forgotten, then everything else destroyed.
+    stack
+        .iac(&["state", "rm", "aws_s3_bucket.db_backups"])
+        .expect(0);
     stack
         .iac_with_vars(&["destroy", "-auto-approve", "-no-color"], &vars)
         .expect(0);
@@ -204,6 +382,14 @@ fn the_insync_stack() {
     assert_eq!(firewalls["meta"]["total"], 0);
     let (_, domains) = stack.digitalocean("GET", "/v2/domains", None);
     assert_eq!(domains["meta"]["total"], 0);
+    assert!(s3.head_bucket().bucket(&repos).send().await.is_err());
+    let dumps = s3
+        .list_objects_v2()
+        .bucket(DB_BACKUPS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dumps.key_count(), Some(1));
 }
 
 const ONE_DROPLET: &str = r#"

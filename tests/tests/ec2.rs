@@ -198,6 +198,21 @@ async fn hosts_with_addresses(emu: Emulator) {
         stack.state()["outputs"]["web_ip"]["value"],
         web_eip.public_ip().unwrap()
     );
+    // The names EC2 gives the address in eu-west-1 (DescribeAddresses has none).
+    let dashed = |ip: &str| ip.replace('.', "-");
+    assert_eq!(
+        stack.attr("aws_eip.web", "public_dns"),
+        format!(
+            "ec2-{}.eu-west-1.compute.amazonaws.com",
+            dashed(web_eip.public_ip().unwrap())
+        )
+    );
+    if let Some(private) = web_eip.private_ip_address() {
+        assert_eq!(
+            stack.attr("aws_eip.web", "private_dns"),
+            format!("ip-{}.eu-west-1.compute.internal", dashed(private))
+        );
+    }
     let worker_id = stack.attr("aws_instance.worker", "id");
     let worker_eip = address_of(&ec2, &stack.attr("aws_eip.worker", "id")).await;
     assert_eq!(worker_eip.instance_id(), Some(worker_id.as_str()));

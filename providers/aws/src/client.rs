@@ -97,17 +97,6 @@ impl AwsClients {
     }
 }
 
-/// The partition of a region, for ARNs.
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
-
 impl Client for AwsClients {
     /// Every resource type with `tags_all` gets the provider's `default_tags` in it.
     fn settle(&self, proposed: &mut Value) {
@@ -117,5 +106,44 @@ impl Client for AwsClients {
         {
             crate::tags::plan_tags_all(proposed, &self.default_tags);
         }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Clients for `region` that send every request to `endpoint`, with test
+    /// credentials and no SDK retries (the provider's own retries are what tests see).
+    pub fn at(endpoint: &str, region: &str) -> AwsClients {
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(
+                aws_sdk_s3::config::Credentials::new("test", "test", None, None, "test"),
+            ))
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .endpoint_url(endpoint)
+            .build();
+        let s3 = aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(true)
+            .build();
+        AwsClients {
+            s3: aws_sdk_s3::Client::from_conf(s3),
+            ec2: aws_sdk_ec2::Client::new(&sdk),
+            rds: aws_sdk_rds::Client::new(&sdk),
+            route53: aws_sdk_route53::Client::new(&sdk),
+            acm: aws_sdk_acm::Client::new(&sdk),
+            elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&sdk),
+            sts: aws_sdk_sts::Client::new(&sdk),
+            region: region.to_string(),
+            default_tags: BTreeMap::new(),
+            identity: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// Clients for planning only: nothing listens at their endpoint.
+    pub fn offline() -> AwsClients {
+        at("http://127.0.0.1:9", "eu-west-1")
     }
 }

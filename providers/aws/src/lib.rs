@@ -13,6 +13,7 @@ mod ec2;
 mod elbv2;
 mod error;
 mod names;
+mod partition;
 mod rds;
 mod resource;
 mod retry;

@@ -98,7 +98,7 @@ impl DataSource<AwsClients> for Ami {
         let i = images.last().expect("at least one image");
         let id = i.image_id().unwrap_or_default();
         let mut v = config.as_map().cloned().unwrap_or_default();
-        let partition = crate::client::partition(&aws.region);
+        let partition = crate::partition::of(&aws.region).id;
         for (k, x) in [
             ("id", Value::from(id)),
             ("image_id", Value::from(id)),

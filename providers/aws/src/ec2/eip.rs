@@ -8,6 +8,7 @@ use iac_value::{Type, Value};
 use super::{arn, tag_map, tag_specification, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
+use crate::partition;
 use crate::resource::{Resource, read_back};
 use crate::retry::retry;
 use crate::tags::read_tags;
@@ -31,6 +32,16 @@ pub(super) async fn describe(aws: &AwsClients, id: &str) -> Result<Option<Addres
         Ok(out) => Ok(out.addresses().first().cloned()),
         Err(e) if is_not_found(&e, NOT_FOUND) => Ok(None),
         Err(e) => Err(api("DescribeAddresses", e)),
+    }
+}
+
+/// The DNS name EC2 gives `ip` (DescribeAddresses does not return it), or null when
+/// there is no address.
+fn dns_name(ip: &str, name: impl Fn(&str) -> String) -> Value {
+    if ip.is_empty() {
+        Value::Null
+    } else {
+        Value::from(name(ip))
     }
 }
 
@@ -87,6 +98,7 @@ impl Resource<AwsClients> for Eip {
                 ("public_ip", Attribute::computed(Type::String)),
                 ("public_dns", Attribute::computed(Type::String)),
                 ("private_ip", Attribute::computed(Type::String)),
+                ("private_dns", Attribute::computed(Type::String)),
             ],
             [],
         )
@@ -102,6 +114,7 @@ impl Resource<AwsClients> for Eip {
         let (tags, tags_all) =
             read_tags(&tag_map(a.tags()), current.get("tags"), &aws.default_tags);
         let public_ip = a.public_ip().unwrap_or_default();
+        let private_ip = a.private_ip_address().unwrap_or_default();
         let account = crate::sts::account_id(aws).await?;
         Ok(Some(Value::object([
             ("domain", text(a.domain().map(|d| d.as_str()))),
@@ -118,15 +131,12 @@ impl Resource<AwsClients> for Eip {
             ("public_ip", Value::from(public_ip)),
             (
                 "public_dns",
-                Value::from(format!(
-                    "ec2-{}.{}.compute.amazonaws.com",
-                    public_ip.replace('.', "-"),
-                    aws.region
-                )),
+                dns_name(public_ip, |ip| partition::ec2_public_dns(&aws.region, ip)),
             ),
+            ("private_ip", Value::from(private_ip)),
             (
-                "private_ip",
-                Value::from(a.private_ip_address().unwrap_or_default()),
+                "private_dns",
+                dns_name(private_ip, |ip| partition::ec2_private_dns(&aws.region, ip)),
             ),
         ])))
     }

@@ -161,7 +161,7 @@ fn filters(config: &Value) -> Vec<Filter> {
 fn arn(aws: &AwsClients, owner: &str, kind: &str, id: &str) -> String {
     format!(
         "arn:{}:ec2:{}:{owner}:{kind}/{id}",
-        crate::client::partition(&aws.region),
+        crate::partition::of(&aws.region).id,
         aws.region
     )
 }

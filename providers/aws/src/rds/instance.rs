@@ -134,6 +134,29 @@ impl DbInstance {
     }
 }
 
+/// Whether a configured engine version names the running one: equal, or a prefix of it
+/// ending at a version component ("14" names "14.10", "1" does not; Terraform's rule).
+fn version_matches(configured: &str, running: &str) -> bool {
+    configured == running
+        || running
+            .strip_prefix(configured)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// The `engine_version` a refresh records: the recorded one while it names the running
+/// version, or while it is the upgrade waiting for the maintenance window; else the
+/// running version.
+fn recorded_version<'a>(
+    recorded: Option<&'a str>,
+    running: &'a str,
+    pending: Option<&str>,
+) -> &'a str {
+    match recorded {
+        Some(v) if !v.is_empty() && (Some(v) == pending || version_matches(v, running)) => v,
+        _ => running,
+    }
+}
+
 #[async_trait]
 impl Resource<AwsClients> for DbInstance {
     fn schema(&self) -> Schema {
@@ -260,10 +283,23 @@ impl Resource<AwsClients> for DbInstance {
                 proposed = with(proposed, window, Value::from(lower));
             }
         }
-        if let Some(p) = prior
-            && proposed.get("engine_version") != p.get("engine_version")
-        {
-            proposed = with(proposed, "engine_version_actual", Value::Unknown);
+        if let Some(p) = prior {
+            // A configured "14" while AWS runs 14.10 (after an import, or a minor
+            // upgrade) is no change: the prior value stays, unless it is an upgrade
+            // still pending.
+            if let (Some(configured), Some(recorded), Some(running)) = (
+                proposed.get("engine_version").as_str(),
+                p.get("engine_version").as_str(),
+                p.get("engine_version_actual").as_str(),
+            ) && version_matches(configured, running)
+                && version_matches(recorded, running)
+            {
+                let kept = p.get("engine_version").clone();
+                proposed = with(proposed, "engine_version", kept);
+            }
+            if proposed.get("engine_version") != p.get("engine_version") {
+                proposed = with(proposed, "engine_version_actual", Value::Unknown);
+            }
         }
         Ok(PlannedState {
             planned: proposed,
@@ -279,11 +315,12 @@ impl Resource<AwsClients> for DbInstance {
             return Ok(None);
         };
         let actual = d.engine_version().unwrap_or_default().to_string();
-        // "14" in the configuration stays "14" while AWS runs 14.x.
-        let engine_version = match current.get("engine_version").as_str() {
-            Some(v) if actual == v || actual.starts_with(&format!("{v}.")) => Value::from(v),
-            _ => Value::from(actual.as_str()),
-        };
+        let pending = d.pending_modified_values().and_then(|p| p.engine_version());
+        let engine_version = Value::from(recorded_version(
+            current.get("engine_version").as_str(),
+            &actual,
+            pending,
+        ));
         let endpoint = d.endpoint();
         let address = endpoint.and_then(|e| e.address()).unwrap_or_default();
         let port = endpoint.and_then(|e| e.port()).or(d.db_instance_port());
@@ -528,5 +565,57 @@ impl Resource<AwsClients> for DbInstance {
                 )
             })
             .map(|v| crate::names::with_imported_prefix(v, "identifier_prefix", "identifier"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_names_the_running_one_at_a_component_boundary() {
+        assert!(version_matches("14", "14.10"));
+        assert!(version_matches("14.10", "14.10"));
+        assert!(version_matches("8.0", "8.0.mysql_aurora.3.05.2"));
+        assert!(!version_matches("1", "14.10"));
+        assert!(!version_matches("14.1", "14.10"));
+        assert!(!version_matches("15", "14.10"));
+        assert!(!version_matches("14.10", "14"));
+    }
+
+    #[test]
+    fn a_refresh_keeps_the_configured_version_while_it_names_the_running_one() {
+        assert_eq!(recorded_version(Some("14"), "14.10", None), "14");
+        assert_eq!(recorded_version(Some("14.9"), "14.10", None), "14.10");
+        assert_eq!(recorded_version(None, "14.10", None), "14.10");
+        // An upgrade waiting for the maintenance window is not drift.
+        assert_eq!(recorded_version(Some("15"), "14.10", Some("15")), "15");
+    }
+
+    fn planned(prior: &Value, configured: &str) -> Value {
+        let aws = crate::client::tests::offline();
+        let proposed = with(prior.clone(), "engine_version", Value::from(configured));
+        DbInstance
+            .plan(&aws, Some(prior), proposed)
+            .unwrap()
+            .planned
+    }
+
+    #[tokio::test]
+    async fn an_imported_instance_planned_with_its_major_version_is_unchanged() {
+        let imported = Value::object([
+            ("engine_version", Value::from("14.10")),
+            ("engine_version_actual", Value::from("14.10")),
+        ]);
+        assert_eq!(planned(&imported, "14"), imported);
+        let upgrade = planned(&imported, "15");
+        assert_eq!(upgrade.get("engine_version"), &Value::from("15"));
+        assert!(upgrade.get("engine_version_actual").is_unknown());
+        // Going back from an upgrade still pending is a change.
+        let pending = with(imported.clone(), "engine_version", Value::from("15"));
+        assert_eq!(
+            planned(&pending, "14").get("engine_version"),
+            &Value::from("14")
+        );
     }
 }

@@ -57,7 +57,7 @@ fn zone_attributes(
             "arn",
             Value::from(format!(
                 "arn:{}:route53:::hostedzone/{id}",
-                crate::client::partition(&aws.region)
+                crate::partition::of(&aws.region).id
             )),
         ),
         ("primary_name_server", text(servers.first())),

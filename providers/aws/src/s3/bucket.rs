@@ -11,16 +11,39 @@ use iac_value::{PathStep, Type, Value};
 
 use super::NO_BUCKET;
 use crate::client::AwsClients;
-use crate::client::partition;
 use crate::error::{api, is_not_found};
+use crate::partition;
 use crate::resource::{Resource, read_back};
+use crate::retry::retry;
 use crate::tags::read_tags;
 use crate::values::{flag, map_value, string, string_map};
 
 pub struct Bucket;
 
-/// S3's bucket naming rules, for the plan-time check.
-fn check_name(name: &str) -> Result<(), String> {
+/// What any bucket name is, new or from before S3's DNS naming rules (such as a legacy
+/// us-east-1 `insync_db_backups`): checked when the configuration is validated.
+fn check_any_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 255 {
+        return Err(format!(
+            "bucket names are 1 to 255 characters long, \"{name}\" has {}",
+            name.len()
+        ));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+    {
+        return Err(format!(
+            "bucket names may only contain letters, numbers, dots, hyphens and underscores: \"{name}\""
+        ));
+    }
+    Ok(())
+}
+
+/// S3's naming rules for the buckets it creates today (since March 2018 in every
+/// region): checked before a bucket is created, as Terraform's provider does; a bucket
+/// with an older name can still be imported and managed.
+fn check_new_name(name: &str) -> Result<(), String> {
     if !(3..=63).contains(&name.len()) {
         return Err(format!(
             "bucket names must be 3 to 63 characters long, \"{name}\" has {}",
@@ -32,7 +55,7 @@ fn check_name(name: &str) -> Result<(), String> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
     {
         return Err(format!(
-            "bucket names may only contain lowercase letters, numbers, dots and hyphens: \"{name}\""
+            "bucket names may only contain lowercase letters, numbers, dots and hyphens: \"{name}\" (an existing bucket with an older name can be imported)"
         ));
     }
     if !name.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -44,6 +67,27 @@ fn check_name(name: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Whether Object Lock is enabled on the bucket (`None`: the bucket is gone). Only "this
+/// bucket has no Object Lock configuration" means disabled: any other failure
+/// (throttling, access denied, a 5xx) is an error of the read, never a `false` that
+/// would plan the bucket's replacement.
+async fn object_lock_enabled(aws: &AwsClients, bucket: &str) -> Result<Option<bool>, Error> {
+    let req = aws.s3.get_object_lock_configuration().bucket(bucket);
+    match retry("GetObjectLockConfiguration", &[], || req.clone().send()).await {
+        Ok(out) => Ok(Some(
+            out.object_lock_configuration()
+                .and_then(|c| c.object_lock_enabled())
+                .is_some_and(|s| s.as_str() == "Enabled"),
+        )),
+        Err(e) if crate::error::code(&e) == Some(NO_LOCK_CONFIGURATION) => Ok(Some(false)),
+        Err(e) if crate::error::code(&e).is_some_and(|c| NO_BUCKET.contains(&c)) => Ok(None),
+        Err(e) => Err(api("GetObjectLockConfiguration", e)),
+    }
+}
+
+/// S3's answer for a bucket without Object Lock.
+const NO_LOCK_CONFIGURATION: &str = "ObjectLockConfigurationNotFoundError";
 
 impl Bucket {
     async fn put_tags(
@@ -200,7 +244,7 @@ impl Resource<AwsClients> for Bucket {
             });
         }
         if let Some(name) = config.get("bucket").as_str()
-            && let Err(m) = check_name(name)
+            && let Err(m) = check_any_name(name)
         {
             out.push(ValidationError {
                 path: vec![PathStep::Key("bucket".into())],
@@ -230,17 +274,18 @@ impl Resource<AwsClients> for Bucket {
             }
             if let Some(name) = m.get("bucket").and_then(Value::as_str).map(str::to_string) {
                 m.insert("id".into(), Value::from(name.as_str()));
+                let region = aws.region.as_str();
                 m.insert(
                     "arn".into(),
-                    Value::from(format!("arn:{}:s3:::{name}", partition(&aws.region))),
+                    Value::from(format!("arn:{}:s3:::{name}", partition::of(region).id)),
                 );
                 m.insert(
                     "bucket_domain_name".into(),
-                    Value::from(format!("{name}.s3.amazonaws.com")),
+                    Value::from(partition::s3_domain(region, &name)),
                 );
                 m.insert(
                     "bucket_regional_domain_name".into(),
-                    Value::from(format!("{name}.s3.{}.amazonaws.com", aws.region)),
+                    Value::from(partition::s3_regional_domain(region, &name)),
                 );
                 if m.get("region").is_some_and(Value::is_unknown) {
                     m.insert("region".into(), Value::from(aws.region.as_str()));
@@ -257,13 +302,15 @@ impl Resource<AwsClients> for Bucket {
         let Some(name) = string(current, "bucket").or_else(|| string(current, "id")) else {
             return Ok(None);
         };
-        match aws.s3.head_bucket().bucket(&name).send().await {
+        let head = aws.s3.head_bucket().bucket(&name);
+        match retry("HeadBucket", &[], || head.clone().send()).await {
             Ok(_) => {}
             Err(e) if is_not_found(&e, NO_BUCKET) => return Ok(None),
             Err(e) => return Err(api("HeadBucket", e)),
         }
+        let tagging = aws.s3.get_bucket_tagging().bucket(&name);
         let tags: BTreeMap<String, String> =
-            match aws.s3.get_bucket_tagging().bucket(&name).send().await {
+            match retry("GetBucketTagging", &[], || tagging.clone().send()).await {
                 Ok(out) => out
                     .tag_set()
                     .iter()
@@ -273,7 +320,8 @@ impl Resource<AwsClients> for Bucket {
                 Err(e) if is_not_found(&e, NO_BUCKET) => return Ok(None),
                 Err(e) => return Err(api("GetBucketTagging", e)),
             };
-        let region = match aws.s3.get_bucket_location().bucket(&name).send().await {
+        let location = aws.s3.get_bucket_location().bucket(&name);
+        let region = match retry("GetBucketLocation", &[], || location.clone().send()).await {
             Ok(out) => match out
                 .location_constraint()
                 .map(BucketLocationConstraint::as_str)
@@ -286,18 +334,8 @@ impl Resource<AwsClients> for Bucket {
             Err(e) => return Err(api("GetBucketLocation", e)),
         };
         let (tags, tags_all) = read_tags(&tags, current.get("tags"), &aws.default_tags);
-        let object_lock = match aws
-            .s3
-            .get_object_lock_configuration()
-            .bucket(&name)
-            .send()
-            .await
-        {
-            Ok(out) => out
-                .object_lock_configuration()
-                .and_then(|c| c.object_lock_enabled())
-                .is_some_and(|s| s.as_str() == "Enabled"),
-            Err(_) => false,
+        let Some(object_lock) = object_lock_enabled(aws, &name).await? else {
+            return Ok(None);
         };
         Ok(Some(Value::object([
             ("bucket", Value::from(name.as_str())),
@@ -309,15 +347,15 @@ impl Resource<AwsClients> for Bucket {
             ("id", Value::from(name.as_str())),
             (
                 "arn",
-                Value::from(format!("arn:{}:s3:::{name}", partition(&region))),
+                Value::from(format!("arn:{}:s3:::{name}", partition::of(&region).id)),
             ),
             (
                 "bucket_domain_name",
-                Value::from(format!("{name}.s3.amazonaws.com")),
+                Value::from(partition::s3_domain(&region, &name)),
             ),
             (
                 "bucket_regional_domain_name",
-                Value::from(format!("{name}.s3.{region}.amazonaws.com")),
+                Value::from(partition::s3_regional_domain(&region, &name)),
             ),
             ("region", Value::from(region)),
         ])))
@@ -337,6 +375,7 @@ impl Resource<AwsClients> for Bucket {
                     .unwrap_or("terraform-"),
             )
         });
+        check_new_name(&name).map_err(|m| Error::api("CreateBucket", m))?;
         let mut req = aws.s3.create_bucket().bucket(&name);
         if aws.region != "us-east-1" {
             req = req.create_bucket_configuration(
@@ -353,6 +392,14 @@ impl Resource<AwsClients> for Bucket {
         if let Value::Map(m) = &mut known {
             m.insert("bucket".into(), Value::from(name.as_str()));
             m.insert("id".into(), Value::from(name.as_str()));
+        }
+        // A new bucket may answer "no such bucket" for a moment.
+        let head = aws.s3.head_bucket().bucket(&name);
+        if let Err(e) = retry("HeadBucket", NO_BUCKET, || head.clone().send()).await {
+            return Err(ApplyError {
+                error: api("HeadBucket", e),
+                partial: Some(known),
+            });
         }
         let tags = string_map(planned, "tags_all");
         if !tags.is_empty()
@@ -419,21 +466,220 @@ impl Resource<AwsClients> for Bucket {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+
     use super::*;
+
+    /// An S3 stand-in on a local port: answers HeadBucket, GetBucketTagging and
+    /// GetBucketLocation for bucket `logs` as S3 does, and GetObjectLockConfiguration
+    /// with `lock` in turn (status, XML body; the last one repeats). Returns the
+    /// endpoint and the requests it got.
+    fn s3_answering(lock: Vec<(u16, &'static str)>) -> (String, Arc<Mutex<Vec<String>>>) {
+        s3_answering_heads(vec![200], lock)
+    }
+
+    /// [`s3_answering`], with HeadBucket answering the statuses of `heads` in turn (the
+    /// last one repeats), and CreateBucket succeeding.
+    fn s3_answering_heads(
+        heads: Vec<u16>,
+        lock: Vec<(u16, &'static str)>,
+    ) -> (String, Arc<Mutex<Vec<String>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            let mut lock_answers = lock.into_iter().peekable();
+            let mut head_answers = heads.into_iter().peekable();
+            for conn in listener.incoming() {
+                let mut conn = conn.unwrap();
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    let n = conn.read(&mut buf).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    request.extend_from_slice(&buf[..n]);
+                }
+                let text = String::from_utf8_lossy(&request).to_string();
+                let line = text.lines().next().unwrap_or_default().to_string();
+                // Read the body too, so that closing the connection does not reset it.
+                let length: usize = text
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().unwrap_or(0))
+                    })
+                    .unwrap_or(0);
+                let header_end = request
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .unwrap_or(0)
+                    + 4;
+                let mut body_read = request.len().saturating_sub(header_end);
+                while body_read < length {
+                    let n = conn.read(&mut buf).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    body_read += n;
+                }
+                log.lock().unwrap().push(line.clone());
+                let (status, body) = if line.starts_with("HEAD") {
+                    let status = head_answers.next().unwrap();
+                    if head_answers.peek().is_none() {
+                        head_answers = vec![status].into_iter().peekable();
+                    }
+                    (status, "")
+                } else if line.starts_with("PUT") {
+                    (200, "")
+                } else if line.contains("tagging") {
+                    (404, NO_TAG_SET)
+                } else if line.contains("location") {
+                    (200, LOCATION)
+                } else if line.contains("object-lock") {
+                    let answer = lock_answers.next().unwrap();
+                    if lock_answers.peek().is_none() {
+                        lock_answers = vec![answer].into_iter().peekable();
+                    }
+                    answer
+                } else {
+                    (400, "")
+                };
+                let head = format!(
+                    "HTTP/1.1 {status} S3\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nx-amz-request-id: 4442587FB7D0A2F9\r\nx-amz-bucket-region: eu-west-1\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = conn.write_all(head.as_bytes());
+                if !line.starts_with("HEAD") {
+                    let _ = conn.write_all(body.as_bytes());
+                }
+            }
+        });
+        (endpoint, seen)
+    }
+
+    const NO_TAG_SET: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>NoSuchTagSet</Code><Message>The TagSet does not exist</Message><BucketName>logs</BucketName><RequestId>4442587FB7D0A2F9</RequestId><HostId>Uuag1LuByRx9e6j5Onimru9pO4ZVKnJ2Qz7/C1NPcfTWAtRPfTaOFg==</HostId></Error>"#;
+    const LOCATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-west-1</LocationConstraint>"#;
+    const LOCK_ENABLED: (u16, &str) = (
+        200,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<ObjectLockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>"#,
+    );
+    const NO_LOCK: (u16, &str) = (
+        404,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>ObjectLockConfigurationNotFoundError</Code><Message>Object Lock configuration does not exist for this bucket</Message><BucketName>logs</BucketName><RequestId>4442587FB7D0A2F9</RequestId><HostId>Uuag1LuByRx9e6j5Onimru9pO4ZVKnJ2Qz7/C1NPcfTWAtRPfTaOFg==</HostId></Error>"#,
+    );
+    const ACCESS_DENIED: (u16, &str) = (
+        403,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>Uuag1LuByRx9e6j5Onimru9pO4ZVKnJ2Qz7/C1NPcfTWAtRPfTaOFg==</HostId></Error>"#,
+    );
+    const SLOW_DOWN: (u16, &str) = (
+        503,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>Uuag1LuByRx9e6j5Onimru9pO4ZVKnJ2Qz7/C1NPcfTWAtRPfTaOFg==</HostId></Error>"#,
+    );
+
+    async fn read_logs(lock: Vec<(u16, &'static str)>) -> (Result<Option<Value>, Error>, usize) {
+        let (endpoint, seen) = s3_answering(lock);
+        let aws = crate::client::tests::at(&endpoint, "eu-west-1");
+        let seed = Value::object([("bucket", Value::from("logs"))]);
+        let read = Bucket.read(&aws, &seed).await;
+        let lock_calls = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("object-lock"))
+            .count();
+        (read, lock_calls)
+    }
+
+    #[tokio::test]
+    async fn only_no_lock_configuration_reads_as_unlocked() {
+        let (read, _) = read_logs(vec![NO_LOCK]).await;
+        let bucket = read.unwrap().unwrap();
+        assert_eq!(bucket.get("object_lock_enabled"), &Value::Bool(false));
+        assert_eq!(
+            bucket.get("bucket_domain_name"),
+            &Value::from("logs.s3.amazonaws.com")
+        );
+        let (read, _) = read_logs(vec![LOCK_ENABLED]).await;
+        assert_eq!(
+            read.unwrap().unwrap().get("object_lock_enabled"),
+            &Value::Bool(true)
+        );
+    }
+
+    #[tokio::test]
+    async fn access_denied_on_object_lock_fails_the_read() {
+        let (read, calls) = read_logs(vec![ACCESS_DENIED]).await;
+        let error = read.expect_err("an access-denied read is an error, not `false`");
+        assert!(
+            error.to_string().contains("GetObjectLockConfiguration")
+                && error.to_string().contains("AccessDenied"),
+            "{error}"
+        );
+        assert_eq!(calls, 1, "access denied is not retried");
+    }
+
+    #[tokio::test]
+    async fn a_new_bucket_not_yet_visible_is_waited_for() {
+        let (endpoint, seen) = s3_answering_heads(vec![404, 404, 200], vec![NO_LOCK]);
+        let aws = crate::client::tests::at(&endpoint, "eu-west-1");
+        let planned = Value::object([
+            ("bucket", Value::from("logs")),
+            ("object_lock_enabled", Value::Bool(false)),
+        ]);
+        let made = Bucket
+            .create(&aws, &planned, &planned)
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.error));
+        assert_eq!(made.get("bucket"), &Value::from("logs"));
+        let heads = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with("HEAD"))
+            .count();
+        assert_eq!(heads, 4, "two 404s waited out, then the read's own");
+    }
+
+    #[tokio::test]
+    async fn slow_down_on_object_lock_is_retried() {
+        let (read, calls) = read_logs(vec![SLOW_DOWN, SLOW_DOWN, LOCK_ENABLED]).await;
+        assert_eq!(
+            read.unwrap().unwrap().get("object_lock_enabled"),
+            &Value::Bool(true)
+        );
+        assert_eq!(calls, 3);
+    }
 
     #[test]
     fn bucket_names_follow_s3_rules() {
-        assert!(check_name("my-logs.example").is_ok());
-        assert!(check_name("My_Logs").is_err());
-        assert!(check_name("ab").is_err());
-        assert!(check_name("-abc").is_err());
+        assert!(check_new_name("my-logs.example").is_ok());
+        assert!(check_new_name("My_Logs").is_err());
+        assert!(check_new_name("ab").is_err());
+        assert!(check_new_name("-abc").is_err());
+        // Names from before the DNS rules exist, and are managed once imported.
+        assert!(check_any_name("insync_db_backups").is_ok());
+        assert!(check_any_name("My_Logs").is_ok());
+        assert!(check_any_name("logs/2024").is_err());
+        assert!(check_any_name("").is_err());
     }
 
     #[test]
     fn generated_names_keep_the_prefix() {
         let n = crate::names::generated("logs-");
         assert!(
-            n.starts_with("logs-") && n.len() <= 63 && check_name(&n).is_ok(),
+            n.starts_with("logs-") && n.len() <= 63 && check_new_name(&n).is_ok(),
             "{n}"
         );
     }

@@ -446,12 +446,11 @@ impl BucketSetting for Lifecycle {
         bucket: &str,
         current: &Value,
     ) -> Result<Option<Value>, Error> {
-        let out = match aws
-            .s3
-            .get_bucket_lifecycle_configuration()
-            .bucket(bucket)
-            .send()
-            .await
+        let req = aws.s3.get_bucket_lifecycle_configuration().bucket(bucket);
+        let out = match crate::retry::retry("GetBucketLifecycleConfiguration", &[], || {
+            req.clone().send()
+        })
+        .await
         {
             Ok(o) => o,
             Err(e) if is_not_found(&e, &["NoSuchLifecycleConfiguration", NO_BUCKET[0]]) => {

@@ -67,7 +67,10 @@ impl BucketSetting for PublicAccessBlock {
         bucket: &str,
         _current: &Value,
     ) -> Result<Option<Value>, Error> {
-        let out = match aws.s3.get_public_access_block().bucket(bucket).send().await {
+        let req = aws.s3.get_public_access_block().bucket(bucket);
+        let out = match crate::retry::retry("GetPublicAccessBlock", &[], || req.clone().send())
+            .await
+        {
             Ok(o) => o,
             Err(e)
                 if is_not_found(

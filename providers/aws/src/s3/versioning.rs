@@ -108,7 +108,9 @@ impl BucketSetting for Versioning {
         bucket: &str,
         current: &Value,
     ) -> Result<Option<Value>, Error> {
-        let out = match aws.s3.get_bucket_versioning().bucket(bucket).send().await {
+        let req = aws.s3.get_bucket_versioning().bucket(bucket);
+        let out = match crate::retry::retry("GetBucketVersioning", &[], || req.clone().send()).await
+        {
             Ok(o) => o,
             Err(e) if is_not_found(&e, NO_BUCKET) => return Ok(None),
             Err(e) => return Err(api("GetBucketVersioning", e)),
