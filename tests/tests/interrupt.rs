@@ -187,3 +187,38 @@ fn sigint_ends_a_long_digitalocean_action_wait() {
 fn sigterm_ends_a_long_digitalocean_action_wait() {
     an_interrupted_action_wait_records_the_droplet("TERM");
 }
+
+/// `iac plan` gets SIGINT while its refresh waits out a 429 (a minute's `retry-after`):
+/// it stops at once, changing nothing and releasing the lock.
+#[test]
+fn sigint_ends_a_plan_waiting_out_the_rate_limit() {
+    let emulator = digitalocean_emulator(&["--rate-limit", "1"]);
+    let mut text = String::new();
+    for i in 0..3 {
+        text.push_str(&format!(
+            "data \"digitalocean_image\" \"i{i}\" {{\n  slug = \"ubuntu-24-04-x64\"\n}}\n"
+        ));
+    }
+    let stack = Stack::on(&emulator, &[("main.hcl", &text)]);
+    let mut plan = stack.spawn_iac(&["plan", "-no-color"]);
+    // The first read takes the minute's only request; the next ones wait a minute.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(plan.try_wait().unwrap().is_none(), "the plan is waiting");
+    let signalled = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &plan.id().to_string()])
+        .status()
+        .unwrap();
+    let status = plan.wait().unwrap();
+    assert!(
+        signalled.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        signalled.elapsed()
+    );
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut plan.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success());
+    assert!(stderr.contains("Interrupted"), "{stderr}");
+    assert!(!stack.path().join(".iac/state.json.lock").exists());
+    assert!(stack.state_bytes().is_none(), "a plan writes no state");
+}
