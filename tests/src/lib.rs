@@ -116,24 +116,37 @@ impl Emulator {
                 )
             }),
             Emulator::DigitalOcean => DIGITALOCEAN.get_or_init(|| {
-                let port = free_port();
-                start(
-                    &iac_binary().with_file_name("do-emulator"),
-                    &[
-                        "--port".into(),
-                        port.to_string(),
-                        "--action-delay-ms".into(),
-                        "200".into(),
-                        // Tests share one emulator; the per-token budget a test meets
-                        // is DigitalOcean's own only where a test asks for it.
-                        "--rate-limit".into(),
-                        "5000".into(),
-                    ],
-                    &format!("http://127.0.0.1:{port}/emulator/health"),
-                    "digitalocean",
-                )
+                // Tests share one emulator; the per-token budget a test meets is
+                // DigitalOcean's own only where a test asks for it.
+                digitalocean_emulator(&["--action-delay-ms", "200", "--rate-limit", "5000"])
             }),
         }
+    }
+}
+
+/// A DigitalOcean emulator of its own, started with `flags` (`--action-delay-ms N`,
+/// `--rate-limit N`, `--rate-limit-hourly N`), for a test whose settings must not slow
+/// the shared one; stopped when dropped. Use it with [`Stack::on`].
+pub fn digitalocean_emulator(flags: &[&str]) -> Running {
+    let port = free_port();
+    let mut args = vec!["--port".to_string(), port.to_string()];
+    args.extend(flags.iter().map(|f| f.to_string()));
+    start(
+        &iac_binary().with_file_name("do-emulator"),
+        &args,
+        &format!("http://127.0.0.1:{port}/emulator/health"),
+        &format!("digitalocean-{port}"),
+    )
+}
+
+impl Drop for Running {
+    /// Stops the supervisor, which stops the emulator (the shared ones live in statics
+    /// and are stopped when the test process exits).
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self._supervisor.id().to_string()])
+            .status();
+        let _ = self._supervisor.wait();
     }
 }
 
@@ -208,6 +221,8 @@ pub struct Stack {
     /// A distinct 12-digit access key id: LocalStack makes it the account id, which
     /// isolates tests from each other.
     pub access_key: String,
+    /// The emulator's URL when it is not the shared one ([`Stack::on`]).
+    endpoint: Option<String>,
 }
 
 /// What a run of `iac` did.
@@ -268,6 +283,7 @@ impl Stack {
             emulator,
             aws: emulator,
             access_key,
+            endpoint: None,
         };
         for (name, text) in files {
             stack.write(name, text);
@@ -285,6 +301,20 @@ impl Stack {
         );
         self.aws = aws;
         self
+    }
+
+    /// A new DigitalOcean stack on an emulator of its own ([`digitalocean_emulator`]).
+    pub fn on(running: &Running, files: &[(&str, &str)]) -> Stack {
+        let mut stack = Stack::new(Emulator::DigitalOcean, files);
+        stack.endpoint = Some(running.endpoint.clone());
+        stack
+    }
+
+    /// The URL of the stack's DigitalOcean emulator.
+    fn endpoint(&self) -> String {
+        self.endpoint
+            .clone()
+            .unwrap_or_else(|| self.emulator.running().endpoint.clone())
     }
 
     /// Writes (or replaces) a file of the stack.
@@ -384,7 +414,7 @@ impl Stack {
             .env("AWS_EC2_METADATA_DISABLED", "true");
         if self.emulator == Emulator::DigitalOcean {
             command
-                .env("DIGITALOCEAN_API_URL", &self.emulator.running().endpoint)
+                .env("DIGITALOCEAN_API_URL", self.endpoint())
                 .env("DIGITALOCEAN_TOKEN", self.token())
                 .env_remove("DIGITALOCEAN_ACCESS_TOKEN");
         }
@@ -417,7 +447,7 @@ impl Stack {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> (u16, serde_json::Value) {
-        let url = format!("{}{path}", self.emulator.running().endpoint);
+        let url = format!("{}{path}", self.endpoint());
         let mut curl = Command::new("curl");
         curl.args(["-s", "-X", method, "-w", "\n%{http_code}", &url])
             .args(["-H", &format!("Authorization: Bearer {}", self.token())])

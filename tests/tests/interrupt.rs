@@ -1,10 +1,12 @@
-//! Ctrl-C during apply: nothing new starts, what is in flight finishes, the state records
-//! every bucket that exists, the lock is released, and the exit code is not zero.
+//! Ctrl-C (or SIGTERM) during apply: nothing new starts, what is in flight stops at its
+//! next wait, the state records every object that exists (one made by an interrupted
+//! create as tainted), the lock is released, and the exit code is not zero.
 
 use std::io::{BufRead, BufReader};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
-use iac_e2e::{Emulator, Stack, on_emulators, unique};
+use iac_e2e::{Emulator, Stack, digitalocean_emulator, on_emulators, unique};
 
 async fn an_interrupted_apply_loses_nothing(emu: Emulator) {
     let prefix = unique("iac-int");
@@ -87,3 +89,136 @@ async fn an_interrupted_apply_loses_nothing(emu: Emulator) {
     stack.iac(&["destroy", "-auto-approve"]).expect(0);
 }
 on_emulators!(an_interrupted_apply_loses_nothing: LocalStack, Moto);
+
+/// `iac apply` gets `signal` while it waits for a droplet's create action, which takes a
+/// minute on this emulator: it exits within seconds, with the droplet in the state.
+fn an_interrupted_action_wait_records_the_droplet(signal: &str) {
+    let emulator = digitalocean_emulator(&["--action-delay-ms", "60000"]);
+    let stack = Stack::on(
+        &emulator,
+        &[(
+            "main.hcl",
+            r#"
+resource "digitalocean_droplet" "web" {
+  name   = "web-1"
+  region = "nyc2"
+  size   = "s-1vcpu-1gb"
+  image  = "ubuntu-24-04-x64"
+}
+"#,
+        )],
+    );
+    let mut apply = stack.spawn_iac(&["apply", "-auto-approve", "-no-color"]);
+    let mut lines = BufReader::new(apply.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line
+            .unwrap()
+            .contains("digitalocean_droplet.web: Creating...")
+        {
+            break;
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while stack.digitalocean("GET", "/v2/droplets", None).1["meta"]["total"] != 1 {
+        assert!(Instant::now() < deadline, "the droplet was never requested");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let signalled = Instant::now();
+    Command::new("kill")
+        .args([&format!("-{signal}"), &apply.id().to_string()])
+        .status()
+        .unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = apply.wait().unwrap();
+    let took = signalled.elapsed();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut apply.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(
+        took < Duration::from_secs(10),
+        "iac exited {took:?} after {signal}, not after the action's minute"
+    );
+    assert!(!status.success(), "an interrupted apply fails");
+    assert!(
+        stderr.contains("Interrupt received") && stderr.contains("Apply interrupted"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("stopped waiting for action"),
+        "the create says what it was doing: {stderr} {rest:?}"
+    );
+    assert!(
+        !stack.path().join(".iac/state.json.lock").exists(),
+        "the lock was released"
+    );
+
+    let state = stack.state();
+    let resources = state["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 1, "{state}");
+    let web = &resources[0];
+    assert_eq!(web["address"], "digitalocean_droplet.web");
+    assert_eq!(web["status"], "tainted", "made, but not finished: {web}");
+    let id = web["attributes"]["id"].as_str().unwrap();
+    let (found, droplet) = stack.digitalocean("GET", &format!("/v2/droplets/{id}"), None);
+    assert_eq!(
+        found, 200,
+        "the recorded droplet is the one made: {droplet}"
+    );
+    assert_eq!(droplet["droplet"]["name"], "web-1");
+
+    let plan = stack.iac(&["plan", "-no-color"]).expect(0);
+    assert!(
+        plan.stdout
+            .contains("digitalocean_droplet.web is tainted, so must be replaced")
+            && plan
+                .stdout
+                .contains("Plan: 1 to add, 0 to change, 1 to destroy."),
+        "{}",
+        plan.stdout
+    );
+}
+
+#[test]
+fn sigint_ends_a_long_digitalocean_action_wait() {
+    an_interrupted_action_wait_records_the_droplet("INT");
+}
+
+#[test]
+fn sigterm_ends_a_long_digitalocean_action_wait() {
+    an_interrupted_action_wait_records_the_droplet("TERM");
+}
+
+/// `iac plan` gets SIGINT while its refresh waits out a 429 (a minute's `retry-after`):
+/// it stops at once, changing nothing and releasing the lock.
+#[test]
+fn sigint_ends_a_plan_waiting_out_the_rate_limit() {
+    let emulator = digitalocean_emulator(&["--rate-limit", "1"]);
+    let mut text = String::new();
+    for i in 0..3 {
+        text.push_str(&format!(
+            "data \"digitalocean_image\" \"i{i}\" {{\n  slug = \"ubuntu-24-04-x64\"\n}}\n"
+        ));
+    }
+    let stack = Stack::on(&emulator, &[("main.hcl", &text)]);
+    let mut plan = stack.spawn_iac(&["plan", "-no-color"]);
+    // The first read takes the minute's only request; the next ones wait a minute.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(plan.try_wait().unwrap().is_none(), "the plan is waiting");
+    let signalled = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &plan.id().to_string()])
+        .status()
+        .unwrap();
+    let status = plan.wait().unwrap();
+    assert!(
+        signalled.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        signalled.elapsed()
+    );
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut plan.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success());
+    assert!(stderr.contains("Interrupted"), "{stderr}");
+    assert!(!stack.path().join(".iac/state.json.lock").exists());
+    assert!(stack.state_bytes().is_none(), "a plan writes no state");
+}

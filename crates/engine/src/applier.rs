@@ -3,13 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use iac_lang::config::{Mode, Resource};
 use iac_lang::eval::Phase;
 use iac_lang::{Diagnostic, Diagnostics};
-use iac_provider::{ProviderClient, Schema};
+use iac_provider::{ProviderClient, Schema, Stop};
 use iac_state::{Backend, InstanceStatus, ResourceState, State};
 use iac_value::Value;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -76,20 +75,22 @@ struct Applier<'a> {
     state: Mutex<State>,
     backend: &'a dyn Backend,
     progress: &'a dyn Progress,
-    stop: &'a AtomicBool,
+    stop: &'a Stop,
     /// The objects `create_before_destroy` replacements deposed during this apply, by
     /// address, for their destroy step to remove.
     deposed: Mutex<HashMap<String, String>>,
 }
 
 /// Applies `plan` to `stack`, saving state through `backend` after each operation.
+/// Once `stop` is requested nothing new starts, and the providers' waits in flight end
+/// (every provider call runs under it): what they made is recorded, tainted.
 pub async fn apply(
     stack: &Stack,
     providers: &Providers,
     plan: &Plan,
     backend: &dyn Backend,
     parallelism: usize,
-    stop: &AtomicBool,
+    stop: &Stop,
     progress: &dyn Progress,
 ) -> ApplyOutcome {
     let applier = Applier {
@@ -107,8 +108,12 @@ pub async fn apply(
     if let Err(e) = applier.persist() {
         applier.walk.report(e);
     }
-    let outcomes = sched::run(&graph, &subset, stop, |idx| applier.run_node(&graph[idx])).await;
-    let interrupted = stop.load(Ordering::SeqCst);
+    let outcomes = stop
+        .scope(sched::run(&graph, &subset, stop, |idx| {
+            applier.run_node(&graph[idx])
+        }))
+        .await;
+    let interrupted = stop.requested();
     let failed = outcomes.values().any(|o| *o == Outcome::Failed);
     if !failed && !interrupted && outcomes.values().all(|o| *o == Outcome::Succeeded) {
         let outputs: BTreeMap<String, Value> = match plan.mode {
@@ -141,7 +146,7 @@ pub async fn apply(
     }
     let mut diags = applier.walk.diags.into_inner().expect("diagnostics lock");
     if interrupted {
-        diags.push(Diagnostic::error("Apply interrupted", None).with_detail("iac started nothing new after the interrupt, waited for the operations in flight, and saved the state."));
+        diags.push(Diagnostic::error("Apply interrupted", None).with_detail("iac started nothing new after the interrupt, stopped the operations in flight at their next wait (an object one of them had made is recorded as tainted, to be replaced by the next apply), and saved the state."));
     }
     ApplyOutcome {
         state: applier.state.into_inner().expect("state lock"),
@@ -525,7 +530,7 @@ impl Applier<'_> {
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        if self.stop.load(Ordering::SeqCst) {
+        if self.stop.requested() {
             return None;
         }
         self.progress.event(Event::Started {

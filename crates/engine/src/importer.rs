@@ -1,7 +1,6 @@
 //! `iac import ADDR ID`: adopt an existing object into the state.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::atomic::AtomicBool;
 
 use iac_lang::Diagnostic;
 use iac_lang::config::Mode;
@@ -99,7 +98,7 @@ async fn configure_provider(
             todo.extend(stack.graph.dependencies(n));
         }
     }
-    let outcomes = sched::run(&stack.graph.graph, &subset, &AtomicBool::new(false), |n| async move {
+    let outcomes = sched::run(&stack.graph.graph, &subset, &iac_provider::Stop::new(), |n| async move {
         match stack.graph.graph[n].kind {
             NodeKind::Resource(..) => {
                 walk.report(Diagnostic::error("Provider configuration depends on a resource", None)

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
 
 use iac_lang::config::{Mode, Resource};
 use iac_lang::{Diagnostic, Diagnostics};
@@ -97,8 +96,11 @@ pub async fn plan(
         deps: resource_dependencies(graph),
         direct_targets,
     };
-    let stop = AtomicBool::new(false);
-    let outcomes = sched::run(&graph.graph, &subset, &stop, |idx| planner.plan_node(idx)).await;
+    // Planning changes nothing: an interrupt drops it, provider waits and all.
+    let outcomes = sched::run(&graph.graph, &subset, &iac_provider::Stop::new(), |idx| {
+        planner.plan_node(idx)
+    })
+    .await;
     let walk_failed = outcomes.values().any(|o| *o != Outcome::Succeeded);
     if !walk_failed || opts.mode == PlanMode::Destroy {
         planner.plan_orphans().await;

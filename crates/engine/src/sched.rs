@@ -1,13 +1,12 @@
 //! Runs the nodes of a dependency graph concurrently: each node starts as soon as all
 //! of its own dependencies have finished, not level by level.
 
-use std::collections::{HashMap, HashSet};
-use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use futures::stream::{FuturesUnordered, StreamExt};
+use iac_provider::Stop;
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
 
 /// How a node's run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,11 +20,12 @@ pub enum Outcome {
 /// Runs `run` for every node in `subset`, in dependency order, with all ready nodes in
 /// flight at once (callers bound the expensive parts themselves). A node whose
 /// dependency failed is skipped, and so are its dependents; independent nodes go on.
-/// Once `stop` is set, nothing new starts and the nodes in flight are waited for.
+/// Once `stop` is requested, nothing new starts and the nodes in flight are waited for
+/// (their provider waits end on the same stop).
 pub async fn run<N, F, Fut>(
     graph: &DiGraph<N, ()>,
     subset: &HashSet<NodeIndex>,
-    stop: &AtomicBool,
+    stop: &Stop,
     run: F,
 ) -> HashMap<NodeIndex, Outcome>
 where
@@ -58,7 +58,7 @@ where
             let blocked = graph
                 .neighbors_directed(n, Direction::Incoming)
                 .any(|d| matches!(outcomes.get(&d), Some(Outcome::Failed | Outcome::Skipped)));
-            if blocked || stop.load(Ordering::SeqCst) {
+            if blocked || stop.requested() {
                 outcomes.insert(n, Outcome::Skipped);
                 release(graph, n, subset, &mut waiting, &mut ready);
                 continue;
@@ -126,7 +126,7 @@ mod tests {
         let (g, n) = diamond();
         let log = Mutex::new(Vec::new());
         let all: HashSet<_> = n.iter().copied().collect();
-        let outcomes = run(&g, &all, &AtomicBool::new(false), |i| {
+        let outcomes = run(&g, &all, &Stop::new(), |i| {
             let log = &log;
             let name = g[i];
             async move {
@@ -152,7 +152,7 @@ mod tests {
     async fn a_failure_skips_dependents_but_not_independent_work() {
         let (g, n) = diamond();
         let all: HashSet<_> = n.iter().copied().collect();
-        let outcomes = run(&g, &all, &AtomicBool::new(false), |i| {
+        let outcomes = run(&g, &all, &Stop::new(), |i| {
             let name = g[i];
             async move { name != "b" }
         })
@@ -166,13 +166,13 @@ mod tests {
     async fn a_stop_starts_nothing_new() {
         let (g, n) = diamond();
         let all: HashSet<_> = n.iter().copied().collect();
-        let stop = AtomicBool::new(false);
+        let stop = Stop::new();
         let outcomes = run(&g, &all, &stop, |i| {
             let stop = &stop;
             let name = g[i];
             async move {
                 if name == "a" {
-                    stop.store(true, Ordering::SeqCst);
+                    stop.request();
                 }
                 true
             }

@@ -307,6 +307,41 @@ async fn moved_and_removed_blocks() {
 }
 
 #[tokio::test]
+async fn a_stop_ends_the_waits_in_flight_and_records_what_they_made() {
+    let h = Harness::new(
+        "resource \"mem_thing\" \"a\" {\n  name = \"slow-a\"\n}\nresource \"mem_thing\" \"b\" {\n  name = \"b\"\n  size = length(mem_thing.a.id)\n}\n",
+    );
+    let plan = h.plan().await.unwrap();
+    let stop = iac_provider::Stop::new();
+    let requester = stop.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        requester.request();
+    });
+    let started = std::time::Instant::now();
+    let out = h.apply_until(&plan, &stop).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(out.interrupted);
+    let said = summaries(&out.diags);
+    assert!(
+        said.contains("stopped waiting for slow-a") && said.contains("Apply interrupted"),
+        "{said}"
+    );
+    let st = h.state();
+    assert_eq!(
+        st.resource("mem_thing.a").unwrap().status,
+        InstanceStatus::Tainted,
+        "the object the interrupted create made is recorded"
+    );
+    assert!(st.resource("mem_thing.b").is_none(), "nothing new started");
+    let plan = h.plan().await.unwrap();
+    assert_eq!(
+        change(&plan, "mem_thing.a").reason,
+        Some(Reason::ReplaceBecauseTainted)
+    );
+}
+
+#[tokio::test]
 async fn tainted_and_requested_replacement() {
     let h = Harness::new(
         "resource \"mem_thing\" \"a\" {\n  name = \"partial-a\"\n}\nresource \"mem_thing\" \"b\" {\n  name = \"b\"\n}\n",

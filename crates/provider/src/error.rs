@@ -61,3 +61,9 @@ pub struct ValidationError {
     pub path: iac_value::Path,
     pub message: String,
 }
+
+impl From<crate::Interrupted> for Error {
+    fn from(interrupted: crate::Interrupted) -> Error {
+        Error::new(interrupted.to_string())
+    }
+}

@@ -3,10 +3,12 @@
 //! A provider declares a [`ProviderSchema`] (its own configuration, and one [`Schema`]
 //! per resource and data source type), and, once configured, a [`ProviderClient`] that
 //! reads, plans, creates, updates, deletes and imports objects. Providers are compiled in.
-//! They see values, never the graph or the configuration files.
+//! They see values, never the graph or the configuration files. Their waits end when the
+//! engine requests a [`Stop`] (module [`stop`]).
 
 mod error;
 mod schema;
+pub mod stop;
 pub mod timeouts;
 pub mod typed;
 pub mod values;
@@ -18,6 +20,7 @@ use iac_value::Value;
 
 pub use error::{ApplyError, Error, ValidationError};
 pub use schema::{Attribute, NestedBlock, Nesting, ProviderSchema, Schema};
+pub use stop::{Interrupted, Stop};
 
 /// The Terraform provider whose schema a compiled-in provider follows, and the version
 /// of it: what `required_providers` and lock-file constraints are checked against.

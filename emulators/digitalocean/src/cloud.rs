@@ -67,13 +67,6 @@ pub struct Action {
     pub effect: Option<Effect>,
 }
 
-/// A request's rate-limit window.
-pub struct Window {
-    pub started: Instant,
-    pub reset_epoch: u64,
-    pub used: u32,
-}
-
 /// Everything in the emulated account.
 pub struct Cloud {
     pub settings: Settings,
@@ -88,7 +81,8 @@ pub struct Cloud {
     pub firewalls: BTreeMap<String, Value>,
     /// Reserved IP -> (region, assigned droplet).
     pub reserved_ips: BTreeMap<String, (String, Option<u64>)>,
-    pub windows: BTreeMap<String, Window>,
+    /// Each token's requests, for its rate limits.
+    pub windows: BTreeMap<String, crate::rate_limit::Usage>,
     /// Action types whose next action ends `errored` (set through `/emulator`).
     pub fail_next: Vec<String>,
 }

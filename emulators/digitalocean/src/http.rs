@@ -1,7 +1,7 @@
 //! DigitalOcean's error bodies, pagination, authentication and rate limiting.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Json;
 use axum::extract::{Request, State};
@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::cloud::Window;
+use crate::rate_limit::Verdict;
 
 /// DigitalOcean's error body: `{"id": ..., "message": ...}`.
 pub fn error(status: StatusCode, id: &str, message: impl Into<String>) -> Response {
@@ -84,8 +84,8 @@ pub fn page(path: &str, query: &HashMap<String, String>, key: &str, items: Vec<V
 }
 
 /// Every request: a bearer token in DigitalOcean's format (401 without), the token's
-/// per-window budget (429 beyond it, with `ratelimit-*` headers on every answer), and
-/// actions brought up to date before the request is served.
+/// rate limits ([`crate::rate_limit`]: 429 beyond them, `ratelimit-*` headers on every
+/// answer), and actions brought up to date before the request is served.
 pub async fn guard(State(cloud): State<Shared>, request: Request, next: Next) -> Response {
     let token = request
         .headers()
@@ -101,52 +101,38 @@ pub async fn guard(State(cloud): State<Shared>, request: Request, next: Next) ->
             "Unable to authenticate you",
         );
     };
-    let (limit, remaining, reset, allowed) = {
+    let (verdict, limits) = {
         let mut cloud = cloud.lock().expect("cloud lock");
         cloud.tick();
-        let limit = cloud.settings.rate_limit_per_minute;
-        let length = cloud.settings.rate_limit_window;
-        let window = cloud
+        let settings = cloud.settings.clone();
+        let epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        cloud
             .windows
             .entry(token)
-            .or_insert_with(|| new_window(length));
-        if window.started.elapsed() >= length {
-            *window = new_window(length);
-        }
-        let allowed = window.used < limit;
-        if allowed {
-            window.used += 1;
-        }
-        (limit, limit - window.used, window.reset_epoch, allowed)
+            .or_default()
+            .admit(&settings, Instant::now(), epoch)
     };
-    let mut response = if allowed {
-        next.run(request).await
-    } else {
-        error(
+    let mut response = match verdict {
+        Verdict::Allowed => next.run(request).await,
+        Verdict::OverMinute { .. } | Verdict::OverHour => error(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",
             "API Rate limit exceeded.",
-        )
+        ),
     };
     let headers = response.headers_mut();
     for (name, value) in [
-        ("ratelimit-limit", limit as u64),
-        ("ratelimit-remaining", remaining as u64),
-        ("ratelimit-reset", reset),
+        ("ratelimit-limit", limits.limit),
+        ("ratelimit-remaining", limits.remaining),
+        ("ratelimit-reset", limits.reset),
     ] {
         headers.insert(name, HeaderValue::from(value));
     }
-    response
-}
-
-fn new_window(length: Duration) -> Window {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
-    Window {
-        started: Instant::now(),
-        reset_epoch: now + length.as_secs().max(1),
-        used: 0,
+    if let Verdict::OverMinute { retry_after } = verdict {
+        headers.insert("retry-after", HeaderValue::from(retry_after));
     }
+    response
 }

@@ -6,8 +6,8 @@
 //! behaviour: a droplet is `new` until its create action completes, actions stay
 //! `in-progress` for a configurable delay, a droplet with an action running refuses a
 //! second one (422), a token must look like DigitalOcean's (`dop_v1_...`, else 401), and
-//! every token is rate limited per minute (429 with DigitalOcean's `ratelimit-*`
-//! headers). Outside the API, `/emulator/...` lets tests make the next
+//! every token is rate limited as on DigitalOcean (250 requests in any minute, 429 with
+//! `retry-after` beyond; 5,000 in any hour, in the `ratelimit-*` headers). Outside the API, `/emulator/...` lets tests make the next
 //! action of a type fail and change the delay or the rate limit.
 
 mod backups;
@@ -15,6 +15,7 @@ mod catalog;
 mod cloud;
 mod http;
 mod images;
+mod rate_limit;
 mod routes;
 
 use std::sync::{Arc, Mutex};
@@ -27,9 +28,12 @@ pub use cloud::Cloud;
 pub struct Settings {
     /// How long an action stays `in-progress`.
     pub action_delay: Duration,
-    /// Requests a token may make per window before it gets 429s.
+    /// Requests a token may make in any minute before it gets 429s with `retry-after`.
     pub rate_limit_per_minute: u32,
-    /// The rate-limit window: a minute, as DigitalOcean's; tests shorten it.
+    /// Requests a token may make in any hour (`ratelimit-limit`).
+    pub rate_limit_per_hour: u32,
+    /// How long the rate limits' minute is: a minute, as DigitalOcean's; tests shorten
+    /// it (the hour is sixty of them).
     pub rate_limit_window: Duration,
 }
 
@@ -38,6 +42,7 @@ impl Default for Settings {
         Settings {
             action_delay: Duration::from_millis(300),
             rate_limit_per_minute: 250,
+            rate_limit_per_hour: 5000,
             rate_limit_window: Duration::from_secs(60),
         }
     }

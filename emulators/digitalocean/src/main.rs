@@ -1,12 +1,15 @@
-//! `do-emulator [--port N] [--action-delay-ms N] [--rate-limit N]`: serves the
-//! DigitalOcean API emulator on 127.0.0.1 until killed.
+//! `do-emulator [--port N] [--action-delay-ms N] [--rate-limit N] [--rate-limit-hourly N]`:
+//! serves the DigitalOcean API emulator on 127.0.0.1 until killed. The rate limits are
+//! requests per token in any minute (DigitalOcean's 250) and any hour (its 5,000).
 
 use std::time::Duration;
 
 use iac_do_emulator::{Settings, app};
 
 fn usage() -> ! {
-    eprintln!("usage: do-emulator [--port N] [--action-delay-ms N] [--rate-limit N]");
+    eprintln!(
+        "usage: do-emulator [--port N] [--action-delay-ms N] [--rate-limit N] [--rate-limit-hourly N]"
+    );
     std::process::exit(2)
 }
 
@@ -23,6 +26,9 @@ async fn main() {
             "--action-delay-ms" => settings.action_delay = Duration::from_millis(number),
             "--rate-limit" => {
                 settings.rate_limit_per_minute = u32::try_from(number).unwrap_or_else(|_| usage())
+            }
+            "--rate-limit-hourly" => {
+                settings.rate_limit_per_hour = u32::try_from(number).unwrap_or_else(|_| usage())
             }
             _ => usage(),
         }

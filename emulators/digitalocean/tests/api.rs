@@ -290,7 +290,33 @@ async fn tokens_over_their_budget_get_429_with_rate_limit_headers() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 429);
     assert_eq!(resp.headers()["ratelimit-remaining"], "0");
-    assert!(resp.headers().contains_key("ratelimit-reset"));
+    assert_eq!(
+        resp.headers()["ratelimit-limit"],
+        "5000",
+        "the hourly limit"
+    );
+    let retry_after: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let reset: u64 = resp.headers()["ratelimit-reset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        reset > now + 3500,
+        "the reset is when the oldest request of the hour expires"
+    );
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["id"], "too_many_requests");
+    assert_eq!(body["message"], "API Rate limit exceeded.");
     let other = api
         .http
         .get(format!("{}/v2/regions", api.base))
@@ -299,4 +325,52 @@ async fn tokens_over_their_budget_get_429_with_rate_limit_headers() {
         .await
         .unwrap();
     assert_eq!(other.status().as_u16(), 200, "the budget is per token");
+}
+
+#[tokio::test]
+async fn the_minute_slides_and_the_hour_is_counted_in_the_headers() {
+    let api = Api::new(Settings {
+        rate_limit_per_minute: 2,
+        rate_limit_per_hour: 3,
+        rate_limit_window: Duration::from_secs(1),
+        ..quick()
+    })
+    .await;
+    let get = || async {
+        let resp = api
+            .http
+            .get(format!("{}/v2/regions", api.base))
+            .bearer_auth("dop_v1_test")
+            .send()
+            .await
+            .unwrap();
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        (
+            resp.status().as_u16(),
+            header("ratelimit-remaining"),
+            header("retry-after"),
+        )
+    };
+    assert_eq!(get().await, (200, Some("2".into()), None));
+    assert_eq!(get().await, (200, Some("1".into()), None));
+    assert_eq!(
+        get().await,
+        (429, Some("0".into()), Some("1".into())),
+        "the minute's limit: retry after the oldest request expires"
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(
+        get().await,
+        (200, Some("0".into()), None),
+        "the refused one did not count"
+    );
+    assert_eq!(
+        get().await,
+        (429, Some("0".into()), None),
+        "the hour (sixty of these short minutes) is spent: no retry-after"
+    );
 }

@@ -35,19 +35,29 @@ pub fn api<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::D
             (Some(c), None) => c.to_string(),
             _ => DisplayErrorContext(&e).to_string(),
         },
-        None => {
-            let full = DisplayErrorContext(&e).to_string();
-            if full.contains("loading credentials")
-                || full.contains("no credentials found")
-                || full.contains("CredentialsNotLoaded")
-            {
-                "No AWS credentials were found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (with a shared credentials file), or access_key and secret_key in the provider \"aws\" block.".to_string()
-            } else {
-                full
+        None => match stopped(&e) {
+            Some(stopped) => stopped.to_string(),
+            None => {
+                let full = DisplayErrorContext(&e).to_string();
+                if full.contains("loading credentials")
+                    || full.contains("no credentials found")
+                    || full.contains("CredentialsNotLoaded")
+                {
+                    "No AWS credentials were found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (with a shared credentials file), or access_key and secret_key in the provider \"aws\" block.".to_string()
+                } else {
+                    full
+                }
             }
-        }
+        },
     };
     Error::api(operation, message)
+}
+
+/// The stop that ended a retry ([`crate::retry`]), if that is what this error is.
+fn stopped<E: std::error::Error + 'static, R: std::fmt::Debug>(
+    e: &SdkError<E, R>,
+) -> Option<&crate::retry::Stopped> {
+    std::error::Error::source(e).and_then(|s| s.downcast_ref())
 }
 
 /// Whether the error says the thing does not exist (a 404, or one of `codes`).

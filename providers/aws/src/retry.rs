@@ -1,12 +1,14 @@
 //! Retrying calls that AWS may refuse for a while: throttling, 5xx, and eventual
 //! consistency (an object not yet visible, or a dependency not yet settled, right after
 //! a write). The SDK's own retries handle short blips; this keeps trying, with
-//! exponential backoff and full jitter, for up to a time budget.
+//! exponential backoff and full jitter, for up to a time budget. Once iac is stopped
+//! (`iac_provider::stop`), a call that would wait to retry fails instead.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use iac_provider::Interrupted;
 
 use crate::error::{HttpStatus, code, status};
 
@@ -52,6 +54,21 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(rand::random_range(millis / 4..=millis))
 }
 
+/// A retry given up because iac was stopped, with the error it would have retried.
+#[derive(Debug)]
+pub struct Stopped {
+    pub last: String,
+    pub stopped: Interrupted,
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (while retrying after: {})", self.stopped, self.last)
+    }
+}
+
+impl std::error::Error for Stopped {}
+
 /// Runs `call` until it succeeds, fails for good, or `BUDGET` has passed; `transient`
 /// lists the error codes that mean "not yet" for this call. Each retry is logged at
 /// debug level.
@@ -69,7 +86,8 @@ where
     retry_for(BUDGET, operation, transient, call).await
 }
 
-/// [`retry`] with its own time budget (a resource's `timeouts`).
+/// [`retry`] with its own time budget (a resource's `timeouts`). A stop during the wait
+/// before a retry ends it with an error that says so ([`crate::error::api`] shows it).
 pub async fn retry_for<T, E, R, F, Fut>(
     budget: Duration,
     operation: &str,
@@ -98,7 +116,16 @@ where
                     wait_ms = wait.as_millis() as u64,
                     "retrying AWS call"
                 );
-                tokio::time::sleep(wait).await;
+                if let Err(stopped) = iac_provider::stop::sleep(wait).await {
+                    return Err(SdkError::construction_failure(Stopped {
+                        last: match (code(&e), status(&e)) {
+                            (Some(c), _) => c.to_string(),
+                            (None, Some(s)) => format!("HTTP {s}"),
+                            (None, None) => "a network error".to_string(),
+                        },
+                        stopped,
+                    }));
+                }
             }
             Err(e) => return Err(e),
         }
@@ -168,6 +195,33 @@ mod tests {
             calls(&[], &[("UnauthorizedOperation", 403)]).await,
             (false, 1)
         );
+    }
+
+    #[tokio::test]
+    async fn a_retry_wait_ends_on_stop() {
+        let stop = iac_provider::Stop::new();
+        let requester = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            requester.request();
+        });
+        let started = Instant::now();
+        let result: Result<(), Failure> = stop
+            .scope(retry_for(
+                Duration::from_secs(3600),
+                "DescribeInstances",
+                &["InvalidInstanceID.NotFound"],
+                || async { Err(failure("InvalidInstanceID.NotFound", 400)) },
+            ))
+            .await;
+        let error = crate::error::api("DescribeInstances", result.unwrap_err());
+        assert!(
+            error
+                .message
+                .starts_with("interrupted: iac was asked to stop (while retrying after: "),
+            "{error}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Waiting for AWS to finish something asynchronous: an instance running, a database
-//! available, a certificate issued, a DNS change in sync.
+//! available, a certificate issued, a DNS change in sync. A wait ends early, with an
+//! error naming what it waited for, when iac is stopped (`iac_provider::stop`).
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -20,7 +21,7 @@ const FIRST_INTERVAL: Duration = Duration::from_millis(200);
 const LONGEST_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Looks with `look` until it reports `Ready`, or fails with an error naming `what`
-/// and the last status once it reports `Failed` or `timeout` passes.
+/// and the last status once it reports `Failed`, `timeout` passes or iac is stopped.
 pub async fn until<T, F, Fut>(
     operation: &str,
     what: &str,
@@ -53,9 +54,61 @@ where
             }
             Look::Pending(status) => {
                 tracing::debug!(operation, what, status, "waiting");
-                tokio::time::sleep(interval).await;
+                if let Err(stopped) = iac_provider::stop::sleep(interval).await {
+                    return Err(Error::api(
+                        operation,
+                        format!(
+                            "stopped waiting for {what}, whose status was \"{status}\": {stopped}"
+                        ),
+                    ));
+                }
                 interval = (interval * 2).min(LONGEST_INTERVAL);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_wait_ends_on_stop() {
+        let stop = iac_provider::Stop::new();
+        let requester = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            requester.request();
+        });
+        let started = Instant::now();
+        let waited = stop
+            .scope(until(
+                "DescribeDBInstances",
+                "database db-1 to be available",
+                Duration::from_secs(75 * 60),
+                || async { Ok(Look::<()>::Pending("creating".to_string())) },
+            ))
+            .await;
+        let error = waited.expect_err("a stopped wait fails");
+        assert_eq!(
+            error.to_string(),
+            "DescribeDBInstances: stopped waiting for database db-1 to be available, whose status was \"creating\": interrupted: iac was asked to stop"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_stop_still_lets_a_finished_wait_succeed() {
+        let stop = iac_provider::Stop::new();
+        stop.request();
+        let ready = stop
+            .scope(until(
+                "GetChange",
+                "the change",
+                Duration::from_secs(60),
+                || async { Ok(Look::Ready(7)) },
+            ))
+            .await;
+        assert_eq!(ready, Ok(7));
     }
 }

@@ -1,36 +1,31 @@
 //! The v2 API over HTTP: bearer token, JSON, DigitalOcean's error bodies, pagination,
-//! rate limits, and waiting for actions.
+//! rate limits (paced by [`crate::pace`], 429s retried after their `retry-after`), and
+//! waiting for actions (polled as [`crate::poll`] says). Every wait ends when iac is
+//! stopped.
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use iac_provider::Error;
+use iac_provider::{Error, Interrupted};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
+use crate::pace::{Budget, Pacer};
+use crate::poll::Polling;
+
 /// How long a call keeps retrying 429s and 5xx answers before giving up.
 const RETRY_BUDGET: Duration = Duration::from_secs(10 * 60);
-
-/// Below this many requests left in the window, calls are spread out over what remains
-/// of it instead of running into 429s.
-const SLOW_DOWN_BELOW: u64 = 10;
-
-/// The token's rate-limit window as the last answer described it.
-#[derive(Default, Clone, Copy)]
-struct Budget {
-    remaining: Option<u64>,
-    reset_epoch: Option<u64>,
-}
 
 /// A configured API client.
 pub struct Api {
     http: reqwest::Client,
     base: String,
     token: String,
-    budget: Mutex<Budget>,
+    pacer: Arc<Pacer>,
 }
 
-/// A failed call: the HTTP status and DigitalOcean's `id` and `message`.
+/// A failed call: the HTTP status (0 when there was no answer) and DigitalOcean's `id`
+/// and `message`.
 #[derive(Debug)]
 pub struct Failure {
     pub status: u16,
@@ -41,6 +36,14 @@ pub struct Failure {
 impl Failure {
     pub fn not_found(&self) -> bool {
         self.status == 404
+    }
+
+    fn interrupted() -> Failure {
+        Failure {
+            status: 0,
+            id: "interrupted".into(),
+            message: Interrupted.to_string(),
+        }
     }
 
     /// A provider error for `operation` (`POST /v2/droplets`).
@@ -54,6 +57,9 @@ impl Failure {
                 ),
             );
         }
+        if self.status == 0 {
+            return Error::api(operation, self.message);
+        }
         Error::api(
             operation,
             format!("{} {}: {}", self.status, self.id, self.message),
@@ -61,11 +67,13 @@ impl Failure {
     }
 }
 
-fn now_epoch() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs()
+/// `retry-after`, in seconds, as DigitalOcean sends it with a 429.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
 }
 
 impl Api {
@@ -79,41 +87,14 @@ impl Api {
             http,
             base: base.trim_end_matches('/').to_string(),
             token: token.to_string(),
-            budget: Mutex::new(Budget::default()),
+            pacer: Pacer::of_token(token),
         })
     }
 
-    /// Waits, when the window is nearly spent, for an even share of what remains of it.
-    async fn pace(&self) {
-        let budget = *self.budget.lock().expect("budget lock");
-        if let (Some(remaining), Some(reset)) = (budget.remaining, budget.reset_epoch)
-            && remaining < SLOW_DOWN_BELOW
-        {
-            let left = reset.saturating_sub(now_epoch()).max(1);
-            let wait = Duration::from_secs(left) / (remaining as u32 + 1);
-            tracing::debug!(
-                remaining,
-                wait_ms = wait.as_millis() as u64,
-                "slowing down before the rate limit"
-            );
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    fn record_budget(&self, headers: &reqwest::header::HeaderMap) {
-        let number = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok())
-        };
-        let mut budget = self.budget.lock().expect("budget lock");
-        budget.remaining = number("ratelimit-remaining").or(budget.remaining);
-        budget.reset_epoch = number("ratelimit-reset").or(budget.reset_epoch);
-    }
-
-    /// One call: `path` is `/v2/...` (or a full URL from `links`). Retries 429 after
-    /// the window resets and 5xx with backoff, for up to `RETRY_BUDGET`.
+    /// One call: `path` is `/v2/...` (or a full URL from `links`). Paced under the rate
+    /// limits; retries a 429 after its `retry-after` (or, with the hour spent, once its
+    /// oldest request expires) and 5xx answers and network errors with backoff, for up
+    /// to `RETRY_BUDGET`. Once iac is stopped, a call that would wait fails instead.
     pub async fn call(
         &self,
         method: Method,
@@ -128,7 +109,10 @@ impl Api {
         let start = Instant::now();
         let mut attempt: u32 = 0;
         loop {
-            self.pace().await;
+            self.pacer
+                .admit()
+                .await
+                .map_err(|Interrupted| Failure::interrupted())?;
             let mut req = self
                 .http
                 .request(method.clone(), &url)
@@ -136,15 +120,17 @@ impl Api {
             if let Some(b) = body {
                 req = req.json(b);
             }
-            let resp = match req.send().await {
+            let sent = req.send().await;
+            let resp = match sent {
                 Ok(r) => r,
-                Err(e) if start.elapsed() < RETRY_BUDGET && (e.is_connect() || e.is_timeout()) => {
-                    attempt += 1;
-                    tracing::debug!(%url, attempt, error = %e, "retrying after a network error");
-                    tokio::time::sleep(backoff(attempt)).await;
-                    continue;
-                }
                 Err(e) => {
+                    self.pacer.answered(None);
+                    if start.elapsed() < RETRY_BUDGET && (e.is_connect() || e.is_timeout()) {
+                        attempt += 1;
+                        tracing::debug!(%url, attempt, error = %e, "retrying after a network error");
+                        self.pause(backoff(attempt)).await?;
+                        continue;
+                    }
                     return Err(Failure {
                         status: 0,
                         id: "network_error".into(),
@@ -152,22 +138,36 @@ impl Api {
                     });
                 }
             };
-            self.record_budget(resp.headers());
             let status = resp.status();
+            let retry_after = retry_after(resp.headers());
+            // A 429 of the minute's limit says nothing of the hour (it gives
+            // `ratelimit-remaining: 0` with its `retry-after`).
+            let budget = Budget::from_headers(resp.headers())
+                .filter(|_| !(status == StatusCode::TOO_MANY_REQUESTS && retry_after.is_some()));
+            self.pacer.answered(budget);
             if status == StatusCode::TOO_MANY_REQUESTS && start.elapsed() < RETRY_BUDGET {
                 attempt += 1;
-                let reset = self.budget.lock().expect("budget lock").reset_epoch;
-                let wait = reset
-                    .map(|r| Duration::from_secs(r.saturating_sub(now_epoch()).max(1)))
-                    .unwrap_or_else(|| backoff(attempt));
-                tracing::debug!(%url, attempt, wait_ms = wait.as_millis() as u64, "rate limited (429); waiting for the window to reset");
-                tokio::time::sleep(wait).await;
+                match retry_after {
+                    Some(wait) => {
+                        tracing::debug!(%url, attempt, wait_s = wait.as_secs(), "rate limited (429); waiting as its retry-after says");
+                        self.pacer.hold(wait);
+                    }
+                    // The hour is spent: the pacer waits for its oldest request to expire.
+                    None if budget.is_some_and(|b| b.remaining == 0) => {
+                        tracing::debug!(%url, attempt, "rate limited (429); the hourly budget is spent, waiting for its oldest request to expire");
+                    }
+                    None => {
+                        let wait = backoff(attempt);
+                        tracing::debug!(%url, attempt, wait_ms = wait.as_millis() as u64, "rate limited (429); backing off");
+                        self.pacer.hold(wait);
+                    }
+                }
                 continue;
             }
             if status.is_server_error() && start.elapsed() < RETRY_BUDGET {
                 attempt += 1;
                 tracing::debug!(%url, attempt, status = status.as_u16(), "retrying a server error");
-                tokio::time::sleep(backoff(attempt)).await;
+                self.pause(backoff(attempt)).await?;
                 continue;
             }
             let text = resp.text().await.unwrap_or_default();
@@ -181,6 +181,13 @@ impl Api {
                 message: json["message"].as_str().map(str::to_string).unwrap_or(text),
             });
         }
+    }
+
+    /// Sleeps before a retry, unless iac is stopped.
+    async fn pause(&self, wait: Duration) -> Result<(), Failure> {
+        iac_provider::stop::sleep(wait)
+            .await
+            .map_err(|Interrupted| Failure::interrupted())
     }
 
     pub async fn get(&self, path: &str) -> Result<Value, Failure> {
@@ -230,12 +237,18 @@ impl Api {
         Ok(items)
     }
 
-    /// Waits for action `id` to complete; an `errored` action or the timeout is an error
-    /// naming the action.
+    /// Waits for action `id` to complete; an `errored` action, the timeout or a stop is
+    /// an error naming the action.
     pub async fn wait_action(&self, id: u64, timeout: Duration) -> Result<(), Error> {
         let start = Instant::now();
-        let mut interval = Duration::from_millis(200);
+        let mut polling = Polling::new();
         loop {
+            polling.pause().await.map_err(|Interrupted| {
+                Error::api(
+                    "GET /v2/actions",
+                    format!("stopped waiting for action {id}: {Interrupted}"),
+                )
+            })?;
             let a = self
                 .get(&format!("/v2/actions/{id}"))
                 .await
@@ -262,8 +275,6 @@ impl Api {
                     }
                 }
             }
-            tokio::time::sleep(interval).await;
-            interval = (interval * 2).min(Duration::from_secs(5));
         }
     }
 }
@@ -273,4 +284,118 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(500)
         .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
         .min(Duration::from_secs(30))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// A server answering its `n`th request with `answers[n]` (the last one from then
+    /// on): `(status line, extra headers, body)`. Returns its URL and the request count.
+    async fn serve(
+        answers: Vec<(&'static str, &'static str, &'static str)>,
+    ) -> (String, Arc<AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let count = Arc::new(AtomicUsize::new(0));
+        let seen = count.clone();
+        tokio::spawn(async move {
+            loop {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let n = seen.fetch_add(1, Ordering::SeqCst);
+                let (status, headers, body) = answers[n.min(answers.len() - 1)];
+                let mut buf = vec![0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let reply = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            }
+        });
+        (url, count)
+    }
+
+    #[tokio::test]
+    async fn a_429_waits_for_its_retry_after_not_for_the_hourly_reset() {
+        // The hour resets in 2100: waiting for it would never end.
+        let (url, count) = serve(vec![
+            (
+                "429 Too Many Requests",
+                "retry-after: 1\r\nratelimit-limit: 5000\r\nratelimit-remaining: 0\r\nratelimit-reset: 4102444800\r\n",
+                r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#,
+            ),
+            (
+                "200 OK",
+                "ratelimit-limit: 5000\r\nratelimit-remaining: 4000\r\nratelimit-reset: 4102444800\r\n",
+                r#"{"account":{}}"#,
+            ),
+        ])
+        .await;
+        let api = Api::new(&url, "dop_v1_retry_after_test").unwrap();
+        let started = Instant::now();
+        let answer = tokio::time::timeout(Duration::from_secs(10), api.get("/v2/account"))
+            .await
+            .expect("the call does not wait for ratelimit-reset");
+        assert!(answer.is_ok(), "{answer:?}");
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "it waited its retry-after"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_action_wait_ends_on_stop() {
+        let (url, _) = serve(vec![(
+            "200 OK",
+            "",
+            r#"{"action":{"id":7,"type":"create","status":"in-progress"}}"#,
+        )])
+        .await;
+        let api = Api::new(&url, "dop_v1_stop_test").unwrap();
+        let stop = iac_provider::Stop::new();
+        let requester = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            requester.request();
+        });
+        let started = Instant::now();
+        let waited = stop
+            .scope(api.wait_action(7, Duration::from_secs(3600)))
+            .await;
+        let error = waited.expect_err("a stopped wait is an error");
+        assert!(
+            error.message.contains("stopped waiting for action 7"),
+            "{error}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_rate_limited_call_ends_on_stop() {
+        let (url, _) = serve(vec![(
+            "429 Too Many Requests",
+            "retry-after: 3600\r\n",
+            r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#,
+        )])
+        .await;
+        let api = Api::new(&url, "dop_v1_stopped_429_test").unwrap();
+        let stop = iac_provider::Stop::new();
+        let requester = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            requester.request();
+        });
+        let failure =
+            tokio::time::timeout(Duration::from_secs(5), stop.scope(api.get("/v2/account")))
+                .await
+                .expect("the 429 wait ends on stop")
+                .expect_err("an interrupted call fails");
+        assert_eq!(failure.id, "interrupted");
+    }
 }

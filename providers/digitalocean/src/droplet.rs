@@ -10,6 +10,7 @@ use serde_json::{Value as Json, json};
 use sha1::{Digest, Sha1};
 
 use crate::api::Api;
+use crate::poll::Polling;
 use crate::resource::{Resource, imported, read_back};
 
 mod backup_policy;
@@ -197,6 +198,7 @@ impl Droplet {
         limit: Duration,
     ) -> Result<(), Error> {
         let start = Instant::now();
+        let mut polling = Polling::new();
         loop {
             let d = api
                 .get(&format!("/v2/droplets/{id}"))
@@ -212,7 +214,14 @@ impl Droplet {
                     format!("timed out waiting for droplet {id} to be {status}; it is {now}"),
                 ));
             }
-            tokio::time::sleep(Duration::from_millis(300)).await;
+            polling.pause().await.map_err(|stopped| {
+                Error::api(
+                    "GET /v2/droplets",
+                    format!(
+                        "stopped waiting for droplet {id} to be {status} (it is {now}): {stopped}"
+                    ),
+                )
+            })?;
         }
     }
 
@@ -495,6 +504,7 @@ impl Resource<Api> for Droplet {
         }
         let limit = timeout(prior, "delete");
         let start = Instant::now();
+        let mut polling = Polling::new();
         loop {
             match api.get(&format!("/v2/droplets/{id}")).await {
                 Err(f) if f.not_found() => return Ok(()),
@@ -508,7 +518,12 @@ impl Resource<Api> for Droplet {
                         ),
                     ));
                 }
-                Ok(_) => tokio::time::sleep(Duration::from_millis(300)).await,
+                Ok(_) => polling.pause().await.map_err(|stopped| {
+                    Error::api(
+                        "DELETE /v2/droplets",
+                        format!("stopped waiting for droplet {id} to be gone: {stopped}"),
+                    )
+                })?,
             }
         }
     }

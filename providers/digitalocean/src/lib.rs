@@ -9,6 +9,8 @@ mod data;
 mod domain;
 mod droplet;
 mod firewall;
+mod pace;
+mod poll;
 mod reserved_ip;
 mod resource;
 mod ssh_key;

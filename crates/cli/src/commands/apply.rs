@@ -2,12 +2,12 @@
 
 use std::io::{BufRead, Write};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use iac_engine::applier::{self, Event, Progress};
 use iac_engine::plan::{Action, Plan, PlanMode};
 use iac_lang::Sources;
+use iac_provider::Stop;
 
 use crate::args::ApplyArgs;
 use crate::commands::plan::{Prepared, make_plan, prepare};
@@ -219,7 +219,7 @@ impl Progress for Printer {
 }
 
 async fn run_apply(p: &Prepared, plan: &Plan, parallelism: usize, ui: &Ui) -> Result<i32, Failed> {
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = Stop::new();
     let watcher = tokio::spawn(watch_signals(stop.clone()));
     let printer = Printer {
         ui: *ui,
@@ -260,11 +260,12 @@ async fn run_apply(p: &Prepared, plan: &Plan, parallelism: usize, ui: &Ui) -> Re
     Ok(0)
 }
 
-/// Sets `stop` on SIGINT or SIGTERM, telling the user what happens next.
-async fn watch_signals(stop: Arc<AtomicBool>) {
+/// Requests `stop` on SIGINT or SIGTERM (Terraform's StopProvider: the providers' waits
+/// end), telling the user what happens next.
+async fn watch_signals(stop: Stop) {
     loop {
         interrupted().await;
-        stop.store(true, Ordering::SeqCst);
+        stop.request();
         eprintln!(
             "\nInterrupt received.\nPlease wait for iac to exit or data loss may occur.\nGracefully shutting down..."
         );

@@ -312,6 +312,19 @@ impl ProviderClient for MemClient {
                 partial: Some(obj),
             });
         }
+        if name.starts_with("slow")
+            && let Err(stopped) =
+                iac_provider::stop::sleep(std::time::Duration::from_secs(3600)).await
+        {
+            // Made, but never seen ready: an interrupted create reports what it made.
+            return Err(ApplyError {
+                error: Error::api(
+                    "WaitThing",
+                    format!("stopped waiting for {name}: {stopped}"),
+                ),
+                partial: Some(obj),
+            });
+        }
         Ok(obj)
     }
 
@@ -451,6 +464,11 @@ impl Harness {
     }
 
     pub async fn apply(&self, plan: &Plan) -> ApplyOutcome {
+        self.apply_until(plan, &iac_provider::Stop::new()).await
+    }
+
+    /// Applies until `stop` is requested.
+    pub async fn apply_until(&self, plan: &Plan, stop: &iac_provider::Stop) -> ApplyOutcome {
         let (stack, _) = self.load().expect("stack loads");
         applier::apply(
             &stack,
@@ -458,7 +476,7 @@ impl Harness {
             plan,
             &self.backend,
             4,
-            &AtomicBool::new(false),
+            stop,
             &Quiet,
         )
         .await

@@ -298,7 +298,7 @@ pub async fn fail_next_action(State(cloud): State<Shared>, bytes: Bytes) -> Resp
 }
 
 /// `POST /emulator/settings {"action_delay_ms": N, "rate_limit_per_minute": N,
-/// "rate_limit_window_seconds": N}`.
+/// "rate_limit_per_hour": N, "rate_limit_window_seconds": N}`.
 pub async fn change_settings(State(cloud): State<Shared>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
@@ -314,6 +314,10 @@ pub async fn change_settings(State(cloud): State<Shared>, bytes: Bytes) -> Respo
     }
     if let Some(n) = req["rate_limit_per_minute"].as_u64() {
         cloud.settings.rate_limit_per_minute = u32::try_from(n).unwrap_or(u32::MAX);
+        cloud.windows.clear();
+    }
+    if let Some(n) = req["rate_limit_per_hour"].as_u64() {
+        cloud.settings.rate_limit_per_hour = u32::try_from(n).unwrap_or(u32::MAX);
         cloud.windows.clear();
     }
     no_content()
