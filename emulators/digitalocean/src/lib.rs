@@ -10,16 +10,22 @@
 //! headers). Outside the API, `/emulator/...` lets tests make the next
 //! action of a type fail and change the delay or the rate limit.
 
+mod auth;
 mod backups;
 mod catalog;
 mod cloud;
 mod http;
 mod routes;
+mod world;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use cloud::Cloud;
+pub use world::World;
+
+/// The droplet limit of a new account: the 25 DigitalOcean's specification shows
+/// (brand-new accounts may start lower until DigitalOcean raises them).
+pub const DEFAULT_DROPLET_LIMIT: u64 = 25;
 
 /// How the emulator behaves.
 #[derive(Debug, Clone)]
@@ -30,6 +36,8 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     /// The rate-limit window: a minute, as DigitalOcean's; tests shorten it.
     pub rate_limit_window: Duration,
+    /// How many droplets a new account may have at once.
+    pub droplet_limit: u64,
 }
 
 impl Default for Settings {
@@ -38,14 +46,15 @@ impl Default for Settings {
             action_delay: Duration::from_millis(300),
             rate_limit_per_minute: 250,
             rate_limit_window: Duration::from_secs(60),
+            droplet_limit: DEFAULT_DROPLET_LIMIT,
         }
     }
 }
 
 /// The emulator's shared state.
-pub type Shared = Arc<Mutex<Cloud>>;
+pub type Shared = Arc<Mutex<World>>;
 
-/// The HTTP application over a fresh, empty account.
+/// The HTTP application over fresh accounts, each token's empty until it makes things.
 pub fn app(settings: Settings) -> axum::Router {
-    routes::router(Arc::new(Mutex::new(Cloud::new(settings))))
+    routes::router(Arc::new(Mutex::new(World::new(settings))))
 }

@@ -1,12 +1,14 @@
-//! `do-emulator [--port N] [--action-delay-ms N] [--rate-limit N]`: serves the
-//! DigitalOcean API emulator on 127.0.0.1 until killed.
+//! `do-emulator [--port N] [--action-delay-ms N] [--rate-limit N] [--droplet-limit N]`:
+//! serves the DigitalOcean API emulator on 127.0.0.1 until killed.
 
 use std::time::Duration;
 
 use iac_do_emulator::{Settings, app};
 
 fn usage() -> ! {
-    eprintln!("usage: do-emulator [--port N] [--action-delay-ms N] [--rate-limit N]");
+    eprintln!(
+        "usage: do-emulator [--port N] [--action-delay-ms N] [--rate-limit N] [--droplet-limit N]"
+    );
     std::process::exit(2)
 }
 
@@ -24,6 +26,7 @@ async fn main() {
             "--rate-limit" => {
                 settings.rate_limit_per_minute = u32::try_from(number).unwrap_or_else(|_| usage())
             }
+            "--droplet-limit" => settings.droplet_limit = number,
             _ => usage(),
         }
     }
