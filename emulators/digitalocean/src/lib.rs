@@ -1,14 +1,26 @@
 //! An emulator of the part of DigitalOcean's public v2 API that the `digitalocean`
-//! provider uses, for tests: droplets and their actions, tags, SSH keys, domains and
-//! records, firewalls, reserved IPs, and the region/size/image catalogue.
+//! provider (and `doctl` or Terraform's provider) use, for tests: the account, droplets
+//! and their actions, all actions, tags, SSH keys, domains and records, firewalls,
+//! reserved IPs and their actions, and the region/size/image catalogue.
 //!
-//! It keeps DigitalOcean's paths, status codes and JSON shapes, and its asynchronous
-//! behaviour: a droplet is `new` until its create action completes, actions stay
-//! `in-progress` for a configurable delay, a droplet with an action running refuses a
-//! second one (422), a token must look like DigitalOcean's (`dop_v1_...`, else 401), and
-//! every token is rate limited per minute (429 with DigitalOcean's `ratelimit-*`
-//! headers). Outside the API, `/emulator/...` lets tests make the next
-//! action of a type fail and change the delay or the rate limit.
+//! It follows DigitalOcean's OpenAPI specification (paths, status codes, JSON shapes,
+//! `links`/`meta`, error bodies `{"id", "message", "request_id"}` for every refusal,
+//! unknown paths and methods included; `tests/contract.rs` checks each answer against
+//! a schema written from it) and DigitalOcean's behaviour:
+//! - each token (`dop_v1_` or `doo_v1_` and 64 hex digits, else 401) is its own
+//!   account, with its own resources and a droplet limit (`/v2/account`; a create past
+//!   it is a 422 with DigitalOcean's message);
+//! - actions stay `in-progress` for a configurable delay; a droplet is `new` until its
+//!   create action completes, and one with an action running refuses a second (422);
+//! - a deleted droplet answers 204 at once but stays listed (locked, its status as it
+//!   was) until its `destroy` action completes; a reserved IP's `droplet` changes when
+//!   its assign or unassign action completes;
+//! - action links are full URLs on the request's host;
+//! - every token is rate limited per minute (429 with DigitalOcean's `ratelimit-*`
+//!   headers).
+//!
+//! Outside the API, `/emulator/...` lets tests make an account's next action of a type
+//! fail, set an account's droplet limit, and change the delay or the rate limit.
 
 mod auth;
 mod backups;
