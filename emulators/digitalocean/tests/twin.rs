@@ -61,6 +61,9 @@ async fn each_token_is_its_own_account() {
     let theirs = active_droplet(&other, "web-1").await;
     assert_ne!(theirs, id);
     assert_eq!(api.get("/v2/droplets").await.1["meta"]["total"], 1);
+    let (_, named) = api.get("/v2/droplets?name=WEB-1").await;
+    assert_eq!(named["droplets"][0]["id"], id, "names match ignoring case");
+    assert_eq!(api.get("/v2/droplets?name=web").await.1["meta"]["total"], 0);
 }
 
 #[tokio::test]

@@ -147,14 +147,16 @@ pub async fn create(cloud: Session, query: Params, bytes: Bytes) -> Response {
     answer(StatusCode::ACCEPTED, body)
 }
 
-/// `GET /v2/droplets`, optionally `?tag_name=`.
+/// `GET /v2/droplets`, optionally `?tag_name=` or `?name=` (exact, ignoring case).
 pub async fn list(cloud: Session, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     let tag = query.get("tag_name");
+    let name = query.get("name");
     let items = cloud
         .droplets
         .values()
         .filter(|d| tag.is_none_or(|t| d.tags.contains(t)))
+        .filter(|d| name.is_none_or(|n| d.name.eq_ignore_ascii_case(n)))
         .map(|d| cloud.droplet_json(d))
         .collect();
     listing("/v2/droplets", &query, "droplets", items)
