@@ -434,9 +434,15 @@ impl Stack {
             .build()
     }
 
-    /// The DigitalOcean API token of this stack (its own rate-limit budget).
+    /// The DigitalOcean API token of this stack: a personal access token as DigitalOcean
+    /// issues them (`dop_v1_` and 64 hex digits, here the SHA-256 of the stack's access
+    /// key), so each stack is its own account with its own rate-limit budget.
     pub fn token(&self) -> String {
-        format!("dop_v1_e2e{}", self.access_key)
+        use sha2::Digest;
+        format!(
+            "dop_v1_{:x}",
+            sha2::Sha256::digest(self.access_key.as_bytes())
+        )
     }
 
     /// An independent plain-HTTP client of the DigitalOcean emulator: `(status, JSON)`

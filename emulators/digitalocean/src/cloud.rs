@@ -1,11 +1,13 @@
-//! The account the emulator holds, and how actions run their course.
+//! One account (a token's team) and how its actions run their course.
 
 use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Value, json};
 
-use crate::Settings;
 use crate::backups::Policy;
 use crate::catalog;
 use crate::images::{self, Image};
@@ -49,6 +51,8 @@ pub enum Effect {
         droplet: u64,
     },
     UnassignIp(String),
+    /// The droplet is gone: its reserved IP unassigned, its firewalls left.
+    Destroy,
 }
 
 /// An action: `in-progress` for the configured delay, then `completed` (its effect
@@ -67,10 +71,15 @@ pub struct Action {
     pub effect: Option<Effect>,
 }
 
-/// Everything in the emulated account.
+/// Everything in one emulated account.
 pub struct Cloud {
-    pub settings: Settings,
-    next_id: u64,
+    /// The account's and its team's ids, and its email, made from its token.
+    pub uuid: String,
+    pub team_uuid: String,
+    pub email: String,
+    /// How many droplets the account may have at once (`/v2/account`'s `droplet_limit`).
+    pub droplet_limit: u64,
+    ids: Arc<AtomicU64>,
     pub droplets: BTreeMap<u64, Droplet>,
     pub images: BTreeMap<u64, Image>,
     pub actions: BTreeMap<u64, Action>,
@@ -81,8 +90,6 @@ pub struct Cloud {
     pub firewalls: BTreeMap<String, Value>,
     /// Reserved IP -> (region, assigned droplet).
     pub reserved_ips: BTreeMap<String, (String, Option<u64>)>,
-    /// Each token's requests, for its rate limits.
-    pub windows: BTreeMap<String, crate::rate_limit::Usage>,
     /// Action types whose next action ends `errored` (set through `/emulator`).
     pub fail_next: Vec<String>,
 }
@@ -92,11 +99,24 @@ pub fn timestamp() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
+/// A reserved IP as the number its actions name as their `resource_id`.
+pub fn ip_number(ip: &str) -> u64 {
+    ip.parse::<Ipv4Addr>()
+        .map(|a| u64::from(u32::from(a)))
+        .unwrap_or_default()
+}
+
 impl Cloud {
-    pub fn new(settings: Settings) -> Cloud {
+    /// The account a token opens, numbering what it makes from the shared `ids`.
+    pub fn new(token: &str, ids: Arc<AtomicU64>, droplet_limit: u64) -> Cloud {
+        let account = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, token.as_bytes());
+        let team = uuid::Uuid::new_v5(&account, b"team");
         Cloud {
-            settings,
-            next_id: 3_000_000,
+            uuid: account.simple().to_string(),
+            team_uuid: team.simple().to_string(),
+            email: format!("sammy+{}@example.com", &account.simple().to_string()[..8]),
+            droplet_limit,
+            ids,
             droplets: BTreeMap::new(),
             images: images::seeds(),
             actions: BTreeMap::new(),
@@ -106,21 +126,31 @@ impl Cloud {
             records: BTreeMap::new(),
             firewalls: BTreeMap::new(),
             reserved_ips: BTreeMap::new(),
-            windows: BTreeMap::new(),
             fail_next: Vec::new(),
         }
     }
 
     pub fn next_id(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
+        self.ids.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Whether a resource has an action in progress.
+    pub fn busy(&self, resource_type: &str, id: u64) -> bool {
+        self.actions.values().any(|a| {
+            a.resource_type == resource_type && a.resource_id == id && a.status == "in-progress"
+        })
     }
 
     /// Whether a droplet has an action in progress.
     pub fn locked(&self, droplet: u64) -> bool {
-        self.actions.values().any(|a| {
-            a.resource_type == "droplet" && a.resource_id == droplet && a.status == "in-progress"
-        })
+        self.busy("droplet", droplet)
+    }
+
+    /// Whether a droplet is being destroyed: still listed, but going.
+    pub fn destroying(&self, droplet: u64) -> bool {
+        self.actions
+            .values()
+            .any(|a| a.resource_id == droplet && a.kind == "destroy" && a.status == "in-progress")
     }
 
     /// Starts an action on a resource; it takes effect when it completes.
@@ -159,9 +189,8 @@ impl Cloud {
         id
     }
 
-    /// Completes every action whose time has come.
-    pub fn tick(&mut self) {
-        let delay: Duration = self.settings.action_delay;
+    /// Completes every action that has run for `delay`.
+    pub fn tick(&mut self, delay: Duration) {
         let due: Vec<u64> = self
             .actions
             .values()
@@ -198,6 +227,7 @@ impl Cloud {
                 }
                 return;
             }
+            Effect::Destroy => return self.remove_droplet(droplet),
             _ => {}
         }
         let Some(d) = self.droplets.get_mut(&droplet) else {
@@ -210,7 +240,24 @@ impl Cloud {
             Effect::Rename(name) => d.name = name,
             Effect::Backups(policy) => d.backups = policy,
             Effect::EnableIpv6 => d.ipv6 = true,
-            Effect::PrivateNetworking | Effect::AssignIp { .. } | Effect::UnassignIp(_) => {}
+            Effect::PrivateNetworking
+            | Effect::AssignIp { .. }
+            | Effect::UnassignIp(_)
+            | Effect::Destroy => {}
+        }
+    }
+
+    fn remove_droplet(&mut self, id: u64) {
+        self.droplets.remove(&id);
+        for (_, assigned) in self.reserved_ips.values_mut() {
+            if *assigned == Some(id) {
+                *assigned = None;
+            }
+        }
+        for fw in self.firewalls.values_mut() {
+            if let Some(ids) = fw["droplet_ids"].as_array_mut() {
+                ids.retain(|d| d.as_u64() != Some(id));
+            }
         }
     }
 
@@ -230,7 +277,7 @@ impl Cloud {
         }
         let v6 = if d.ipv6 {
             vec![
-                json!({"ip_address": format!("2604:a880:400:d1::{:x}", d.id), "netmask": 64, "gateway": "2604:a880:400:d1::1", "type": "public"}),
+                json!({"ip_address": format!("2604:a880:400:d1::{:x}:{:x}", d.id >> 16, d.id & 0xffff), "netmask": 64, "gateway": "2604:a880:400:d1::1", "type": "public"}),
             ]
         } else {
             vec![]
@@ -297,7 +344,7 @@ impl Cloud {
             "droplet": droplet
                 .and_then(|id| self.droplets.get(&id))
                 .map(|d| self.droplet_json(d)),
-            "locked": false,
+            "locked": self.busy("reserved_ip", ip_number(ip)),
             "project_id": "746c6152-2fa2-11ed-92d3-27aaa54e4988",
         }))
     }

@@ -22,6 +22,15 @@ pub fn error(status: StatusCode, id: &str, message: impl Into<String>) -> Respon
         .into_response()
 }
 
+/// DigitalOcean's 401 for a missing or malformed token.
+pub fn unauthorized() -> Response {
+    error(
+        StatusCode::UNAUTHORIZED,
+        "Unauthorized",
+        "Unable to authenticate you",
+    )
+}
+
 pub fn not_found() -> Response {
     error(
         StatusCode::NOT_FOUND,
@@ -87,19 +96,9 @@ pub fn page(path: &str, query: &HashMap<String, String>, key: &str, items: Vec<V
 /// rate limits ([`crate::rate_limit`]: 429 beyond them, `ratelimit-*` headers on every
 /// answer), and actions brought up to date before the request is served.
 pub async fn guard(State(cloud): State<Shared>, request: Request, next: Next) -> Response {
-    let token = request
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .filter(|t| t.starts_with("dop_v1_") && t.len() > 7)
-        .map(str::to_string);
+    let token = crate::auth::bearer(request.headers()).map(str::to_string);
     let Some(token) = token else {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "Unable to authenticate you",
-        );
+        return unauthorized();
     };
     let (verdict, limits) = {
         let mut cloud = cloud.lock().expect("cloud lock");

@@ -100,11 +100,14 @@ impl Cloud {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Cloud, Settings};
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicU64;
+
+    use crate::cloud::Cloud;
 
     #[test]
     fn a_successor_takes_the_slug_and_the_old_image_keeps_its_id() {
-        let mut cloud = Cloud::new(Settings::default());
+        let mut cloud = Cloud::new("dop_v1_test", Arc::new(AtomicU64::new(1)), 25);
         let old = cloud.image("ubuntu-22-04-x64").unwrap().id;
         let new = cloud.supersede("ubuntu-22-04-x64").unwrap().id;
         assert_ne!(old, new);

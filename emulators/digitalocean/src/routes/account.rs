@@ -1,4 +1,4 @@
-//! Tags, SSH keys, the catalogue, and the emulator's own controls.
+//! The account, its tags and SSH keys, the catalogue, and the emulator's own controls.
 
 use std::time::Duration;
 
@@ -10,12 +10,16 @@ use base64::Engine;
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
 
+use super::session::Session;
 use super::{Params, answer, body, listing};
 use crate::Shared;
 use crate::catalog;
 use crate::cloud::Cloud;
 use crate::http::{no_content, not_found, unprocessable};
 use crate::images::Image;
+
+/// The reserved IPs an account may hold, as `/v2/account` reports them (not enforced).
+const FLOATING_IP_LIMIT: u64 = 3;
 
 fn valid_tag(name: &str) -> bool {
     !name.is_empty()
@@ -37,7 +41,7 @@ fn tag_json(cloud: &Cloud, name: &str) -> Value {
     })
 }
 
-pub async fn create_tag(State(cloud): State<Shared>, bytes: Bytes) -> Response {
+pub async fn create_tag(cloud: Session, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -53,7 +57,7 @@ pub async fn create_tag(State(cloud): State<Shared>, bytes: Bytes) -> Response {
     answer(StatusCode::CREATED, json!({"tag": tag_json(&cloud, name)}))
 }
 
-pub async fn get_tag(State(cloud): State<Shared>, Path(name): Path<String>) -> Response {
+pub async fn get_tag(cloud: Session, Path(name): Path<String>) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     if !cloud.tags.contains_key(&name) {
         return not_found();
@@ -61,13 +65,13 @@ pub async fn get_tag(State(cloud): State<Shared>, Path(name): Path<String>) -> R
     answer(StatusCode::OK, json!({"tag": tag_json(&cloud, &name)}))
 }
 
-pub async fn list_tags(State(cloud): State<Shared>, query: Params) -> Response {
+pub async fn list_tags(cloud: Session, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     let items = cloud.tags.keys().map(|t| tag_json(&cloud, t)).collect();
     listing("/v2/tags", &query, "tags", items)
 }
 
-pub async fn delete_tag(State(cloud): State<Shared>, Path(name): Path<String>) -> Response {
+pub async fn delete_tag(cloud: Session, Path(name): Path<String>) -> Response {
     let mut cloud = cloud.lock().expect("cloud lock");
     if cloud.tags.remove(&name).is_none() {
         return not_found();
@@ -93,11 +97,7 @@ fn droplet_ids(req: &Value) -> Vec<u64> {
         .collect()
 }
 
-pub async fn tag_resources(
-    State(cloud): State<Shared>,
-    Path(name): Path<String>,
-    bytes: Bytes,
-) -> Response {
+pub async fn tag_resources(cloud: Session, Path(name): Path<String>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -117,11 +117,7 @@ pub async fn tag_resources(
     no_content()
 }
 
-pub async fn untag_resources(
-    State(cloud): State<Shared>,
-    Path(name): Path<String>,
-    bytes: Bytes,
-) -> Response {
+pub async fn untag_resources(cloud: Session, Path(name): Path<String>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -162,7 +158,7 @@ fn find_key<'a>(cloud: &'a Cloud, key: &str) -> Option<(u64, &'a Value)> {
         .map(|(id, k)| (*id, k))
 }
 
-pub async fn create_key(State(cloud): State<Shared>, bytes: Bytes) -> Response {
+pub async fn create_key(cloud: Session, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -185,7 +181,7 @@ pub async fn create_key(State(cloud): State<Shared>, bytes: Bytes) -> Response {
     answer(StatusCode::CREATED, json!({"ssh_key": key}))
 }
 
-pub async fn get_key(State(cloud): State<Shared>, Path(key): Path<String>) -> Response {
+pub async fn get_key(cloud: Session, Path(key): Path<String>) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     match find_key(&cloud, &key) {
         Some((_, k)) => answer(StatusCode::OK, json!({"ssh_key": k})),
@@ -193,11 +189,7 @@ pub async fn get_key(State(cloud): State<Shared>, Path(key): Path<String>) -> Re
     }
 }
 
-pub async fn update_key(
-    State(cloud): State<Shared>,
-    Path(key): Path<String>,
-    bytes: Bytes,
-) -> Response {
+pub async fn update_key(cloud: Session, Path(key): Path<String>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -213,7 +205,7 @@ pub async fn update_key(
     answer(StatusCode::OK, json!({"ssh_key": k}))
 }
 
-pub async fn delete_key(State(cloud): State<Shared>, Path(key): Path<String>) -> Response {
+pub async fn delete_key(cloud: Session, Path(key): Path<String>) -> Response {
     let mut cloud = cloud.lock().expect("cloud lock");
     match find_key(&cloud, &key).map(|(id, _)| id) {
         Some(id) => {
@@ -224,7 +216,7 @@ pub async fn delete_key(State(cloud): State<Shared>, Path(key): Path<String>) ->
     }
 }
 
-pub async fn list_keys(State(cloud): State<Shared>, query: Params) -> Response {
+pub async fn list_keys(cloud: Session, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     let items = cloud.keys.values().cloned().collect();
     listing("/v2/account/keys", &query, "ssh_keys", items)
@@ -247,7 +239,7 @@ pub async fn sizes(query: Params) -> Response {
 }
 
 /// `GET /v2/images`: the images offered now.
-pub async fn images(State(cloud): State<Shared>, query: Params) -> Response {
+pub async fn images(cloud: Session, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     let items = cloud
         .images
@@ -259,7 +251,7 @@ pub async fn images(State(cloud): State<Shared>, query: Params) -> Response {
 }
 
 /// `GET /v2/images/{id or slug}`.
-pub async fn image(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
+pub async fn image(cloud: Session, Path(id): Path<String>) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     match cloud.image(&id) {
         Some(i) => answer(StatusCode::OK, json!({"image": i.json()})),
@@ -270,8 +262,9 @@ pub async fn image(State(cloud): State<Shared>, Path(id): Path<String>) -> Respo
 /// `POST /emulator/images/{slug}/successor`: DigitalOcean refreshing a base image. A new
 /// image (new id, same distribution, later `created_at`) takes the slug; the old one
 /// keeps its id, loses its slug and is no longer offered, and droplets made from it go
-/// on reporting it, with `"slug": null`.
-pub async fn image_successor(State(cloud): State<Shared>, Path(slug): Path<String>) -> Response {
+/// on reporting it, with `"slug": null`. Each account has its own catalogue, so a test's
+/// move touches only its own token's images.
+pub async fn image_successor(cloud: Session, Path(slug): Path<String>) -> Response {
     let mut cloud = cloud.lock().expect("cloud lock");
     match cloud.supersede(&slug) {
         Some(i) => answer(StatusCode::CREATED, json!({"image": i.json()})),
@@ -279,9 +272,9 @@ pub async fn image_successor(State(cloud): State<Shared>, Path(slug): Path<Strin
     }
 }
 
-/// `POST /emulator/fail-next-action {"type": "resize"}`: the next action of that type
-/// ends `errored`, its effect not applied.
-pub async fn fail_next_action(State(cloud): State<Shared>, bytes: Bytes) -> Response {
+/// `POST /emulator/fail-next-action {"type": "resize"}`, with an account's token: that
+/// account's next action of that type ends `errored`, its effect not applied.
+pub async fn fail_next_action(cloud: Session, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -294,6 +287,36 @@ pub async fn fail_next_action(State(cloud): State<Shared>, bytes: Bytes) -> Resp
         .expect("cloud lock")
         .fail_next
         .push(kind.to_string());
+    no_content()
+}
+
+/// `GET /v2/account`: the token's account, as DigitalOcean describes a team member's.
+pub async fn account(cloud: Session) -> Response {
+    let cloud = cloud.lock().expect("cloud lock");
+    let account = json!({
+        "droplet_limit": cloud.droplet_limit,
+        "floating_ip_limit": FLOATING_IP_LIMIT,
+        "email": cloud.email,
+        "name": "Sammy the Shark",
+        "uuid": cloud.uuid,
+        "email_verified": true,
+        "status": "active",
+        "status_message": "",
+        "team": {"uuid": cloud.team_uuid, "name": "My Team"},
+    });
+    answer(StatusCode::OK, json!({"account": account}))
+}
+
+/// `POST /emulator/account {"droplet_limit": N}`, with the account's token.
+pub async fn change_account(cloud: Session, bytes: Bytes) -> Response {
+    let req = match body(&bytes) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let Some(limit) = req["droplet_limit"].as_u64() else {
+        return unprocessable("droplet_limit is required");
+    };
+    cloud.lock().expect("cloud lock").droplet_limit = limit;
     no_content()
 }
 

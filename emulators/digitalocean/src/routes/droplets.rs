@@ -1,13 +1,13 @@
 //! Droplets and their actions.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::session::Session;
 use super::{Params, answer, body, listing};
-use crate::Shared;
 use crate::backups::Policy;
 use crate::catalog;
 use crate::cloud::{Cloud, Droplet, Effect, timestamp};
@@ -43,7 +43,7 @@ fn ssh_key_id(cloud: &Cloud, v: &Value) -> Option<u64> {
 }
 
 /// `POST /v2/droplets`: one (`name`) or several (`names`).
-pub async fn create(State(cloud): State<Shared>, bytes: Bytes) -> Response {
+pub async fn create(cloud: Session, query: Params, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -108,6 +108,9 @@ pub async fn create(State(cloud): State<Shared>, bytes: Bytes) -> Response {
     for t in &tags {
         cloud.tags.insert(t.clone(), ());
     }
+    if cloud.droplets.len() + names.len() > cloud.droplet_limit as usize {
+        return unprocessable("creating this/these droplet(s) will exceed your droplet limit");
+    }
     let mut droplets = Vec::new();
     let mut actions = Vec::new();
     for name in names {
@@ -135,8 +138,7 @@ pub async fn create(State(cloud): State<Shared>, bytes: Bytes) -> Response {
         let action = cloud.start_action("create", "droplet", id, &region, Effect::Create);
         droplets.push(cloud.droplet_json(&droplet));
         cloud.droplets.insert(id, droplet);
-        actions
-            .push(json!({"id": action, "rel": "create", "href": format!("/v2/actions/{action}")}));
+        actions.push(query.action_link(action, "create"));
     }
     let body = if droplets.len() == 1 && req["name"].is_string() {
         json!({"droplet": droplets[0], "links": {"actions": actions}})
@@ -146,21 +148,23 @@ pub async fn create(State(cloud): State<Shared>, bytes: Bytes) -> Response {
     answer(StatusCode::ACCEPTED, body)
 }
 
-/// `GET /v2/droplets`, optionally `?tag_name=`.
-pub async fn list(State(cloud): State<Shared>, query: Params) -> Response {
+/// `GET /v2/droplets`, optionally `?tag_name=` or `?name=` (exact, ignoring case).
+pub async fn list(cloud: Session, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     let tag = query.get("tag_name");
+    let name = query.get("name");
     let items = cloud
         .droplets
         .values()
         .filter(|d| tag.is_none_or(|t| d.tags.contains(t)))
+        .filter(|d| name.is_none_or(|n| d.name.eq_ignore_ascii_case(n)))
         .map(|d| cloud.droplet_json(d))
         .collect();
     listing("/v2/droplets", &query, "droplets", items)
 }
 
 /// `GET /v2/droplets/{id}`.
-pub async fn get(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
+pub async fn get(cloud: Session, Path(id): Path<String>) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     match id.parse().ok().and_then(|id: u64| cloud.droplets.get(&id)) {
         Some(d) => answer(StatusCode::OK, json!({"droplet": cloud.droplet_json(d)})),
@@ -169,7 +173,7 @@ pub async fn get(State(cloud): State<Shared>, Path(id): Path<String>) -> Respons
 }
 
 /// `GET /v2/droplets/{id}/backups/policy`.
-pub async fn backup_policy(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
+pub async fn backup_policy(cloud: Session, Path(id): Path<String>) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     let Some(d) = id.parse().ok().and_then(|id: u64| cloud.droplets.get(&id)) else {
         return not_found();
@@ -182,22 +186,18 @@ pub async fn backup_policy(State(cloud): State<Shared>, Path(id): Path<String>) 
     answer(StatusCode::OK, json!({"policy": policy}))
 }
 
-fn remove(cloud: &mut Cloud, id: u64) {
-    cloud.droplets.remove(&id);
-    for (_, assigned) in cloud.reserved_ips.values_mut() {
-        if *assigned == Some(id) {
-            *assigned = None;
-        }
+/// Starts destroying a droplet: DigitalOcean answers 204 at once, and the droplet
+/// stays listed (locked, its status as it was) until its `destroy` action completes.
+fn destroy(cloud: &mut Cloud, id: u64) {
+    if cloud.destroying(id) {
+        return;
     }
-    for fw in cloud.firewalls.values_mut() {
-        if let Some(ids) = fw["droplet_ids"].as_array_mut() {
-            ids.retain(|d| d.as_u64() != Some(id));
-        }
-    }
+    let region = cloud.droplets[&id].region.clone();
+    cloud.start_action("destroy", "droplet", id, &region, Effect::Destroy);
 }
 
 /// `DELETE /v2/droplets/{id}`.
-pub async fn delete(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
+pub async fn delete(cloud: Session, Path(id): Path<String>) -> Response {
     let mut cloud = cloud.lock().expect("cloud lock");
     match id
         .parse::<u64>()
@@ -205,7 +205,7 @@ pub async fn delete(State(cloud): State<Shared>, Path(id): Path<String>) -> Resp
         .filter(|id| cloud.droplets.contains_key(id))
     {
         Some(id) => {
-            remove(&mut cloud, id);
+            destroy(&mut cloud, id);
             no_content()
         }
         None => not_found(),
@@ -213,7 +213,7 @@ pub async fn delete(State(cloud): State<Shared>, Path(id): Path<String>) -> Resp
 }
 
 /// `DELETE /v2/droplets?tag_name=`.
-pub async fn delete_by_tag(State(cloud): State<Shared>, query: Params) -> Response {
+pub async fn delete_by_tag(cloud: Session, query: Params) -> Response {
     let Some(tag) = query.get("tag_name") else {
         return unprocessable("tag_name is required to delete Droplets in bulk.");
     };
@@ -225,13 +225,13 @@ pub async fn delete_by_tag(State(cloud): State<Shared>, query: Params) -> Respon
         .map(|d| d.id)
         .collect();
     for id in ids {
-        remove(&mut cloud, id);
+        destroy(&mut cloud, id);
     }
     no_content()
 }
 
 /// `POST /v2/droplets/{id}/actions`.
-pub async fn action(State(cloud): State<Shared>, Path(id): Path<String>, bytes: Bytes) -> Response {
+pub async fn action(cloud: Session, Path(id): Path<String>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,

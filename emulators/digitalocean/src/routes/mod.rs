@@ -1,15 +1,17 @@
 //! The routes: DigitalOcean's paths under `/v2`, and the emulator's own `/emulator`.
 
 mod account;
+mod actions;
 mod droplets;
 mod network;
+mod session;
 
 use std::collections::HashMap;
 
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
@@ -55,6 +57,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     }
 }
 
+impl Params {
+    /// A `links.actions` entry, its `href` a full URL as DigitalOcean gives it.
+    fn action_link(&self, id: u64, rel: &str) -> Value {
+        json!({"id": id, "rel": rel, "href": format!("{}/v2/actions/{id}", self.origin)})
+    }
+}
+
+/// DigitalOcean's 405 for a path that exists under another method.
+fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "The method is not allowed for the requested URL.",
+    )
+}
+
 /// A request body as JSON, or DigitalOcean's 400.
 fn body(bytes: &Bytes) -> Result<Value, Box<Response>> {
     serde_json::from_slice(bytes).map_err(|e| {
@@ -83,12 +101,21 @@ pub fn router(cloud: Shared) -> Router {
             "/v2/droplets/{id}",
             get(droplets::get).delete(droplets::delete),
         )
-        .route("/v2/droplets/{id}/actions", post(droplets::action))
+        .route(
+            "/v2/droplets/{id}/actions",
+            get(actions::of_droplet).post(droplets::action),
+        )
+        .route(
+            "/v2/droplets/{id}/actions/{action}",
+            get(actions::one_of_droplet),
+        )
         .route(
             "/v2/droplets/{id}/backups/policy",
             get(droplets::backup_policy),
         )
-        .route("/v2/actions/{id}", get(action))
+        .route("/v2/actions", get(actions::list))
+        .route("/v2/actions/{id}", get(actions::get))
+        .route("/v2/account", get(account::account))
         .route(
             "/v2/tags",
             get(account::list_tags).post(account::create_tag),
@@ -150,12 +177,18 @@ pub fn router(cloud: Shared) -> Router {
         )
         .route(
             "/v2/reserved_ips/{ip}/actions",
-            post(network::reserved_ip_action),
+            get(actions::of_reserved_ip).post(network::reserved_ip_action),
+        )
+        .route(
+            "/v2/reserved_ips/{ip}/actions/{action}",
+            get(actions::one_of_reserved_ip),
         )
         .route("/v2/regions", get(account::regions))
         .route("/v2/sizes", get(account::sizes))
         .route("/v2/images", get(account::images))
         .route("/v2/images/{id}", get(account::image))
+        .fallback(|| async { not_found() })
+        .method_not_allowed_fallback(|| async { method_not_allowed() })
         .layer(from_fn_with_state(cloud.clone(), guard));
     let control = Router::new()
         .route("/emulator/health", get(|| async { "ok" }))
@@ -167,17 +200,9 @@ pub fn router(cloud: Shared) -> Router {
         .route(
             "/emulator/images/{slug}/successor",
             post(account::image_successor),
-        );
+        )
+        .route("/emulator/account", post(account::change_account));
     api.merge(control).with_state(cloud)
-}
-
-/// `GET /v2/actions/{id}`.
-async fn action(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
-    let cloud = cloud.lock().expect("cloud lock");
-    match id.parse().ok().and_then(|id: u64| cloud.actions.get(&id)) {
-        Some(a) => answer(StatusCode::OK, json!({"action": cloud.action_json(a)})),
-        None => not_found(),
-    }
 }
 
 /// Items of a listing, paginated, with links back to `path` on the request's origin.

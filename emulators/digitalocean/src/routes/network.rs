@@ -3,15 +3,15 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::session::Session;
 use super::{Params, answer, body, listing};
-use crate::Shared;
 use crate::catalog;
-use crate::cloud::{Cloud, Effect, timestamp};
+use crate::cloud::{Cloud, Effect, ip_number, timestamp};
 use crate::http::{no_content, not_found, unprocessable};
 
 const RECORD_TYPES: [&str; 8] = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"];
@@ -25,7 +25,7 @@ fn add_record(cloud: &mut Cloud, domain: &str, mut record: Value) -> Value {
     record
 }
 
-pub async fn create_domain(State(cloud): State<Shared>, bytes: Bytes) -> Response {
+pub async fn create_domain(cloud: Session, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -53,7 +53,7 @@ pub async fn create_domain(State(cloud): State<Shared>, bytes: Bytes) -> Respons
     answer(StatusCode::CREATED, json!({"domain": domain}))
 }
 
-pub async fn get_domain(State(cloud): State<Shared>, Path(name): Path<String>) -> Response {
+pub async fn get_domain(cloud: Session, Path(name): Path<String>) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     match cloud.domains.get(&name) {
         Some(d) => answer(StatusCode::OK, json!({"domain": d})),
@@ -61,13 +61,13 @@ pub async fn get_domain(State(cloud): State<Shared>, Path(name): Path<String>) -
     }
 }
 
-pub async fn list_domains(State(cloud): State<Shared>, query: Params) -> Response {
+pub async fn list_domains(cloud: Session, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     let items = cloud.domains.values().cloned().collect();
     listing("/v2/domains", &query, "domains", items)
 }
 
-pub async fn delete_domain(State(cloud): State<Shared>, Path(name): Path<String>) -> Response {
+pub async fn delete_domain(cloud: Session, Path(name): Path<String>) -> Response {
     let mut cloud = cloud.lock().expect("cloud lock");
     if cloud.domains.remove(&name).is_none() {
         return not_found();
@@ -135,11 +135,7 @@ fn checked_record(req: &Value, prior: Option<&Value>) -> Result<Value, Box<Respo
     }))
 }
 
-pub async fn create_record(
-    State(cloud): State<Shared>,
-    Path(name): Path<String>,
-    bytes: Bytes,
-) -> Response {
+pub async fn create_record(cloud: Session, Path(name): Path<String>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -164,10 +160,7 @@ fn record_of<'a>(cloud: &'a Cloud, domain: &str, id: &str) -> Option<(u64, &'a V
     }
 }
 
-pub async fn get_record(
-    State(cloud): State<Shared>,
-    Path((name, id)): Path<(String, String)>,
-) -> Response {
+pub async fn get_record(cloud: Session, Path((name, id)): Path<(String, String)>) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     match record_of(&cloud, &name, &id) {
         Some((_, r)) => answer(StatusCode::OK, json!({"domain_record": r})),
@@ -176,7 +169,7 @@ pub async fn get_record(
 }
 
 pub async fn update_record(
-    State(cloud): State<Shared>,
+    cloud: Session,
     Path((name, id)): Path<(String, String)>,
     bytes: Bytes,
 ) -> Response {
@@ -197,10 +190,7 @@ pub async fn update_record(
     answer(StatusCode::OK, json!({"domain_record": record}))
 }
 
-pub async fn delete_record(
-    State(cloud): State<Shared>,
-    Path((name, id)): Path<(String, String)>,
-) -> Response {
+pub async fn delete_record(cloud: Session, Path((name, id)): Path<(String, String)>) -> Response {
     let mut cloud = cloud.lock().expect("cloud lock");
     match record_of(&cloud, &name, &id).map(|(id, _)| id) {
         Some(id) => {
@@ -211,11 +201,7 @@ pub async fn delete_record(
     }
 }
 
-pub async fn list_records(
-    State(cloud): State<Shared>,
-    Path(name): Path<String>,
-    query: Params,
-) -> Response {
+pub async fn list_records(cloud: Session, Path(name): Path<String>, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     if !cloud.domains.contains_key(&name) {
         return not_found();
@@ -236,6 +222,17 @@ pub async fn list_records(
         "domain_records",
         items,
     )
+}
+
+/// Rules with ports as DigitalOcean keeps them: every port (`all`, or none for ICMP)
+/// is `"0"`.
+fn stored_ports(mut rules: Value) -> Value {
+    for rule in rules.as_array_mut().into_iter().flatten() {
+        if rule["ports"].is_null() || rule["ports"] == "all" {
+            rule["ports"] = "0".into();
+        }
+    }
+    rules
 }
 
 /// A firewall from a create or update body, or a 422.
@@ -268,8 +265,8 @@ fn checked_firewall(req: &Value, id: &str, created_at: &str) -> Result<Value, Bo
         "status": "succeeded",
         "created_at": created_at,
         "pending_changes": [],
-        "inbound_rules": list("inbound_rules"),
-        "outbound_rules": list("outbound_rules"),
+        "inbound_rules": stored_ports(list("inbound_rules")),
+        "outbound_rules": stored_ports(list("outbound_rules")),
         "droplet_ids": list("droplet_ids"),
         "tags": list("tags"),
     }))
@@ -330,7 +327,7 @@ fn firewall_refusal(cloud: &Cloud, req: &Value) -> Option<Response> {
     None
 }
 
-pub async fn create_firewall(State(cloud): State<Shared>, bytes: Bytes) -> Response {
+pub async fn create_firewall(cloud: Session, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -348,7 +345,7 @@ pub async fn create_firewall(State(cloud): State<Shared>, bytes: Bytes) -> Respo
     answer(StatusCode::ACCEPTED, json!({"firewall": fw}))
 }
 
-pub async fn get_firewall(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
+pub async fn get_firewall(cloud: Session, Path(id): Path<String>) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     match cloud.firewalls.get(&id) {
         Some(f) => answer(StatusCode::OK, json!({"firewall": f})),
@@ -356,11 +353,7 @@ pub async fn get_firewall(State(cloud): State<Shared>, Path(id): Path<String>) -
     }
 }
 
-pub async fn update_firewall(
-    State(cloud): State<Shared>,
-    Path(id): Path<String>,
-    bytes: Bytes,
-) -> Response {
+pub async fn update_firewall(cloud: Session, Path(id): Path<String>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -384,14 +377,14 @@ pub async fn update_firewall(
     answer(StatusCode::OK, json!({"firewall": fw}))
 }
 
-pub async fn delete_firewall(State(cloud): State<Shared>, Path(id): Path<String>) -> Response {
+pub async fn delete_firewall(cloud: Session, Path(id): Path<String>) -> Response {
     match cloud.lock().expect("cloud lock").firewalls.remove(&id) {
         Some(_) => no_content(),
         None => not_found(),
     }
 }
 
-pub async fn list_firewalls(State(cloud): State<Shared>, query: Params) -> Response {
+pub async fn list_firewalls(cloud: Session, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     let items = cloud.firewalls.values().cloned().collect();
     listing("/v2/firewalls", &query, "firewalls", items)
@@ -400,15 +393,24 @@ pub async fn list_firewalls(State(cloud): State<Shared>, query: Params) -> Respo
 /// DigitalOcean's answer to a second reserved IP for one droplet.
 const RESERVED_IP_TAKEN: &str = "The Droplet already has a reserved IP assigned to it.";
 
-/// Whether a droplet has a reserved IP other than `ip` (a droplet holds at most one).
+/// Whether a droplet has, or is being given, a reserved IP other than `ip` (a droplet
+/// holds at most one).
 fn holds_other_ip(cloud: &Cloud, droplet: u64, ip: &str) -> bool {
-    cloud
+    let assigned = cloud
         .reserved_ips
         .iter()
-        .any(|(other, (_, assigned))| other != ip && *assigned == Some(droplet))
+        .any(|(other, (_, assigned))| other != ip && *assigned == Some(droplet));
+    // An assignment still in progress counts: it completes on its own.
+    let assigning = cloud.actions.values().any(|a| {
+        a.status == "in-progress"
+            && matches!(&a.effect, Some(Effect::AssignIp { ip: other, droplet: d }) if other != ip && *d == droplet)
+    });
+    assigned || assigning
 }
 
-pub async fn create_reserved_ip(State(cloud): State<Shared>, bytes: Bytes) -> Response {
+/// `POST /v2/reserved_ips`: in a region, or for a droplet (then assigned by an action,
+/// the IP's `droplet` set when it completes, as on DigitalOcean).
+pub async fn create_reserved_ip(cloud: Session, query: Params, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -427,19 +429,33 @@ pub async fn create_reserved_ip(State(cloud): State<Shared>, bytes: Bytes) -> Re
     };
     let n = cloud.next_id();
     let ip = format!("45.55.{}.{}", (n >> 8) & 0xff, n & 0xff);
-    cloud.reserved_ips.insert(ip.clone(), (region, droplet));
-    let reserved = cloud.reserved_ip_json(&ip).expect("just inserted");
-    let droplets: Vec<Value> = droplet
-        .map(|id| json!({"id": id, "rel": "droplet", "href": format!("/v2/droplets/{id}")}))
+    cloud
+        .reserved_ips
+        .insert(ip.clone(), (region.clone(), None));
+    let actions: Vec<Value> = droplet
+        .map(|id| {
+            let effect = Effect::AssignIp {
+                ip: ip.clone(),
+                droplet: id,
+            };
+            let action =
+                cloud.start_action("assign_ip", "reserved_ip", ip_number(&ip), &region, effect);
+            query.action_link(action, "assign_ip")
+        })
         .into_iter()
         .collect();
+    let droplets: Vec<Value> = droplet
+        .map(|id| json!({"id": id, "rel": "droplet", "href": format!("{}/v2/droplets/{id}", query.origin)}))
+        .into_iter()
+        .collect();
+    let reserved = cloud.reserved_ip_json(&ip).expect("just inserted");
     answer(
         StatusCode::ACCEPTED,
-        json!({"reserved_ip": reserved, "links": {"droplets": droplets, "actions": []}}),
+        json!({"reserved_ip": reserved, "links": {"droplets": droplets, "actions": actions}}),
     )
 }
 
-pub async fn get_reserved_ip(State(cloud): State<Shared>, Path(ip): Path<String>) -> Response {
+pub async fn get_reserved_ip(cloud: Session, Path(ip): Path<String>) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     match cloud.reserved_ip_json(&ip) {
         Some(r) => answer(StatusCode::OK, json!({"reserved_ip": r})),
@@ -447,14 +463,14 @@ pub async fn get_reserved_ip(State(cloud): State<Shared>, Path(ip): Path<String>
     }
 }
 
-pub async fn delete_reserved_ip(State(cloud): State<Shared>, Path(ip): Path<String>) -> Response {
+pub async fn delete_reserved_ip(cloud: Session, Path(ip): Path<String>) -> Response {
     match cloud.lock().expect("cloud lock").reserved_ips.remove(&ip) {
         Some(_) => no_content(),
         None => not_found(),
     }
 }
 
-pub async fn list_reserved_ips(State(cloud): State<Shared>, query: Params) -> Response {
+pub async fn list_reserved_ips(cloud: Session, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     let items = cloud
         .reserved_ips
@@ -465,11 +481,7 @@ pub async fn list_reserved_ips(State(cloud): State<Shared>, query: Params) -> Re
 }
 
 /// `POST /v2/reserved_ips/{ip}/actions`: `assign` (with `droplet_id`) or `unassign`.
-pub async fn reserved_ip_action(
-    State(cloud): State<Shared>,
-    Path(ip): Path<String>,
-    bytes: Bytes,
-) -> Response {
+pub async fn reserved_ip_action(cloud: Session, Path(ip): Path<String>, bytes: Bytes) -> Response {
     let req = match body(&bytes) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -478,10 +490,6 @@ pub async fn reserved_ip_action(
     let Some((region, _)) = cloud.reserved_ips.get(&ip).cloned() else {
         return not_found();
     };
-    let numeric = ip
-        .parse::<Ipv4Addr>()
-        .map(|a| u64::from(u32::from(a)))
-        .unwrap_or_default();
     let (kind, effect) = match req["type"].as_str() {
         Some("assign") => match req["droplet_id"].as_u64() {
             Some(id) if holds_other_ip(&cloud, id, &ip) => {
@@ -502,7 +510,7 @@ pub async fn reserved_ip_action(
         Some("unassign") => ("unassign_ip", Effect::UnassignIp(ip.clone())),
         _ => return unprocessable("Type must be assign or unassign."),
     };
-    let action = cloud.start_action(kind, "reserved_ip", numeric, &region, effect);
+    let action = cloud.start_action(kind, "reserved_ip", ip_number(&ip), &region, effect);
     let json = cloud.action_json(&cloud.actions[&action]);
     answer(StatusCode::CREATED, json!({"action": json}))
 }
