@@ -4,8 +4,6 @@
 //! DigitalOcean refuses, found before the apply where the configuration shows it. Each
 //! runs the built `iac` against `do-emulator` (which behaves so) and checks over HTTP.
 
-use std::sync::Mutex;
-
 use iac_e2e::{Emulator, Stack, example_stack};
 use serde_json::{Value, json};
 
@@ -483,15 +481,61 @@ fn a_second_reserved_ip_on_one_droplet_is_refused() {
 }
 
 /// The Insync stack's tests share its domains: one at a time.
-static INSYNC: Mutex<()> = Mutex::new(());
+static INSYNC: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// The Insync stack (on the emulator, its buckets on moto) with an admin key of its own
+/// and the settings of the team's droplets that the notes do not give, as the team
+/// would set them when adopting its servers.
 fn insync(label: &str) -> Stack {
     example_stack(
         Emulator::DigitalOcean,
         "insync",
-        &format!("ssh_public_keys = {{ ops = \"{}\" }}\n", public_key(label)),
+        &format!(
+            "ssh_public_keys = {{ ops = \"{}\" }}\n\
+             package_repos_bucket = \"{}\"\n\
+             regions = {{ \"radar-2\" = \"sgp1\" }}\n\
+             size_overrides = {{ ct1 = \"s-1vcpu-2gb\", db = \"s-4vcpu-8gb\" }}\n\
+             backups = [\"db\"]\n\
+             monitoring = [\"ct1\", \"db\", \"radar-2\"]\n",
+            public_key(label),
+            iac_e2e::unique(label),
+        ),
     )
+    .with_aws(Emulator::Moto)
 }
+
+/// The bucket of db dumps that S3 no longer lets anyone create (its name has an
+/// underscore): made directly in moto if this run has not yet, then imported.
+async fn adopt_db_backups(stack: &Stack) {
+    let conf = aws_sdk_s3::config::Builder::from(&stack.sdk())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .force_path_style(true)
+        .build();
+    let s3 = aws_sdk_s3::Client::from_conf(conf);
+    if s3.head_bucket().bucket(DB_BACKUPS).send().await.is_err() {
+        s3.create_bucket().bucket(DB_BACKUPS).send().await.unwrap();
+    }
+    stack
+        .iac(&[
+            "import",
+            "-no-color",
+            "aws_s3_bucket.db_backups",
+            DB_BACKUPS,
+        ])
+        .expect(0);
+}
+
+/// Destroys what the stack made, leaving the adopted bucket of dumps in place.
+fn destroy_keeping_db_backups(stack: &Stack) {
+    stack
+        .iac(&["state", "rm", "aws_s3_bucket.db_backups"])
+        .expect(0);
+    stack
+        .iac(&["destroy", "-auto-approve", "-no-color"])
+        .expect(0);
+}
+
+const DB_BACKUPS: &str = "insync_db_backups";
 
 /// The droplets the stack's state records: address and id.
 fn recorded_droplets(stack: &Stack) -> Vec<(String, String)> {
@@ -509,10 +553,11 @@ fn recorded_droplets(stack: &Stack) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn the_insync_droplets_plan_no_change_after_their_image_slugs_move() {
-    let _one = INSYNC.lock().unwrap_or_else(|e| e.into_inner());
+#[tokio::test(flavor = "multi_thread")]
+async fn the_insync_droplets_plan_no_change_after_their_image_slugs_move() {
+    let _one = INSYNC.lock().await;
     let stack = insync("insync-slugs");
+    adopt_db_backups(&stack).await;
     stack
         .iac(&["apply", "-auto-approve", "-no-color", "-parallelism", "20"])
         .expect(0);
@@ -536,13 +581,12 @@ fn the_insync_droplets_plan_no_change_after_their_image_slugs_move() {
     }
     let plan = stack.iac(&["plan", "-detailed-exitcode", "-no-color"]);
     assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
-    stack
-        .iac(&["destroy", "-auto-approve", "-no-color"])
-        .expect(0);
+    destroy_keeping_db_backups(&stack);
 }
 
-/// Droplets of the stack as the team made them by hand: name, region, size, tags, and
-/// whether backups are on (the stack's `droplets` defaults).
+/// Droplets of the stack as the team made them by hand: name, region, size, tags
+/// (the stack's, from each one's role and services), and whether backups are on (as
+/// `insync` sets the stack's variables).
 const HAND_MADE: [(&str, &str, &str, &[&str], bool); 3] = [
     ("ct1", "nyc2", "s-1vcpu-2gb", &["gateway"], false),
     ("db", "nyc2", "s-4vcpu-8gb", &["db", "internal"], true),
@@ -550,14 +594,14 @@ const HAND_MADE: [(&str, &str, &str, &[&str], bool); 3] = [
         "radar-2",
         "sgp1",
         "s-1vcpu-1gb",
-        &["monitoring", "internal"],
+        &["monitoring", "internal", "public-web"],
         false,
     ),
 ];
 
-#[test]
-fn insync_droplets_made_by_hand_are_adopted_without_change() {
-    let _one = INSYNC.lock().unwrap_or_else(|e| e.into_inner());
+#[tokio::test(flavor = "multi_thread")]
+async fn insync_droplets_made_by_hand_are_adopted_without_change() {
+    let _one = INSYNC.lock().await;
     let key = public_key("insync-adopt");
     let stack = insync("insync-adopt");
     let (status, made_key) = stack.digitalocean(
@@ -592,10 +636,10 @@ fn insync_droplets_made_by_hand_are_adopted_without_change() {
     tags.sort();
     tags.dedup();
     for tag in tags {
-        let address = if tag == "internal" {
-            "digitalocean_tag.internal".to_string()
-        } else {
-            format!("digitalocean_tag.role[\"{tag}\"]")
+        let address = match tag {
+            "internal" => "digitalocean_tag.internal".to_string(),
+            "public-web" => "digitalocean_tag.public_web".to_string(),
+            role => format!("digitalocean_tag.role[\"{role}\"]"),
         };
         imports.push((address, tag.to_string()));
     }
