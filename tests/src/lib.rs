@@ -472,12 +472,17 @@ impl Stack {
 
     /// An S3 client of the same account, independent of `iac`.
     pub async fn s3(&self) -> aws_sdk_s3::Client {
+        self.s3_in("eu-west-1")
+    }
+
+    /// An S3 client of the stack's AWS emulator in `region` (path-style addressing).
+    pub fn s3_in(&self, region: &str) -> aws_sdk_s3::Client {
         let endpoint = &self.aws.running().endpoint;
         let creds =
             aws_sdk_s3::config::Credentials::new(&self.access_key, "test", None, None, "e2e");
         let conf = aws_sdk_s3::config::Builder::new()
             .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .region(aws_sdk_s3::config::Region::new("eu-west-1"))
+            .region(aws_sdk_s3::config::Region::new(region.to_string()))
             .credentials_provider(creds)
             .endpoint_url(endpoint)
             .force_path_style(true)

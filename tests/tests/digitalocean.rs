@@ -55,15 +55,6 @@ fn insync(repos: &str) -> Stack {
     .with_aws(Emulator::Moto)
 }
 
-/// An S3 client of moto in us-east-1, where the stack's buckets are.
-fn s3_us_east_1(stack: &Stack) -> aws_sdk_s3::Client {
-    let conf = aws_sdk_s3::config::Builder::from(&stack.sdk())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .force_path_style(true)
-        .build();
-    aws_sdk_s3::Client::from_conf(conf)
-}
-
 /// The firewall named `name`, over plain HTTP.
 fn firewall(stack: &Stack, name: &str) -> Value {
     let (_, firewalls) = stack.digitalocean("GET", "/v2/firewalls?per_page=200", None);
@@ -141,7 +132,7 @@ async fn the_insync_stack() {
 
     // The db backups bucket exists already, with the dumps db-slave02 uploaded: the
     // stack adopts it.
-    let s3 = s3_us_east_1(&stack);
+    let s3 = stack.s3_in("us-east-1");
     s3.create_bucket().bucket(DB_BACKUPS).send().await.unwrap();
     s3.put_object()
         .bucket(DB_BACKUPS)

@@ -507,11 +507,7 @@ fn insync(label: &str) -> Stack {
 /// The bucket of db dumps that S3 no longer lets anyone create (its name has an
 /// underscore): made directly in moto if this run has not yet, then imported.
 async fn adopt_db_backups(stack: &Stack) {
-    let conf = aws_sdk_s3::config::Builder::from(&stack.sdk())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .force_path_style(true)
-        .build();
-    let s3 = aws_sdk_s3::Client::from_conf(conf);
+    let s3 = stack.s3_in("us-east-1");
     if s3.head_bucket().bucket(DB_BACKUPS).send().await.is_err() {
         s3.create_bucket().bucket(DB_BACKUPS).send().await.unwrap();
     }
