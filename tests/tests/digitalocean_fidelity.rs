@@ -580,26 +580,35 @@ async fn the_insync_droplets_plan_no_change_after_their_image_slugs_move() {
     destroy_keeping_db_backups(&stack);
 }
 
-/// Droplets of the stack as the team made them by hand: name, region, size, tags
-/// (the stack's, from each one's role and services), and whether backups are on (as
-/// `insync` sets the stack's variables).
-const HAND_MADE: [(&str, &str, &str, &[&str], bool); 3] = [
-    ("ct1", "nyc2", "s-1vcpu-2gb", &["gateway"], false),
-    ("db", "nyc2", "s-4vcpu-8gb", &["db", "internal"], true),
-    (
-        "radar-2",
-        "sgp1",
-        "s-1vcpu-1gb",
-        &["monitoring", "internal", "public-web"],
-        false,
-    ),
-];
+/// The droplets the stack would make, as `plan -json` shows them: address and planned
+/// values (name, region, size, image, tags, backups, monitoring).
+fn planned_droplets(stack: &Stack) -> Vec<(String, Value)> {
+    let run = stack.iac(&["plan", "-json", "-no-color"]).expect(0);
+    let plan: Value = serde_json::from_str(&run.stdout).expect("plan -json is JSON");
+    plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["type"] == "digitalocean_droplet")
+        .map(|c| {
+            assert_eq!(c["change"]["actions"], json!(["create"]));
+            (
+                c["address"].as_str().unwrap().to_string(),
+                c["change"]["after"].clone(),
+            )
+        })
+        .collect()
+}
 
 #[tokio::test(flavor = "multi_thread")]
-async fn insync_droplets_made_by_hand_are_adopted_without_change() {
+async fn the_insync_droplets_running_by_hand_are_adopted_without_change() {
     let _one = INSYNC.lock().await;
     let key = public_key("insync-adopt");
     let stack = insync("insync-adopt");
+    // The team's 21 servers, made by hand over the API with the settings the stack
+    // gives them, and their key.
+    let planned = planned_droplets(&stack);
+    assert_eq!(planned.len(), 21);
     let (status, made_key) = stack.digitalocean(
         "POST",
         "/v2/account/keys",
@@ -610,37 +619,47 @@ async fn insync_droplets_made_by_hand_are_adopted_without_change() {
         "digitalocean_ssh_key.admin[\"ops\"]".to_string(),
         made_key["ssh_key"]["id"].to_string(),
     )];
-    let mut tags: Vec<&str> = Vec::new();
-    for (name, region, size, droplet_tags, backups) in HAND_MADE {
+    let mut tags: Vec<String> = Vec::new();
+    for (address, d) in &planned {
+        let droplet_tags = d["tags"].as_array().expect("tags are known at plan");
         let (status, made) = stack.digitalocean(
             "POST",
             "/v2/droplets",
             Some(&json!({
-                "name": name, "region": region, "size": size, "image": "ubuntu-22-04-x64",
-                "ssh_keys": [made_key["ssh_key"]["fingerprint"]], "tags": droplet_tags,
-                "backups": backups, "monitoring": true,
+                "name": d["name"], "region": d["region"], "size": d["size"],
+                "image": d["image"], "tags": droplet_tags, "backups": d["backups"],
+                "monitoring": d["monitoring"],
+                "ssh_keys": [made_key["ssh_key"]["fingerprint"]],
             })),
         );
         assert_eq!(status, 202, "{made}");
-        wait_active(&stack, &made["droplet"]["id"]);
-        imports.push((
-            format!("digitalocean_droplet.this[\"{name}\"]"),
-            made["droplet"]["id"].to_string(),
-        ));
-        tags.extend(droplet_tags);
+        imports.push((address.clone(), made["droplet"]["id"].to_string()));
+        tags.extend(droplet_tags.iter().map(|t| t.as_str().unwrap().to_string()));
+    }
+    for (_, id) in &imports[1..] {
+        wait_active(&stack, &id.parse::<u64>().unwrap().into());
     }
     tags.sort();
     tags.dedup();
     for tag in tags {
-        let address = match tag {
+        let address = match tag.as_str() {
             "internal" => "digitalocean_tag.internal".to_string(),
             "public-web" => "digitalocean_tag.public_web".to_string(),
+            "email" => "digitalocean_tag.email".to_string(),
             role => format!("digitalocean_tag.role[\"{role}\"]"),
         };
-        imports.push((address, tag.to_string()));
+        imports.push((address, tag));
     }
-    // Made years ago: their image slug has moved on since.
-    supersede(&stack, "ubuntu-22-04-x64");
+    // Made years ago: their image slugs have moved on since.
+    let mut slugs: Vec<&str> = planned
+        .iter()
+        .map(|(_, d)| d["image"].as_str().unwrap())
+        .collect();
+    slugs.sort();
+    slugs.dedup();
+    for slug in slugs {
+        supersede(&stack, slug);
+    }
     for (address, id) in &imports {
         stack.iac(&["import", "-no-color", address, id]).expect(0);
     }
