@@ -1,84 +1,13 @@
 //! The emulator on its own, over HTTP: DigitalOcean's shapes, status codes and
 //! asynchronous behaviour.
 
+mod common;
+
 use std::time::Duration;
 
-use iac_do_emulator::{Settings, app};
+use common::{Api, OTHER_TOKEN as ANOTHER_TOKEN, TOKEN, quick};
+use iac_do_emulator::Settings;
 use serde_json::{Value, json};
-
-/// Tokens shaped as DigitalOcean issues them, each its own account.
-const TOKEN: &str = "dop_v1_1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988";
-const ANOTHER_TOKEN: &str =
-    "doo_v1_a1b2c3d4e5f60718a1b2c3d4e5f60718a1b2c3d4e5f60718a1b2c3d4e5f60718";
-
-/// Serves a fresh emulator on a free port; returns its base URL.
-async fn serve(settings: Settings) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app(settings)).await.unwrap() });
-    url
-}
-
-fn quick() -> Settings {
-    Settings {
-        action_delay: Duration::from_millis(100),
-        ..Settings::default()
-    }
-}
-
-struct Api {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    async fn new(settings: Settings) -> Api {
-        Api {
-            base: serve(settings).await,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self.http.request(method, self.url(path)).bearer_auth(TOKEN);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    /// A path on the emulator, or a full URL from an answer's links.
-    fn url(&self, path: &str) -> String {
-        if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.base)
-        }
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.call(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.call(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    /// Polls an action until it leaves `in-progress`.
-    async fn settle(&self, action: u64) -> String {
-        loop {
-            let (_, a) = self.get(&format!("/v2/actions/{action}")).await;
-            let status = a["action"]["status"].as_str().unwrap().to_string();
-            if status != "in-progress" {
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
 
 fn droplet(name: &str) -> Value {
     json!({"name": name, "region": "nyc2", "size": "s-1vcpu-1gb", "image": "ubuntu-22-04-x64", "tags": ["web"]})

@@ -3,56 +3,18 @@
 //! and come back without it, a droplet that is off cannot be powered off, and firewalls
 //! and reserved IPs are refused as DigitalOcean refuses them.
 
-use std::time::Duration;
+mod common;
 
-use iac_do_emulator::{Settings, app};
+use common::{Api, quick};
 use serde_json::{Value, json};
 
-struct Api {
-    base: String,
-    http: reqwest::Client,
+/// What these tests do with a droplet, beyond the shared client.
+trait Droplets {
+    async fn act(&self, droplet: u64, body: Value) -> String;
+    async fn droplet(&self, name: &str, image: &str) -> u64;
 }
 
-impl Api {
-    async fn new() -> Api {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let settings = Settings {
-            action_delay: Duration::from_millis(50),
-            ..Settings::default()
-        };
-        tokio::spawn(async move { axum::serve(listener, app(settings)).await.unwrap() });
-        Api {
-            base,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(concat!(
-                "dop_v1_",
-                "f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f1de1e7f"
-            ));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.call(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.call(reqwest::Method::POST, path, Some(body)).await
-    }
-
+impl Droplets for Api {
     /// Runs a droplet action to its end; its final status.
     async fn act(&self, droplet: u64, body: Value) -> String {
         let (status, action) = self
@@ -60,17 +22,6 @@ impl Api {
             .await;
         assert_eq!(status, 201, "{action}");
         self.settle(action["action"]["id"].as_u64().unwrap()).await
-    }
-
-    async fn settle(&self, action: u64) -> String {
-        loop {
-            let (_, a) = self.get(&format!("/v2/actions/{action}")).await;
-            let status = a["action"]["status"].as_str().unwrap().to_string();
-            if status != "in-progress" {
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
     }
 
     /// A droplet made from `image`, once active; its id.
@@ -101,7 +52,7 @@ fn refused(answer: &(u16, Value), message: &str) {
 
 #[tokio::test]
 async fn a_slug_moves_to_a_newer_image_and_old_droplets_report_theirs_by_id() {
-    let api = Api::new().await;
+    let api = Api::new(quick()).await;
     let (_, before) = api.get("/v2/images/ubuntu-22-04-x64").await;
     let old = before["image"]["id"].as_u64().unwrap();
     let id = api.droplet("old-web", "ubuntu-22-04-x64").await;
@@ -156,7 +107,7 @@ async fn a_slug_moves_to_a_newer_image_and_old_droplets_report_theirs_by_id() {
 
 #[tokio::test]
 async fn host_names_in_records_need_their_trailing_dot_and_come_back_without_it() {
-    let api = Api::new().await;
+    let api = Api::new(quick()).await;
     let (status, _) = api
         .post("/v2/domains", json!({"name": "fidelity.example"}))
         .await;
@@ -216,26 +167,18 @@ async fn host_names_in_records_need_their_trailing_dot_and_come_back_without_it(
         .await;
     let mx = mx["domain_record"]["id"].as_u64().unwrap();
     let update = api
-        .call(
-            reqwest::Method::PUT,
-            &format!("{records}/{mx}"),
-            Some(json!({"ttl": 600})),
-        )
+        .call("PUT", &format!("{records}/{mx}"), Some(json!({"ttl": 600})))
         .await;
     refused(&update, "Data needs to end with a dot (.)");
     let (status, _) = api
-        .call(
-            reqwest::Method::PUT,
-            &format!("{records}/{id}"),
-            Some(json!({"ttl": 600})),
-        )
+        .call("PUT", &format!("{records}/{id}"), Some(json!({"ttl": 600})))
         .await;
     assert_eq!(status, 200);
 }
 
 #[tokio::test]
 async fn a_droplet_that_is_off_cannot_be_powered_off() {
-    let api = Api::new().await;
+    let api = Api::new(quick()).await;
     let id = api.droplet("sleepy", "debian-12-x64").await;
     assert_eq!(api.act(id, json!({"type": "power_off"})).await, "completed");
     let again = api
@@ -256,7 +199,7 @@ async fn a_droplet_that_is_off_cannot_be_powered_off() {
 
 #[tokio::test]
 async fn firewalls_are_refused_as_digitalocean_refuses_them() {
-    let api = Api::new().await;
+    let api = Api::new(quick()).await;
     let ssh = json!({"protocol": "tcp", "ports": "22", "sources": {"addresses": ["0.0.0.0/0"]}});
     let firewall = |name: &str, rules: Value, tags: Value| json!({"name": name, "inbound_rules": rules, "outbound_rules": [], "tags": tags});
     refused(
@@ -307,7 +250,7 @@ async fn firewalls_are_refused_as_digitalocean_refuses_them() {
     let id = made["firewall"]["id"].as_str().unwrap();
     let update = api
         .call(
-            reqwest::Method::PUT,
+            "PUT",
             &format!("/v2/firewalls/{id}"),
             Some(firewall("web_fw", json!([ssh]), json!([]))),
         )
@@ -317,7 +260,7 @@ async fn firewalls_are_refused_as_digitalocean_refuses_them() {
 
 #[tokio::test]
 async fn a_droplet_holds_one_reserved_ip() {
-    let api = Api::new().await;
+    let api = Api::new(quick()).await;
     let id = api.droplet("gateway", "debian-12-x64").await;
     let (status, first) = api
         .post("/v2/reserved_ips", json!({"droplet_id": id}))

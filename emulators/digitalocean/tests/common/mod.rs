@@ -28,7 +28,7 @@ pub fn quick() -> Settings {
 pub struct Api {
     pub base: String,
     pub token: String,
-    http: reqwest::Client,
+    pub http: reqwest::Client,
 }
 
 impl Api {
