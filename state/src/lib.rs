@@ -10,7 +10,9 @@ mod model;
 
 pub use local::LocalBackend;
 pub use lock::{LockError, LockGuard, LockInfo};
-pub use model::{FORMAT_VERSION, InstanceStatus, OutputState, PathStepJson, ResourceState, State};
+pub use model::{
+    FORMAT_VERSION, InstanceStatus, OutputState, PathStepJson, PendingCreate, ResourceState, State,
+};
 
 /// Where states are kept. Implementations: [`LocalBackend`] (an S3 backend comes later).
 pub trait Backend: Send + Sync {

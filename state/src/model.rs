@@ -18,6 +18,42 @@ pub struct State {
     /// Every resource instance, sorted by address.
     #[serde(default)]
     pub resources: Vec<ResourceState>,
+    /// The intent journal: creates that were sent but whose answer is not recorded yet,
+    /// sorted by address. An entry left by a killed run is resolved by the next plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<PendingCreate>,
+}
+
+/// A create sent to a provider whose outcome is not recorded yet (the intent journal).
+///
+/// It is written before the create is sent and removed once the object is recorded.
+/// Found by a later run, it says what to look for: the provider searches by `token`
+/// (sent as the API's idempotency token where it has one) or by the identifying
+/// values in `planned` (names, tags), and the object found is adopted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingCreate {
+    /// The address the object is made for.
+    pub address: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// The provider configuration, as in [`ResourceState::provider`].
+    pub provider: String,
+    /// The idempotency token the create carries; a retry of the same create sends the
+    /// same one.
+    pub token: String,
+    /// The planned state the create was sent with (unknown values are null).
+    pub planned: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive_attributes: Vec<Vec<PathStepJson>>,
+    /// As in [`ResourceState::dependencies`], for the object once it is adopted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_before_destroy: bool,
+    /// When the create was sent (RFC 3339).
+    pub started: String,
+    /// The run that sent it (its lock id).
+    pub run: String,
 }
 
 /// A root module output as last applied.
@@ -94,7 +130,30 @@ impl State {
             serial: 0,
             outputs: BTreeMap::new(),
             resources: Vec::new(),
+            pending: Vec::new(),
         }
+    }
+
+    /// The journal entry of a create in flight or left unresolved at `address`.
+    pub fn pending(&self, address: &str) -> Option<&PendingCreate> {
+        self.pending.iter().find(|p| p.address == address)
+    }
+
+    /// Records a create about to be sent, replacing any earlier entry for its address.
+    pub fn add_pending(&mut self, entry: PendingCreate) {
+        let at = self
+            .pending
+            .partition_point(|p| p.address.as_str() < entry.address.as_str());
+        match self.pending.get(at) {
+            Some(p) if p.address == entry.address => self.pending[at] = entry,
+            _ => self.pending.insert(at, entry),
+        }
+    }
+
+    /// Removes the journal entry at `address`, returning it.
+    pub fn remove_pending(&mut self, address: &str) -> Option<PendingCreate> {
+        let at = self.pending.iter().position(|p| p.address == address)?;
+        Some(self.pending.remove(at))
     }
 
     /// The current object at `address` (not a deposed one).
@@ -139,11 +198,13 @@ impl State {
         Some(self.resources.remove(i))
     }
 
-    /// Removes every object at `address`, current and deposed; returns how many.
+    /// Removes every object at `address`, current and deposed, and its journal entry;
+    /// returns how many were removed.
     pub fn forget(&mut self, address: &str) -> usize {
-        let before = self.resources.len();
+        let before = self.resources.len() + self.pending.len();
         self.resources.retain(|r| r.address != address);
-        before - self.resources.len()
+        self.pending.retain(|p| p.address != address);
+        before - self.resources.len() - self.pending.len()
     }
 
     /// Whether `other` holds the same content (ignoring serial).
@@ -151,6 +212,7 @@ impl State {
         self.lineage == other.lineage
             && self.outputs == other.outputs
             && self.resources == other.resources
+            && self.pending == other.pending
     }
 
     /// Parses a state file, checking its format version.
@@ -276,6 +338,38 @@ mod tests {
             "old"
         );
         assert_eq!(s.resources.len(), 1);
+    }
+
+    #[test]
+    fn journal_entries_are_kept_by_address_and_survive_a_round_trip() {
+        let mut s = State::new();
+        let entry = |address: &str, token: &str| PendingCreate {
+            address: address.into(),
+            type_name: "aws_instance".into(),
+            provider: "provider[\"aws\"]".into(),
+            token: token.into(),
+            planned: serde_json::json!({ "tags": { "Name": "web" } }),
+            sensitive_attributes: vec![],
+            dependencies: vec![],
+            create_before_destroy: false,
+            started: "2026-12-02T05:00:00Z".into(),
+            run: "run".into(),
+        };
+        assert!(
+            !s.to_json().contains("pending"),
+            "an empty journal is left out"
+        );
+        s.add_pending(entry("b", "1"));
+        s.add_pending(entry("a", "2"));
+        s.add_pending(entry("b", "3"));
+        let tokens: Vec<_> = s.pending.iter().map(|p| p.token.as_str()).collect();
+        assert_eq!(tokens, ["2", "3"]);
+        assert_eq!(State::from_json(&s.to_json()).unwrap(), s);
+        let mut other = s.clone();
+        other.remove_pending("a").unwrap();
+        assert!(!s.same_content(&other), "the journal is content");
+        assert_eq!(other.forget("b"), 1);
+        assert!(other.pending.is_empty());
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use iac_lang::config::{Mode, Resource};
 use iac_lang::eval::Phase;
 use iac_lang::{Diagnostic, Diagnostics};
-use iac_provider::{ProviderClient, Schema, Stop};
-use iac_state::{Backend, InstanceStatus, ResourceState, State};
+use iac_provider::{CreateToken, ProviderClient, Schema, Stop};
+use iac_state::{Backend, InstanceStatus, PendingCreate, ResourceState, State};
 use iac_value::Value;
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -63,6 +63,14 @@ pub struct ApplyOutcome {
     pub interrupted: bool,
 }
 
+/// The provider call a resource change makes.
+enum Write {
+    /// A create, carrying its journaled idempotency token.
+    Create(CreateToken),
+    /// An in-place update of the prior object (marks removed).
+    Update(Value),
+}
+
 enum ApplyNode {
     Config(NodeIndex),
     /// Deleting (or forgetting) the object of one change.
@@ -76,6 +84,8 @@ struct Applier<'a> {
     backend: &'a dyn Backend,
     progress: &'a dyn Progress,
     stop: &'a Stop,
+    /// This run's id, recorded in the journal entries it makes.
+    run: String,
     /// The objects `create_before_destroy` replacements deposed during this apply, by
     /// address, for their destroy step to remove.
     deposed: Mutex<HashMap<String, String>>,
@@ -102,6 +112,7 @@ pub async fn apply(
         backend,
         progress,
         stop,
+        run: uuid::Uuid::new_v4().to_string(),
         deposed: Mutex::new(HashMap::new()),
     };
     let (graph, subset) = applier.build_graph();
@@ -452,27 +463,31 @@ impl Applier<'_> {
                 )));
             return false;
         }
-        let action = if replacing {
-            Action::Create
-        } else {
-            Action::Update
+        let write = match (replacing, change.before.as_ref()) {
+            (false, Some(before)) => Write::Update(before.clone().unmark_deep().0),
+            _ => match self.journal(change, &final_plan, schema) {
+                Ok(token) => Write::Create(token),
+                Err(d) => {
+                    self.walk.report(d);
+                    return false;
+                }
+            },
+        };
+        let action = match write {
+            Write::Create(_) => Action::Create,
+            Write::Update(_) => Action::Update,
         };
         let addr_text = addr.to_string();
         let op = async {
-            match (action, change.before.as_ref()) {
-                (Action::Update, Some(before)) => {
+            match &write {
+                Write::Update(before) => {
                     client
-                        .update(
-                            &addr.resource.ty,
-                            &before.clone().unmark_deep().0,
-                            &plain_final,
-                            &plain_config,
-                        )
+                        .update(&addr.resource.ty, before, &plain_final, &plain_config)
                         .await
                 }
-                _ => {
+                Write::Create(token) => {
                     client
-                        .create(&addr.resource.ty, &plain_final, &plain_config)
+                        .create(&addr.resource.ty, &plain_final, &plain_config, token)
                         .await
                 }
             }
@@ -513,6 +528,53 @@ impl Applier<'_> {
                 )
             }
         }
+    }
+
+    /// Journals the create of `change` in the state before it is sent, with the token it
+    /// carries: the token of an earlier attempt journaled at the same address (whose
+    /// create the plan found made nothing), else a new one. The create is not sent
+    /// unless the journal is saved.
+    fn journal(
+        &self,
+        change: &ResourceChange,
+        planned: &Value,
+        schema: &Schema,
+    ) -> Result<CreateToken, Diagnostic> {
+        let address = change.addr.to_string();
+        let token = {
+            let mut state = self.state.lock().expect("state lock");
+            let token = state
+                .pending(&address)
+                .filter(|p| p.type_name == change.addr.resource.ty)
+                .map(|p| CreateToken::recorded(p.token.clone()))
+                .unwrap_or_default();
+            let (planned, sensitive_attributes) = to_state_parts(planned, Some(schema));
+            state.add_pending(PendingCreate {
+                address,
+                type_name: change.addr.resource.ty.clone(),
+                provider: change.provider.clone(),
+                token: token.to_string(),
+                planned,
+                sensitive_attributes,
+                dependencies: change.dependencies.clone(),
+                create_before_destroy: change.create_before_destroy,
+                started: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                    .to_string(),
+                run: self.run.clone(),
+            });
+            token
+        };
+        self.persist().map_err(|d| {
+            Diagnostic::error(
+                format!("Not creating {}: its intent cannot be saved", change.addr),
+                None,
+            )
+            .with_detail(format!(
+                "iac records every create in the state before sending it, so that a run killed before the answer arrives leaves nothing unknown behind. Saving it failed: {}",
+                d.detail.as_deref().unwrap_or(&d.summary)
+            ))
+        })?;
+        Ok(token)
     }
 
     /// Runs one provider operation when a slot (`-parallelism`) is free: announces it,
@@ -588,6 +650,7 @@ impl Applier<'_> {
             "data"
         };
         let mut state = self.state.lock().expect("state lock");
+        state.remove_pending(&change.addr.to_string());
         if change.action == Action::CreateThenDelete {
             // The replacement exists now: keep the old object as deposed until it is destroyed.
             let mut deposed = self.deposed.lock().expect("deposed lock");

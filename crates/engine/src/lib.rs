@@ -17,6 +17,7 @@ pub mod plan;
 pub mod plan_file;
 pub mod planner;
 mod proposal;
+mod recovery;
 mod sched;
 mod stateval;
 mod validation;

@@ -201,6 +201,9 @@ pub struct Plan {
     /// ones it was made against.
     pub config_digest: String,
     pub targets: Vec<String>,
+    /// What the planner warns of (objects an interrupted apply made, now adopted); shown
+    /// when the plan is made, not kept in a saved plan.
+    pub warnings: iac_lang::Diagnostics,
 }
 
 impl Plan {

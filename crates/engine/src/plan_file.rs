@@ -230,6 +230,7 @@ pub fn from_plan_file(text: &str, schemas: SchemaLookup) -> Result<Plan, String>
             .flatten()
             .filter_map(|t| t.as_str().map(str::to_string))
             .collect(),
+        warnings: iac_lang::Diagnostics::default(),
     })
 }
 

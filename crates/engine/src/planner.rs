@@ -17,6 +17,7 @@ use crate::exprs::expr_target;
 use crate::graph::{Node, NodeKind};
 use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
 use crate::proposal::{propose, replace_paths};
+use crate::recovery::Resolved;
 use crate::sched::{self, Outcome};
 use crate::stateval::{paths_from_json, state_value};
 use crate::values::Repetition;
@@ -133,6 +134,7 @@ pub async fn plan(
         variables: vars.clone(),
         config_digest: stack.digest.clone(),
         targets: opts.targets.iter().map(ToString::to_string).collect(),
+        warnings: diags,
     })
 }
 
@@ -297,6 +299,11 @@ impl Planner<'_> {
         schema: &Schema,
         client: &dyn iac_provider::ProviderClient,
     ) -> Result<Option<(Value, bool)>, Diagnostic> {
+        if let Resolved::Adopted(warning) =
+            crate::recovery::resolve(&self.prior, addr, Some(schema), client).await?
+        {
+            self.walk.report(warning);
+        }
         let key = addr.to_string();
         let Some(stored) = self
             .prior
@@ -631,8 +638,9 @@ impl Planner<'_> {
 
     /// Plans what to do with state entries no configuration claims.
     async fn plan_orphans(&self) {
+        let seen = self.seen.lock().expect("seen lock").clone();
+        crate::recovery::resolve_unclaimed(&self.walk, &self.prior, &seen).await;
         let orphans: Vec<iac_state::ResourceState> = {
-            let seen = self.seen.lock().expect("seen lock");
             self.prior
                 .lock()
                 .expect("prior lock")

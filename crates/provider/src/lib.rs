@@ -7,6 +7,7 @@
 //! engine requests a [`Stop`] (module [`stop`]).
 
 mod error;
+pub mod intent;
 mod schema;
 pub mod stop;
 pub mod timeouts;
@@ -19,6 +20,7 @@ use async_trait::async_trait;
 use iac_value::Value;
 
 pub use error::{ApplyError, Error, ValidationError};
+pub use intent::{CreateToken, Found};
 pub use schema::{Attribute, NestedBlock, Nesting, ProviderSchema, Schema};
 pub use stop::{Interrupted, Stop};
 
@@ -97,12 +99,28 @@ pub trait ProviderClient: Send + Sync {
 
     /// Creates an object; returns its full state. `config` is the evaluated
     /// configuration the plan came from, for values the state keeps only a digest of.
+    /// `token` is journaled before the call: the provider sends it as the API's
+    /// idempotency token where there is one, and never resends a create that may have
+    /// succeeded without first looking for its object.
     async fn create(
         &self,
         type_name: &str,
         planned: &Value,
         config: &Value,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError>;
+
+    /// Looks for what a create of `planned` carrying `token` made, when its answer was
+    /// never recorded (the run was killed, or the answer lost): by the token where the
+    /// API keeps it, else by what the create sent (names, tags, values). Every
+    /// candidate is returned; none means nothing was made. An error means it cannot be
+    /// told, and the plan stops.
+    async fn find_created(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error>;
 
     /// Changes an object in place; returns its full new state.
     async fn update(

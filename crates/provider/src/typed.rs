@@ -8,7 +8,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use iac_value::Value;
 
-use crate::{ApplyError, Error, PlannedState, ProviderClient, Schema, ValidationError};
+use crate::{
+    ApplyError, CreateToken, Error, Found, PlannedState, ProviderClient, Schema, ValidationError,
+};
 
 /// A provider's configured client: SDK handles, credentials, settings.
 pub trait Client: Send + Sync {
@@ -44,13 +46,26 @@ pub trait Resource<C: Client>: Send + Sync {
     /// The current state, or `None` when the object is gone.
     async fn read(&self, client: &C, current: &Value) -> Result<Option<Value>, Error>;
 
-    /// Creates the object; `config` is the configuration the plan came from.
+    /// Creates the object; `config` is the configuration the plan came from, `token`
+    /// the create's journaled idempotency token (see [`ProviderClient::create`]).
     async fn create(
         &self,
         client: &C,
         planned: &Value,
         config: &Value,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError>;
+
+    /// What a create of `planned` carrying `token` made (see
+    /// [`ProviderClient::find_created`]). The default cannot tell.
+    async fn find_created(
+        &self,
+        _client: &C,
+        _planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        Err(crate::intent::cannot_find())
+    }
 
     /// Changes the object in place.
     async fn update(
@@ -174,10 +189,23 @@ impl<C: Client> ProviderClient for Configured<C> {
         type_name: &str,
         planned: &Value,
         config: &Value,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         self.catalog
             .resource(type_name)?
-            .create(&self.client, planned, config)
+            .create(&self.client, planned, config, token)
+            .await
+    }
+
+    async fn find_created(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        self.catalog
+            .resource(type_name)?
+            .find_created(&self.client, planned, token)
             .await
     }
 

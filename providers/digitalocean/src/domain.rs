@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{int, num, string, text, with};
-use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+};
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Value as Json, json};
 
@@ -52,6 +54,7 @@ impl Resource<Api> for Domain {
         api: &Api,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let mut body = json!({"name": string(planned, "name")});
         if let Some(ip) = string(planned, "ip_address") {
@@ -276,6 +279,7 @@ impl Resource<Api> for Record {
         api: &Api,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let domain = string(planned, "domain").unwrap_or_default();
         let out = api

@@ -4,7 +4,9 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use iac_provider::values::{flag, string, string_set, strings, text, with};
-use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema, ValidationError, timeouts};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError, timeouts,
+};
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Value as Json, json};
 use sha1::{Digest, Sha1};
@@ -390,6 +392,7 @@ impl Resource<Api> for Droplet {
         api: &Api,
         planned: &Value,
         config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let image = string(planned, "image").unwrap_or_default();
         let mut body = json!({

@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{blocks, string, string_set, strings, text, with};
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, NestedBlock, Schema, ValidationError,
+};
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Map, Value as Json, json};
 
@@ -316,6 +318,7 @@ impl Resource<Api> for Firewall {
         api: &Api,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let out = api
             .post("/v2/firewalls", &body(planned))

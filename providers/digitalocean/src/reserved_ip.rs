@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use iac_provider::values::{int, num, string, text, with};
-use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
 use iac_value::{Type, Value};
 use serde_json::{Value as Json, json};
 
@@ -76,6 +76,7 @@ impl Resource<Api> for ReservedIp {
         api: &Api,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let out = api
             .post(
@@ -182,6 +183,7 @@ impl Resource<Api> for Assignment {
         api: &Api,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let ip = string(planned, "ip_address").unwrap_or_default();
         let droplet = int(planned, "droplet_id").unwrap_or_default();

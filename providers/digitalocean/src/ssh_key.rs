@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{same_ssh_key, string, text, with};
-use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
 use iac_value::{Type, Value};
 use serde_json::{Value as Json, json};
 
@@ -58,6 +58,7 @@ impl Resource<Api> for SshKey {
         api: &Api,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let body =
             json!({"name": string(planned, "name"), "public_key": string(planned, "public_key")});

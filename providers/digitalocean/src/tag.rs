@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{num, string};
-use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
 use iac_value::{Type, Value};
 use serde_json::json;
 
@@ -72,6 +72,7 @@ impl Resource<Api> for Tag {
         api: &Api,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         api.post("/v2/tags", &json!({"name": string(planned, "name")}))
             .await

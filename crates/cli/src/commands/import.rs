@@ -34,6 +34,7 @@ pub async fn import(
         a.id
     );
     let entry = iac_engine::importer::import(&p.stack, &p.providers, &vars, &addr, &a.id).await?;
+    state.remove_pending(&entry.address);
     state.upsert(entry);
     state.serial += 1;
     p.backend.write(&state).map_err(|e| {

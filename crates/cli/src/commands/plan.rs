@@ -116,7 +116,11 @@ pub async fn make_plan(
             "-refresh-only and -refresh=false cannot be used together.",
         ));
     }
-    Ok(planner::plan(&p.stack, &p.providers, &state, &vars, &options).await?)
+    let plan = planner::plan(&p.stack, &p.providers, &state, &vars, &options).await?;
+    if !plan.warnings.is_empty() {
+        ui.diagnostics(&plan.warnings, sources);
+    }
+    Ok(plan)
 }
 
 /// `iac plan`.

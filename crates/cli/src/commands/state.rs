@@ -20,13 +20,20 @@ pub fn run(c: StateCommand) -> Result<i32, Failed> {
                 .iter()
                 .map(|a| target(a))
                 .collect::<Result<Vec<_>, _>>()?;
+            let keep = |address: &str| {
+                filters.is_empty()
+                    || parse_instance(address).is_ok_and(|a| filters.iter().any(|f| f.contains(&a)))
+            };
             for r in state.resources.iter().filter(|r| r.deposed.is_none()) {
-                let keep = filters.is_empty()
-                    || parse_instance(&r.address)
-                        .is_ok_and(|a| filters.iter().any(|f| f.contains(&a)));
-                if keep {
+                if keep(&r.address) {
                     println!("{}", r.address);
                 }
+            }
+            for p in state.pending.iter().filter(|p| keep(&p.address)) {
+                println!(
+                    "{} (pending: create sent at {}, not yet recorded)",
+                    p.address, p.started
+                );
             }
             Ok(0)
         }
@@ -56,11 +63,12 @@ pub fn run(c: StateCommand) -> Result<i32, Failed> {
             let mut doomed: Vec<String> = state
                 .resources
                 .iter()
-                .filter(|r| {
-                    parse_instance(&r.address).is_ok_and(|a| filters.iter().any(|f| f.contains(&a)))
-                })
-                .map(|r| r.address.clone())
+                .map(|r| &r.address)
+                .chain(state.pending.iter().map(|p| &p.address))
+                .filter(|a| parse_instance(a).is_ok_and(|a| filters.iter().any(|f| f.contains(&a))))
+                .cloned()
                 .collect();
+            doomed.sort();
             doomed.dedup();
             if doomed.is_empty() {
                 return Err(error(

@@ -13,8 +13,8 @@ use iac_engine::planner::{self, PlanOptions};
 use iac_engine::{Providers, Stack};
 use iac_lang::{Diagnostics, Sources};
 use iac_provider::{
-    ApplyError, Attribute, Error, NestedBlock, PlannedState, Provider, ProviderClient,
-    ProviderSchema, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, PlannedState, Provider,
+    ProviderClient, ProviderSchema, Schema, ValidationError,
 };
 use iac_state::{Backend, LocalBackend, State};
 use iac_value::{PathStep, Type, Value};
@@ -26,6 +26,8 @@ pub struct Cloud {
     /// While set, deleting an object whose name starts with "stuck" fails.
     pub stuck: AtomicBool,
     pub log: Mutex<Vec<String>>,
+    /// The id each create token made, as an API with idempotency tokens keeps it.
+    pub tokens: Mutex<BTreeMap<String, String>>,
     next: AtomicUsize,
 }
 
@@ -278,6 +280,7 @@ impl ProviderClient for MemClient {
         type_name: &str,
         planned: &Value,
         _config: &Value,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = planned.get("name").as_str().unwrap_or_default().to_string();
         self.cloud.log.lock().unwrap().push(format!(
@@ -305,7 +308,20 @@ impl ProviderClient for MemClient {
         if obj.get("label").is_unknown() {
             obj = with(&obj, "label", Value::from(format!("label-{name}")));
         }
-        self.cloud.objects.lock().unwrap().insert(id, obj.clone());
+        self.cloud
+            .objects
+            .lock()
+            .unwrap()
+            .insert(id.clone(), obj.clone());
+        self.cloud
+            .tokens
+            .lock()
+            .unwrap()
+            .insert(token.to_string(), id);
+        if name.starts_with("lost") {
+            // Made, but the answer never arrives.
+            return Err(Error::api("CreateThing", "connection reset").into());
+        }
         if name.starts_with("partial") {
             return Err(ApplyError {
                 error: Error::api("TagThing", "tagging failed"),
@@ -326,6 +342,38 @@ impl ProviderClient for MemClient {
             });
         }
         Ok(obj)
+    }
+
+    async fn find_created(
+        &self,
+        _type_name: &str,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        if planned
+            .get("name")
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("unknowable")
+        {
+            return Err(Error::api("ListThings", "access denied"));
+        }
+        let id = self
+            .cloud
+            .tokens
+            .lock()
+            .unwrap()
+            .get(token.as_str())
+            .cloned();
+        let objects = self.cloud.objects.lock().unwrap();
+        Ok(id
+            .and_then(|id| objects.get(&id).cloned())
+            .map(|state| Found {
+                state,
+                complete: true,
+            })
+            .into_iter()
+            .collect())
     }
 
     async fn update(

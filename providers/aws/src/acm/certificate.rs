@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_acm::types::{KeyAlgorithm, Tag, ValidationMethod};
-use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, PlannedState, Schema};
 use iac_value::{ObjectAttr, Type, Value};
 
 use super::{NOT_FOUND, describe};
@@ -244,6 +244,7 @@ impl Resource<AwsClients> for Certificate {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let tags = string_map(planned, "tags_all");
         let method = string(planned, "validation_method");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_acm::types::CertificateStatus;
-use iac_provider::{ApplyError, Attribute, Error, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema, ValidationError};
 use iac_value::{Type, Value};
 
 use super::describe;
@@ -88,6 +88,7 @@ impl Resource<AwsClients> for Validation {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let arn = string(planned, "certificate_arn").unwrap_or_default();
         let Some(cert) = describe(aws, &arn).await? else {

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{Address, DomainType, ResourceType};
-use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
 use iac_value::{Type, Value};
 
 use super::{arn, tag_map, tag_specification, update_tags};
@@ -146,6 +146,7 @@ impl Resource<AwsClients> for Eip {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let out = aws
             .ec2

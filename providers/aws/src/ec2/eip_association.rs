@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_ec2::types::Filter;
-use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
 use iac_value::{Type, Value};
 
 use super::eip::{associate, disassociate};
@@ -70,6 +70,7 @@ impl Resource<AwsClients> for EipAssociation {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let allocation = string(planned, "allocation_id").unwrap_or_default();
         let instance = string(planned, "instance_id").unwrap_or_default();

@@ -11,7 +11,7 @@ use aws_sdk_ec2::types::{
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, PlannedState, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, NestedBlock, PlannedState, Schema};
 use iac_value::{PathStep, Type, Value};
 use sha1::{Digest, Sha1};
 
@@ -443,6 +443,7 @@ impl Resource<AwsClients> for Instance {
         aws: &AwsClients,
         planned: &Value,
         config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let ami = string(planned, "ami").unwrap_or_default();
         let subnet = string(planned, "subnet_id");

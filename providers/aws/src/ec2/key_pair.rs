@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::primitives::Blob;
 use aws_sdk_ec2::types::ResourceType;
-use iac_provider::{ApplyError, Attribute, Error, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema, ValidationError};
 use iac_value::{Type, Value};
 
 use super::{arn, tag_map, tag_specification, update_tags};
@@ -110,6 +110,7 @@ impl Resource<AwsClients> for KeyPair {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = string(planned, "key_name").unwrap_or_else(|| {
             crate::names::generated(

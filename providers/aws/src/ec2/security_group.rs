@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{IpPermission, ResourceType};
-use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+};
 use iac_value::{Type, Value};
 
 use super::rule::{self, from_permissions, to_permission};
@@ -233,6 +235,7 @@ impl Resource<AwsClients> for SecurityGroup {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = string(planned, "name").unwrap_or_else(|| {
             crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("terraform-"))

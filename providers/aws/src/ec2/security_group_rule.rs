@@ -6,7 +6,9 @@ use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, SecurityGroupRule,
     SecurityGroupRuleRequest, SecurityGroupRuleUpdate, UserIdGroupPair,
 };
-use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+};
 use iac_value::{Type, Value};
 
 use super::rule::protocol;
@@ -230,6 +232,7 @@ impl Resource<AwsClients> for IngressRule {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let req = aws
             .ec2

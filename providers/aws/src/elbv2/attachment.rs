@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthReasonEnum};
-use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
 use iac_value::{Type, Value};
 
 use crate::client::AwsClients;
@@ -116,6 +116,7 @@ impl Resource<AwsClients> for Attachment {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let req = aws
             .elbv2

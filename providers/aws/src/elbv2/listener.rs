@@ -6,7 +6,9 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, Certificate, FixedResponseActionConfig, ProtocolEnum,
     RedirectActionConfig, RedirectActionStatusCodeEnum,
 };
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, NestedBlock, Schema, ValidationError,
+};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tags_of, update_tags};
@@ -264,6 +266,7 @@ impl Resource<AwsClients> for Listener {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let req = aws
             .elbv2

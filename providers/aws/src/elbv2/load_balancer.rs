@@ -7,7 +7,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     IpAddressType, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum,
     LoadBalancerTypeEnum,
 };
-use iac_provider::{ApplyError, Attribute, Error, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema, ValidationError};
 use iac_value::{Type, Value};
 
 use super::{arn_suffix, tag_list, tags_of, update_tags};
@@ -261,6 +261,7 @@ impl Resource<AwsClients> for LoadBalancer {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = string(planned, "name").unwrap_or_else(|| {
             crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("tf-lb-"))

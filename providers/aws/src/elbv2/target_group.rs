@@ -6,7 +6,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, TargetGroup as Description, TargetTypeEnum,
 };
 use iac_provider::{
-    ApplyError, Attribute, Error, NestedBlock, PlannedState, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, NestedBlock, PlannedState, Schema, ValidationError,
 };
 use iac_value::{Type, Value};
 
@@ -190,6 +190,7 @@ impl Resource<AwsClients> for TargetGroup {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = string(planned, "name").unwrap_or_else(|| {
             crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("tf-"))

@@ -5,7 +5,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_rds::operation::modify_db_instance::builders::ModifyDBInstanceFluentBuilder;
 use aws_sdk_rds::types::DbInstance as Description;
-use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tag_map, update_tags};
@@ -431,6 +433,7 @@ impl Resource<AwsClients> for DbInstance {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let id = string(planned, "identifier").unwrap_or_else(|| {
             crate::names::generated(

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use aws_sdk_rds::types::{ApplyMethod, Parameter};
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, NestedBlock, Schema, ValidationError,
+};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tags_of, update_tags};
@@ -230,6 +232,7 @@ impl Resource<AwsClients> for ParameterGroup {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = string(planned, "name").unwrap_or_else(|| {
             crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("terraform-"))

@@ -1,7 +1,7 @@
 //! `aws_db_subnet_group`: the subnets a database may be placed in.
 
 use async_trait::async_trait;
-use iac_provider::{ApplyError, Attribute, Error, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema, ValidationError};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tags_of, update_tags};
@@ -100,6 +100,7 @@ impl Resource<AwsClients> for SubnetGroup {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = string(planned, "name").unwrap_or_else(|| {
             crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("terraform-"))

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use aws_sdk_route53::types::{
     AliasTarget, Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
 };
-use iac_provider::{ApplyError, Attribute, Error, NestedBlock, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, NestedBlock, Schema, ValidationError,
+};
 use iac_value::{Type, Value};
 
 use super::{BUSY, normalize_name, wait_insync};
@@ -301,6 +303,7 @@ impl Resource<AwsClients> for Record {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let action = if flag(planned, "allow_overwrite") {
             ChangeAction::Upsert

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, HostedZone, HostedZoneConfig, RrType,
 };
-use iac_provider::{ApplyError, Attribute, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
 use iac_value::{Type, Value};
 
 use super::{BUSY, bare_zone_id, change_zone_tags, normalize_name, wait_insync, zone_tags};
@@ -182,6 +182,7 @@ impl Resource<AwsClients> for Zone {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = string(planned, "name").unwrap_or_default();
         let out = aws

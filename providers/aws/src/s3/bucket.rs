@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging,
 };
-use iac_provider::{ApplyError, Attribute, Error, PlannedState, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+};
 use iac_value::{PathStep, Type, Value};
 
 use super::NO_BUCKET;
@@ -366,6 +368,7 @@ impl Resource<AwsClients> for Bucket {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = string(planned, "bucket").unwrap_or_else(|| {
             crate::names::generated(
@@ -639,7 +642,7 @@ mod tests {
             ("object_lock_enabled", Value::Bool(false)),
         ]);
         let made = Bucket
-            .create(&aws, &planned, &planned)
+            .create(&aws, &planned, &planned, &CreateToken::new())
             .await
             .unwrap_or_else(|e| panic!("{}", e.error));
         assert_eq!(made.get("bucket"), &Value::from("logs"));

@@ -3,7 +3,7 @@
 //! setting with one Put call and reads it back, and an import reads it by bucket name.
 
 use async_trait::async_trait;
-use iac_provider::{ApplyError, Error, PlannedState, Schema, ValidationError};
+use iac_provider::{ApplyError, CreateToken, Error, PlannedState, Schema, ValidationError};
 use iac_value::Value;
 
 use crate::client::AwsClients;
@@ -84,6 +84,7 @@ impl<T: BucketSetting> Resource<AwsClients> for Setting<T> {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
+        _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         self.0.put(aws, planned).await?;
         read_back(self, aws, planned, self.0.put_operation()).await
