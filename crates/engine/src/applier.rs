@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use iac_lang::config::{Mode, Resource};
 use iac_lang::eval::Phase;
 use iac_lang::{Diagnostic, Diagnostics};
+use iac_provider::status::Status;
 use iac_provider::{CreateToken, ProviderClient, Schema, Stop};
 use iac_state::{Backend, InstanceStatus, PendingCreate, ResourceState, State};
 use iac_value::Value;
@@ -35,6 +36,8 @@ pub enum Event {
         addr: String,
         action: Action,
         elapsed: Duration,
+        /// What the provider is waiting on (`throttled, retrying`), if it said.
+        note: Option<String>,
     },
     /// An operation finished; `id` is the object's id, when it has one.
     Finished {
@@ -600,13 +603,15 @@ impl Applier<'_> {
             action,
         });
         let started = Instant::now();
+        let status = Status::new();
+        let op = status.scope(op);
         tokio::pin!(op);
         let mut ticker =
             tokio::time::interval_at(tokio::time::Instant::now() + STILL_EVERY, STILL_EVERY);
         loop {
             tokio::select! {
                 result = &mut op => return Some((result, started.elapsed())),
-                _ = ticker.tick() => self.progress.event(Event::Still { addr: addr.to_string(), action, elapsed: started.elapsed() }),
+                _ = ticker.tick() => self.progress.event(Event::Still { addr: addr.to_string(), action, elapsed: started.elapsed(), note: status.note() }),
             }
         }
     }

@@ -162,5 +162,28 @@ async fn a_candidate_another_address_records_is_not_adopted_twice() {
     state.add_pending(entry("mem_thing.b", "b", token_of_a));
     h.backend.write(&state).unwrap();
     let plan = h.plan().await.unwrap();
-    assert_eq!(actions(&plan), [("mem_thing.b".to_string(), Action::Create)]);
+    assert_eq!(
+        actions(&plan),
+        [("mem_thing.b".to_string(), Action::Create)]
+    );
+}
+
+#[tokio::test]
+async fn a_destroy_plan_destroys_what_a_lost_create_made() {
+    let h = Harness::new(LOST);
+    let plan = h.plan().await.unwrap();
+    h.apply(&plan).await;
+    let opts = iac_engine::planner::PlanOptions {
+        mode: iac_engine::plan::PlanMode::Destroy,
+        ..Default::default()
+    };
+    let plan = h.plan_with(&opts, &[]).await.unwrap();
+    assert_eq!(
+        actions(&plan),
+        [("mem_thing.a".to_string(), Action::Delete)]
+    );
+    let out = h.apply(&plan).await;
+    assert!(!out.diags.has_errors(), "{}", summaries(&out.diags));
+    assert!(h.provider.cloud.objects.lock().unwrap().is_empty());
+    assert!(h.state().pending.is_empty());
 }

@@ -9,6 +9,7 @@
 mod error;
 pub mod intent;
 mod schema;
+pub mod status;
 pub mod stop;
 pub mod timeouts;
 pub mod typed;

@@ -187,11 +187,13 @@ impl Progress for Printer {
                 addr,
                 action,
                 elapsed,
+                note,
             } => println!(
-                "{}: {} [{}s elapsed]",
+                "{}: {} [{}s elapsed]{}",
                 self.ui.bold(&addr),
                 verbs(action).1,
-                elapsed.as_secs()
+                elapsed.as_secs(),
+                note.map(|n| format!(" ({n})")).unwrap_or_default()
             ),
             Event::Finished {
                 addr,
