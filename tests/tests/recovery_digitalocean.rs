@@ -478,3 +478,57 @@ fn an_apply_killed_while_a_droplet_is_created_is_finished_by_the_next_with_one_d
     );
     converged(&stack);
 }
+
+#[test]
+fn a_namesake_another_address_records_is_not_adopted() {
+    let stack = Stack::new(
+        Emulator::DigitalOcean,
+        &[(
+            "main.hcl",
+            r#"
+# Two droplets of one name, and two firewalls of one name with different rules: what
+# another address records is set aside, and the rules tell the firewalls apart.
+resource "digitalocean_droplet" "web" {
+  count  = 2
+  name   = "web"
+  region = "nyc3"
+  size   = "s-1vcpu-1gb"
+  image  = "ubuntu-24-04-x64"
+}
+
+resource "digitalocean_firewall" "web" {
+  for_each = toset(["80", "443"])
+  name     = "web"
+
+  inbound_rule {
+    protocol         = "tcp"
+    port_range       = each.key
+    source_addresses = ["0.0.0.0/0"]
+  }
+}
+"#,
+        )],
+    );
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
+    let droplet = id(&stack, "digitalocean_droplet.web[1]");
+    let firewall = id(&stack, "digitalocean_firewall.web[\"443\"]");
+    lose_answers(
+        &stack,
+        &[
+            "digitalocean_droplet.web[1]",
+            "digitalocean_firewall.web[\"443\"]",
+        ],
+    );
+    let plan = stack.iac(&["plan", "-no-color"]).expect(0);
+    assert!(output(&plan).contains("No changes"), "{}", output(&plan));
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
+    assert_eq!(id(&stack, "digitalocean_droplet.web[1]"), droplet);
+    assert_eq!(id(&stack, "digitalocean_firewall.web[\"443\"]"), firewall);
+    assert_eq!(total(&stack, "/v2/droplets"), 2);
+    assert_eq!(total(&stack, "/v2/firewalls"), 2);
+    converged(&stack);
+}
