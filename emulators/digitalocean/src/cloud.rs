@@ -92,6 +92,17 @@ pub struct Cloud {
     pub reserved_ips: BTreeMap<String, (String, Option<u64>)>,
     /// Action types whose next action ends `errored` (set through `/emulator`).
     pub fail_next: Vec<String>,
+    /// Requests whose answer is lost: carried out, then answered with an error status
+    /// instead (set through `/emulator/lose-next-answer`).
+    pub lose_next: Vec<LostAnswer>,
+}
+
+/// The next request of `method` to `path` is carried out and answered with `status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostAnswer {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
 }
 
 /// Now, as DigitalOcean writes times.
@@ -127,7 +138,18 @@ impl Cloud {
             firewalls: BTreeMap::new(),
             reserved_ips: BTreeMap::new(),
             fail_next: Vec::new(),
+            lose_next: Vec::new(),
         }
+    }
+
+    /// The status to answer a request of `method` to `path` with, if its answer is to be
+    /// lost (once).
+    pub fn lose_answer(&mut self, method: &str, path: &str) -> Option<u16> {
+        let i = self
+            .lose_next
+            .iter()
+            .position(|l| l.method.eq_ignore_ascii_case(method) && l.path == path)?;
+        Some(self.lose_next.remove(i).status)
     }
 
     pub fn next_id(&mut self) -> u64 {

@@ -100,6 +100,10 @@ pub async fn guard(State(cloud): State<Shared>, request: Request, next: Next) ->
     let Some(token) = token else {
         return unauthorized();
     };
+    let (method, path) = (
+        request.method().to_string(),
+        request.uri().path().to_string(),
+    );
     let (verdict, limits) = {
         let mut cloud = cloud.lock().expect("cloud lock");
         cloud.tick();
@@ -110,12 +114,27 @@ pub async fn guard(State(cloud): State<Shared>, request: Request, next: Next) ->
             .as_secs();
         cloud
             .windows
-            .entry(token)
+            .entry(token.clone())
             .or_default()
             .admit(&settings, Instant::now(), epoch)
     };
     let mut response = match verdict {
-        Verdict::Allowed => next.run(request).await,
+        Verdict::Allowed => {
+            let answer = next.run(request).await;
+            let lost = cloud
+                .lock()
+                .expect("cloud lock")
+                .account(&token)
+                .lose_answer(&method, &path);
+            match lost.and_then(|s| StatusCode::from_u16(s).ok()) {
+                Some(status) => error(
+                    status,
+                    "server_error",
+                    "Server was unable to give you a response.",
+                ),
+                None => answer,
+            }
+        }
         Verdict::OverMinute { .. } | Verdict::OverHour => error(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",

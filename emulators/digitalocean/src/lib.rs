@@ -21,7 +21,9 @@
 //! - image slugs move to newer images (`/emulator/images/{slug}/successor`).
 //!
 //! Outside the API, `/emulator/...` lets tests make an account's next action of a type
-//! fail, set an account's droplet limit, and change the delay or the rate limit.
+//! fail, lose the answer to an account's next request of a method and path (carried
+//! out, answered with a 5xx), set an account's droplet limit, and change the delay or
+//! the rate limit.
 
 mod auth;
 mod backups;

@@ -331,3 +331,68 @@ async fn an_injected_failure_hits_only_its_account() {
     assert_eq!(other.settle(action(&theirs)).await, "completed");
     assert_eq!(api.settle(action(&mine)).await, "errored");
 }
+
+#[tokio::test]
+async fn a_lost_answer_is_carried_out_and_answered_with_a_5xx_once() {
+    let api = Api::new(quick()).await;
+    let (status, _) = api
+        .post(
+            "/emulator/lose-next-answer",
+            json!({"method": "POST", "path": "/v2/droplets", "status": 504}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, lost) = api.post("/v2/droplets", droplet("lost")).await;
+    assert_eq!(status, 504);
+    assert!(lost["message"].is_string() && lost["droplet"].is_null());
+    let (_, listed) = api.get("/v2/droplets?name=lost").await;
+    assert_eq!(listed["meta"]["total"], 1, "the create was carried out");
+    let (status, _) = api.post("/v2/droplets", droplet("second")).await;
+    assert_eq!(status, 202, "only the next answer is lost");
+    let (status, _) = api
+        .post(
+            "/emulator/lose-next-answer",
+            json!({"method": "POST", "path": "/v2/droplets", "status": 404}),
+        )
+        .await;
+    assert_eq!(status, 422, "only a 5xx stands for a lost answer");
+}
+
+#[tokio::test]
+async fn records_are_listed_by_type_and_fully_qualified_name() {
+    let api = Api::new(quick()).await;
+    api.post("/v2/domains", json!({"name": "example.com"}))
+        .await;
+    for (name, data) in [
+        ("www", "192.0.2.1"),
+        ("@", "192.0.2.2"),
+        ("api", "192.0.2.3"),
+    ] {
+        let record = json!({"type": "A", "name": name, "data": data});
+        let (status, _) = api.post("/v2/domains/example.com/records", record).await;
+        assert_eq!(status, 201);
+    }
+    let data = |v: &Value| -> Vec<String> {
+        v["domain_records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["data"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, www) = api
+        .get("/v2/domains/example.com/records?name=www.example.com")
+        .await;
+    assert_eq!(data(&www), ["192.0.2.1"]);
+    let (_, apex) = api
+        .get("/v2/domains/example.com/records?name=example.com&type=A")
+        .await;
+    assert_eq!(data(&apex), ["192.0.2.2"]);
+    let (_, relative) = api.get("/v2/domains/example.com/records?name=www").await;
+    assert_eq!(
+        relative["meta"]["total"], 0,
+        "a relative name matches nothing"
+    );
+    let (_, a) = api.get("/v2/domains/example.com/records?type=A").await;
+    assert_eq!(a["meta"]["total"], 3);
+}

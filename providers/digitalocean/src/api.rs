@@ -16,6 +16,9 @@ use crate::poll::Polling;
 /// How long a call keeps retrying 429s and 5xx answers before giving up.
 const RETRY_BUDGET: Duration = Duration::from_secs(10 * 60);
 
+/// How many times a connection that cannot be made is tried before the call fails.
+const CONNECT_ATTEMPTS: u32 = 3;
+
 /// A configured API client.
 pub struct Api {
     http: reqwest::Client,
@@ -31,6 +34,10 @@ pub struct Failure {
     pub status: u16,
     pub id: String,
     pub message: String,
+    /// Whether the request may have been carried out although no answer says so: it
+    /// was sent, and then timed out, lost its connection, or met a 5xx. A create that
+    /// fails so is looked for before it is sent again ([`crate::lost`]).
+    pub lost: bool,
 }
 
 impl Failure {
@@ -43,6 +50,17 @@ impl Failure {
             status: 0,
             id: "interrupted".into(),
             message: Interrupted.to_string(),
+            lost: false,
+        }
+    }
+
+    /// A request that was sent and whose answer never came (`message` says why).
+    fn lost(status: u16, id: &str, message: String) -> Failure {
+        Failure {
+            status,
+            id: id.into(),
+            message,
+            lost: true,
         }
     }
 
@@ -65,6 +83,19 @@ impl Failure {
             format!("{} {}: {}", self.status, self.id, self.message),
         )
     }
+}
+
+/// Whether a request may be sent again when its answer is lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// A repeat changes nothing more than the first did: reads, deletes, updates that
+    /// set a value, and the few POSTs that name what they make (tags). Retried on
+    /// timeouts, lost connections and 5xx answers.
+    Safe,
+    /// A repeat may make a second object or run a second action (every other POST).
+    /// Retried only where DigitalOcean cannot have acted on it: a 429, or a
+    /// connection that was never made; otherwise the failure is returned `lost`.
+    Never,
 }
 
 /// `retry-after`, in seconds, as DigitalOcean sends it with a 429.
@@ -91,15 +122,34 @@ impl Api {
         })
     }
 
-    /// One call: `path` is `/v2/...` (or a full URL from `links`). Paced under the rate
-    /// limits; retries a 429 after its `retry-after` (or, with the hour spent, once its
-    /// oldest request expires) and 5xx answers and network errors with backoff, for up
-    /// to `RETRY_BUDGET`. Once iac is stopped, a call that would wait fails instead.
+    /// One call, with the [`Repeat`] policy of its method: POSTs are never repeated
+    /// once they may have reached DigitalOcean.
     pub async fn call(
         &self,
         method: Method,
         path: &str,
         body: Option<&Value>,
+    ) -> Result<Value, Failure> {
+        let repeat = if method == Method::POST {
+            Repeat::Never
+        } else {
+            Repeat::Safe
+        };
+        self.send(method, path, body, repeat).await
+    }
+
+    /// One call: `path` is `/v2/...` (or a full URL from `links`). Paced under the rate
+    /// limits; retries a 429 after its `retry-after` (or, with the hour spent, once its
+    /// oldest request expires), a connection that could not be made a few times (then
+    /// fails naming the endpoint), and, where `repeat` allows it, timeouts, lost
+    /// connections and 5xx answers with backoff, for up to `RETRY_BUDGET`. Once iac is
+    /// stopped, a call that would wait fails instead.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        repeat: Repeat,
     ) -> Result<Value, Failure> {
         let url = if path.starts_with("http") {
             path.to_string()
@@ -108,6 +158,7 @@ impl Api {
         };
         let start = Instant::now();
         let mut attempt: u32 = 0;
+        let mut refused: u32 = 0;
         loop {
             self.pacer
                 .admit()
@@ -121,21 +172,43 @@ impl Api {
                 req = req.json(b);
             }
             let sent = req.send().await;
+            let retry_budget_left = start.elapsed() < RETRY_BUDGET;
             let resp = match sent {
                 Ok(r) => r,
+                // Nothing reached DigitalOcean: any request may be sent again, a few times.
+                Err(e) if e.is_connect() => {
+                    self.pacer.answered(None);
+                    refused += 1;
+                    if refused >= CONNECT_ATTEMPTS {
+                        return Err(Failure {
+                            status: 0,
+                            id: "network_error".into(),
+                            message: format!(
+                                "cannot connect to the DigitalOcean API at {}: {}. The endpoint is the provider's api_endpoint, else DIGITALOCEAN_API_URL, else {}.",
+                                self.base,
+                                error_chain(&e),
+                                crate::DEFAULT_ENDPOINT
+                            ),
+                            lost: false,
+                        });
+                    }
+                    tracing::debug!(%url, attempt = refused, error = %e, "retrying a connection that could not be made");
+                    self.pause(backoff(refused)).await?;
+                    continue;
+                }
                 Err(e) => {
                     self.pacer.answered(None);
-                    if start.elapsed() < RETRY_BUDGET && (e.is_connect() || e.is_timeout()) {
+                    let why = format!(
+                        "the request was sent but its answer was lost ({})",
+                        error_chain(&e)
+                    );
+                    if repeat == Repeat::Safe && retry_budget_left {
                         attempt += 1;
-                        tracing::debug!(%url, attempt, error = %e, "retrying after a network error");
+                        tracing::debug!(%url, attempt, error = %why, "retrying after a network error");
                         self.pause(backoff(attempt)).await?;
                         continue;
                     }
-                    return Err(Failure {
-                        status: 0,
-                        id: "network_error".into(),
-                        message: e.to_string(),
-                    });
+                    return Err(Failure::lost(0, "network_error", why));
                 }
             };
             let status = resp.status();
@@ -145,7 +218,8 @@ impl Api {
             let budget = Budget::from_headers(resp.headers())
                 .filter(|_| !(status == StatusCode::TOO_MANY_REQUESTS && retry_after.is_some()));
             self.pacer.answered(budget);
-            if status == StatusCode::TOO_MANY_REQUESTS && start.elapsed() < RETRY_BUDGET {
+            // DigitalOcean refuses a request over the limit before acting on it.
+            if status == StatusCode::TOO_MANY_REQUESTS && retry_budget_left {
                 attempt += 1;
                 match retry_after {
                     Some(wait) => {
@@ -164,21 +238,42 @@ impl Api {
                 }
                 continue;
             }
-            if status.is_server_error() && start.elapsed() < RETRY_BUDGET {
+            if status.is_server_error() && repeat == Repeat::Safe && retry_budget_left {
                 attempt += 1;
                 tracing::debug!(%url, attempt, status = status.as_u16(), "retrying a server error");
                 self.pause(backoff(attempt)).await?;
                 continue;
             }
-            let text = resp.text().await.unwrap_or_default();
+            let text = match resp.text().await {
+                Ok(text) => text,
+                Err(e) if repeat == Repeat::Safe && retry_budget_left => {
+                    attempt += 1;
+                    tracing::debug!(%url, attempt, error = %e, "retrying an answer that was cut off");
+                    self.pause(backoff(attempt)).await?;
+                    continue;
+                }
+                Err(e) => {
+                    return Err(Failure::lost(
+                        status.as_u16(),
+                        "network_error",
+                        format!("the answer ({status}) was cut off: {}", error_chain(&e)),
+                    ));
+                }
+            };
             let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             if status.is_success() {
                 return Ok(json);
             }
+            let id = json["id"].as_str().unwrap_or("error").to_string();
+            let message = json["message"].as_str().map(str::to_string).unwrap_or(text);
+            if status.is_server_error() {
+                return Err(Failure::lost(status.as_u16(), &id, message));
+            }
             return Err(Failure {
                 status: status.as_u16(),
-                id: json["id"].as_str().unwrap_or("error").to_string(),
-                message: json["message"].as_str().map(str::to_string).unwrap_or(text),
+                id,
+                message,
+                lost: false,
             });
         }
     }
@@ -194,8 +289,16 @@ impl Api {
         self.call(Method::GET, path, None).await
     }
 
+    /// A POST that may make something or run an action: never repeated once it may
+    /// have reached DigitalOcean (see [`Repeat::Never`]).
     pub async fn post(&self, path: &str, body: &Value) -> Result<Value, Failure> {
         self.call(Method::POST, path, Some(body)).await
+    }
+
+    /// A POST whose repeat changes nothing (a tag, or tagging a resource).
+    pub async fn post_repeatable(&self, path: &str, body: &Value) -> Result<Value, Failure> {
+        self.send(Method::POST, path, Some(body), Repeat::Safe)
+            .await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> Result<Value, Failure> {
@@ -279,6 +382,18 @@ impl Api {
     }
 }
 
+/// An error and its causes, as one line (reqwest's own text leaves them out).
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 /// Exponential backoff from half a second, capped at 30 seconds.
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(500)
@@ -346,6 +461,68 @@ mod tests {
         assert!(
             started.elapsed() >= Duration::from_secs(1),
             "it waited its retry-after"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_read_is_retried_after_a_5xx_and_a_create_is_not() {
+        let (url, log) = crate::fake::serve(|_, _, log| {
+            if log.len() % 2 == 0 {
+                (
+                    "500 Internal Server Error",
+                    r#"{"id":"server_error","message":"oops"}"#.into(),
+                )
+            } else {
+                ("200 OK", r#"{"account":{}}"#.into())
+            }
+        })
+        .await;
+        let api = Api::new(&url, "dop_v1_retry_policy_test").unwrap();
+        assert!(api.get("/v2/account").await.is_ok());
+        assert_eq!(log.lock().unwrap().len(), 2, "the GET was sent again");
+        let failure = api
+            .post("/v2/droplets", &serde_json::json!({"name": "a"}))
+            .await
+            .expect_err("the create is not sent again");
+        assert!(failure.lost && failure.status == 500, "{failure:?}");
+        assert_eq!(log.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_create_refused_with_429_is_sent_again() {
+        let (url, count) = serve(vec![
+            (
+                "429 Too Many Requests",
+                "retry-after: 1\r\n",
+                r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#,
+            ),
+            ("202 Accepted", "", r#"{"droplet":{"id":1}}"#),
+        ])
+        .await;
+        let api = Api::new(&url, "dop_v1_post_429_test").unwrap();
+        let made = api.post("/v2/droplets", &serde_json::json!({})).await;
+        assert_eq!(made.unwrap()["droplet"]["id"], 1);
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_fails_fast_naming_the_endpoint() {
+        // A port nothing listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let api = Api::new(&format!("http://127.0.0.1:{port}"), "dop_v1_refused_test").unwrap();
+        let started = Instant::now();
+        let failure = api.get("/v2/account").await.expect_err("nothing answers");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(!failure.lost);
+        let message = failure.into_error("GET /v2/account").message;
+        assert!(
+            message.contains(&format!("127.0.0.1:{port}"))
+                && message.contains("DIGITALOCEAN_API_URL"),
+            "{message}"
         );
     }
 

@@ -3,15 +3,27 @@
 use async_trait::async_trait;
 use iac_provider::values::{int, num, string, text, with};
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
 };
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Value as Json, json};
 
 use crate::api::Api;
+use crate::lost::{self, Fresh};
 use crate::resource::{Resource, imported, read_back};
 
 pub struct Domain;
+
+impl Domain {
+    /// The planned domain as DigitalOcean lists it, if it exists.
+    async fn existing(&self, api: &Api, planned: &Value) -> Result<Option<Json>, Error> {
+        let name = string(planned, "name").unwrap_or_default();
+        Ok(api
+            .get_if_exists(&format!("/v2/domains/{name}"))
+            .await?
+            .map(|out| out["domain"].clone()))
+    }
+}
 
 #[async_trait]
 impl Resource<Api> for Domain {
@@ -60,11 +72,37 @@ impl Resource<Api> for Domain {
         if let Some(ip) = string(planned, "ip_address") {
             body["ip_address"] = ip.into();
         }
-        api.post("/v2/domains", &body)
-            .await
-            .map_err(|f| f.into_error("POST /v2/domains"))?;
+        // A domain exists once in an account: the one found is this create's.
+        lost::create(
+            api,
+            "/v2/domains",
+            &body,
+            "domain",
+            Fresh::Unique,
+            || async { Ok(self.existing(api, planned).await?.into_iter().collect()) },
+        )
+        .await?;
         let known = with(planned.clone(), "id", planned.get("name").clone());
         read_back(self, api, &known, "POST /v2/domains").await
+    }
+
+    /// A domain exists once: the one of that name is what the create made.
+    async fn find_created(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let known = with(planned.clone(), "id", planned.get("name").clone());
+        Ok(self
+            .read(api, &known)
+            .await?
+            .map(|state| Found {
+                state,
+                complete: true,
+            })
+            .into_iter()
+            .collect())
     }
 
     async fn update(
@@ -185,6 +223,41 @@ fn record_body(planned: &Value) -> Json {
     body
 }
 
+/// The records of the planned record's domain that match everything its create sends:
+/// type, name (however written), value, TTL and the optional numbers and tag. Listed
+/// by type (`?type=`); a domain that is gone has none.
+async fn matching_records(api: &Api, planned: &Value) -> Result<Vec<Json>, Error> {
+    let domain = string(planned, "domain").unwrap_or_default();
+    let kind = string(planned, "type").unwrap_or_default();
+    let path = format!("/v2/domains/{domain}/records?type={kind}");
+    let records = match api.list_all(&path, "domain_records").await {
+        Ok(records) => records,
+        Err(f) if f.not_found() => return Ok(Vec::new()),
+        Err(f) => return Err(f.into_error("GET /v2/domains/records")),
+    };
+    Ok(records
+        .into_iter()
+        .filter(|r| sent_by(&record_value(r, &domain), planned, &domain))
+        .collect())
+}
+
+/// Whether a record (as `record_value` reads it) is what a create of `planned` makes.
+fn sent_by(found: &Value, planned: &Value, domain: &str) -> bool {
+    let named = |key: &str| match (string(found, key), string(planned, key)) {
+        (Some(a), Some(b)) => a == b || same_name(&a, &b, domain),
+        (a, b) => a == b,
+    };
+    let number = |key: &str| int(planned, key).is_none_or(|n| int(found, key) == Some(n));
+    string(found, "type") == string(planned, "type")
+        && named("name")
+        && named("value")
+        && int(found, "ttl") == Some(int(planned, "ttl").unwrap_or(1800))
+        && ["priority", "port", "weight", "flags"]
+            .into_iter()
+            .all(number)
+        && string(planned, "tag").is_none_or(|t| string(found, "tag") == Some(t))
+}
+
 #[async_trait]
 impl Resource<Api> for Record {
     fn schema(&self) -> Schema {
@@ -282,19 +355,36 @@ impl Resource<Api> for Record {
         _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let domain = string(planned, "domain").unwrap_or_default();
-        let out = api
-            .post(
-                &format!("/v2/domains/{domain}/records"),
-                &record_body(planned),
-            )
-            .await
-            .map_err(|f| f.into_error("POST /v2/domains/records"))?;
-        let id = out["domain_record"]["id"]
-            .as_u64()
-            .unwrap_or_default()
-            .to_string();
+        // Records have no creation time: those listed before the create are not its.
+        let made = lost::create(
+            api,
+            &format!("/v2/domains/{domain}/records"),
+            &record_body(planned),
+            "domain_record",
+            Fresh::ListedBefore,
+            || matching_records(api, planned),
+        )
+        .await?;
+        let id = made.object["id"].as_u64().unwrap_or_default().to_string();
         let known = with(planned.clone(), "id", Value::from(id));
         read_back(self, api, &known, "POST /v2/domains/records").await
+    }
+
+    async fn find_created(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let domain = string(planned, "domain").unwrap_or_default();
+        Ok(matching_records(api, planned)
+            .await?
+            .iter()
+            .map(|r| Found {
+                state: record_value(r, &domain),
+                complete: true,
+            })
+            .collect())
     }
 
     async fn update(

@@ -5,17 +5,20 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use iac_provider::values::{flag, string, string_set, strings, text, with};
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError, timeouts,
+    ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
+    timeouts,
 };
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Value as Json, json};
 use sha1::{Digest, Sha1};
 
 use crate::api::Api;
+use crate::lost::{self, Fresh};
 use crate::poll::Polling;
 use crate::resource::{Resource, imported, read_back};
 
 mod backup_policy;
+mod found;
 
 pub struct Droplet;
 
@@ -132,14 +135,33 @@ fn ssh_keys(planned: &Value) -> Vec<Json> {
 impl Droplet {
     /// Runs one droplet action and waits for it.
     async fn act(&self, api: &Api, id: &str, body: Json, limit: Duration) -> Result<(), Error> {
-        let kind = body["type"].as_str().unwrap_or("action").to_string();
-        let operation = format!("POST /v2/droplets/{id}/actions ({kind})");
-        let out = api
-            .post(&format!("/v2/droplets/{id}/actions"), &body)
-            .await
-            .map_err(|f| f.into_error(&operation))?;
-        let action = out["action"]["id"].as_u64().unwrap_or_default();
+        let action = lost::act(api, &format!("/v2/droplets/{id}/actions"), &body).await?;
         api.wait_action(action, limit).await
+    }
+
+    /// Waits for a new droplet to be built: its create action (`action`, else the one
+    /// its action list holds) to complete, and the droplet to be `active`.
+    async fn built(
+        &self,
+        api: &Api,
+        id: &str,
+        action: Option<u64>,
+        limit: Duration,
+    ) -> Result<(), Error> {
+        let action = match action {
+            Some(a) => Some(a),
+            None => api
+                .list_all(&format!("/v2/droplets/{id}/actions"), "actions")
+                .await
+                .map_err(|f| f.into_error("GET /v2/droplets/actions"))?
+                .iter()
+                .find(|a| a["type"] == "create")
+                .and_then(|a| a["id"].as_u64()),
+        };
+        if let Some(action) = action {
+            api.wait_action(action, limit).await?;
+        }
+        self.wait_status(api, id, "active", limit).await
     }
 
     /// Resizes: powers the droplet off (unless it is off already), resizes it, and
@@ -237,10 +259,10 @@ impl Droplet {
     ) -> Result<(), Error> {
         let resources = json!({"resources": [{"resource_id": id, "resource_type": "droplet"}]});
         for t in new.iter().filter(|t| !old.contains(t)) {
-            api.post("/v2/tags", &json!({"name": t}))
+            api.post_repeatable("/v2/tags", &json!({"name": t}))
                 .await
                 .map_err(|f| f.into_error("POST /v2/tags"))?;
-            api.post(&format!("/v2/tags/{t}/resources"), &resources)
+            api.post_repeatable(&format!("/v2/tags/{t}/resources"), &resources)
                 .await
                 .map_err(|f| f.into_error("POST /v2/tags/resources"))?;
         }
@@ -421,29 +443,59 @@ impl Resource<Api> for Droplet {
         if let Some(user_data) = string(config, "user_data") {
             body["user_data"] = user_data.into();
         }
-        let out = api
-            .post("/v2/droplets", &body)
-            .await
-            .map_err(|f| f.into_error("POST /v2/droplets"))?;
-        let id = out["droplet"]["id"]
-            .as_u64()
-            .unwrap_or_default()
-            .to_string();
+        let made = lost::create(
+            api,
+            "/v2/droplets",
+            &body,
+            "droplet",
+            Fresh::CreatedAt,
+            || found::matching(api, planned),
+        )
+        .await?;
+        let id = made.object["id"].as_u64().unwrap_or_default().to_string();
         let known = with(planned.clone(), "id", Value::from(id.as_str()));
-        let limit = timeout(planned, "create");
-        let settle = async {
-            if let Some(action) = out["links"]["actions"][0]["id"].as_u64() {
-                api.wait_action(action, limit).await?;
-            }
-            self.wait_status(api, &id, "active", limit).await
-        };
-        if let Err(error) = settle.await {
+        let action = made
+            .answer
+            .as_ref()
+            .and_then(|a| a["links"]["actions"][0]["id"].as_u64());
+        if let Err(error) = self
+            .built(api, &id, action, timeout(planned, "create"))
+            .await
+        {
             return Err(ApplyError {
                 error,
                 partial: Some(known),
             });
         }
         read_back(self, api, &known, "POST /v2/droplets").await
+    }
+
+    async fn find_created(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let mut found = Vec::new();
+        for d in found::matching(api, planned).await? {
+            let id = d["id"].as_u64().unwrap_or_default().to_string();
+            let complete = match d["status"].as_str() {
+                Some("new") => match self.built(api, &id, None, timeout(planned, "create")).await {
+                    Ok(()) => true,
+                    Err(e) if iac_provider::stop::current().requested() => return Err(e),
+                    // Its create action errored, or it was not built in time.
+                    Err(_) => false,
+                },
+                Some("archive") => false,
+                _ => true,
+            };
+            // What the API does not report (`ssh_keys`, `user_data`, ...) is as planned.
+            let known = with(planned.clone(), "id", Value::from(id.as_str()));
+            if let Some(state) = self.read(api, &known).await? {
+                found.push(Found { state, complete });
+            }
+        }
+        Ok(found)
     }
 
     async fn update(

@@ -3,12 +3,13 @@
 use async_trait::async_trait;
 use iac_provider::values::{blocks, string, string_set, strings, text, with};
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, NestedBlock, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, Schema, ValidationError,
 };
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Map, Value as Json, json};
 
 use crate::api::Api;
+use crate::lost::{self, Fresh};
 use crate::resource::{Resource, imported, read_back};
 
 pub struct Firewall;
@@ -211,6 +212,46 @@ fn validate(config: &Value) -> Vec<ValidationError> {
     out
 }
 
+/// The firewalls a create of `planned` may have made: those of its name (DigitalOcean
+/// does not keep names unique) and, if any of them do, with its rules.
+async fn matching(api: &Api, planned: &Value) -> Result<Vec<Json>, Error> {
+    let name = string(planned, "name");
+    let named: Vec<Json> = api
+        .list_all("/v2/firewalls", "firewalls")
+        .await
+        .map_err(|f| f.into_error("GET /v2/firewalls"))?
+        .into_iter()
+        .filter(|fw| fw["name"].as_str() == name.as_deref())
+        .collect();
+    let with_rules: Vec<Json> = named
+        .iter()
+        .filter(|fw| same_rules(fw, planned))
+        .cloned()
+        .collect();
+    Ok(if with_rules.is_empty() {
+        named
+    } else {
+        with_rules
+    })
+}
+
+/// Whether a listed firewall has the planned rules, read as `read` reads them.
+fn same_rules(fw: &Json, planned: &Value) -> bool {
+    let rules = |key: &str, side: &str, inner: &str| {
+        Value::set(
+            fw[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| rule_value(r, side, inner))
+                .collect(),
+        )
+    };
+    let as_set = |block: &str| Value::set(planned.get(block).as_items().unwrap_or(&[]).to_vec());
+    rules("inbound_rules", "source", "sources") == as_set("inbound_rule")
+        && rules("outbound_rules", "destination", "destinations") == as_set("outbound_rule")
+}
+
 #[async_trait]
 impl Resource<Api> for Firewall {
     fn validate(&self, config: &Value) -> Vec<ValidationError> {
@@ -320,16 +361,37 @@ impl Resource<Api> for Firewall {
         _config: &Value,
         _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let out = api
-            .post("/v2/firewalls", &body(planned))
-            .await
-            .map_err(|f| f.into_error("POST /v2/firewalls"))?;
-        let id = out["firewall"]["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let made = lost::create(
+            api,
+            "/v2/firewalls",
+            &body(planned),
+            "firewall",
+            Fresh::CreatedAt,
+            || matching(api, planned),
+        )
+        .await?;
+        let id = made.object["id"].as_str().unwrap_or_default().to_string();
         let known = with(planned.clone(), "id", Value::from(id));
         read_back(self, api, &known, "POST /v2/firewalls").await
+    }
+
+    async fn find_created(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let mut found = Vec::new();
+        for fw in matching(api, planned).await? {
+            let seed = Value::object([("id", fw["id"].as_str().map_or(Value::Null, Value::from))]);
+            if let Some(state) = self.read(api, &seed).await? {
+                found.push(Found {
+                    state,
+                    complete: true,
+                });
+            }
+        }
+        Ok(found)
     }
 
     async fn update(

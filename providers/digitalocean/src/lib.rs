@@ -8,7 +8,10 @@ mod api;
 mod data;
 mod domain;
 mod droplet;
+#[cfg(test)]
+mod fake;
 mod firewall;
+mod lost;
 mod pace;
 mod poll;
 mod reserved_ip;

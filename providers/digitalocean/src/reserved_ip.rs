@@ -4,11 +4,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use iac_provider::values::{int, num, string, text, with};
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
 use iac_value::{Type, Value};
 use serde_json::{Value as Json, json};
 
 use crate::api::Api;
+use crate::lost::{self, Fresh};
+use crate::poll::Polling;
 use crate::resource::{Resource, imported, read_back};
 
 const ACTION_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -27,15 +29,58 @@ async fn assign(api: &Api, ip: &str, droplet: Option<i64>) -> Result<(), Error> 
         Some(id) => json!({"type": "assign", "droplet_id": id}),
         None => json!({"type": "unassign"}),
     };
-    let out = api
-        .post(&format!("/v2/reserved_ips/{ip}/actions"), &body)
-        .await
-        .map_err(|f| f.into_error("POST /v2/reserved_ips/actions"))?;
-    api.wait_action(
-        out["action"]["id"].as_u64().unwrap_or_default(),
-        ACTION_TIMEOUT,
-    )
-    .await
+    let action = lost::act(api, &format!("/v2/reserved_ips/{ip}/actions"), &body).await?;
+    api.wait_action(action, ACTION_TIMEOUT).await
+}
+
+/// Every reserved IP of the account, once none of them has an action running (an
+/// assignment a killed run started ends on its own), waiting at most `ACTION_TIMEOUT`.
+async fn settled(api: &Api) -> Result<Vec<Json>, Error> {
+    let start = std::time::Instant::now();
+    let mut polling = Polling::new();
+    loop {
+        let ips = api
+            .list_all("/v2/reserved_ips", "reserved_ips")
+            .await
+            .map_err(|f| f.into_error("GET /v2/reserved_ips"))?;
+        if start.elapsed() >= ACTION_TIMEOUT || !ips.iter().any(|r| r["locked"] == true) {
+            return Ok(ips);
+        }
+        polling.pause().await.map_err(|stopped| {
+            Error::api(
+                "GET /v2/reserved_ips",
+                format!("stopped waiting for a reserved IP's action: {stopped}"),
+            )
+        })?;
+    }
+}
+
+/// The reserved IPs a create of `planned` may have made, once their actions are done:
+/// in its region, the one assigned to its droplet if there is one, else those assigned
+/// to none. DigitalOcean keeps nothing else of a create (no name, tag or time), so two
+/// unassigned IPs of a region cannot be told apart.
+async fn matching(api: &Api, planned: &Value) -> Result<Vec<Json>, Error> {
+    let region = string(planned, "region");
+    let in_region: Vec<Json> = settled(api)
+        .await?
+        .into_iter()
+        .filter(|r| r["region"]["slug"].as_str() == region.as_deref())
+        .collect();
+    if let Some(droplet) = int(planned, "droplet_id") {
+        let assigned: Vec<Json> = in_region
+            .iter()
+            .filter(|r| r["droplet"]["id"].as_i64() == Some(droplet))
+            .cloned()
+            .collect();
+        if !assigned.is_empty() {
+            return Ok(assigned);
+        }
+    }
+    Ok(unassigned(in_region))
+}
+
+fn unassigned(ips: Vec<Json>) -> Vec<Json> {
+    ips.into_iter().filter(|r| r["droplet"].is_null()).collect()
 }
 
 pub struct ReservedIp;
@@ -78,17 +123,27 @@ impl Resource<Api> for ReservedIp {
         _config: &Value,
         _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let out = api
-            .post(
-                "/v2/reserved_ips",
-                &json!({"region": string(planned, "region")}),
-            )
-            .await
-            .map_err(|f| f.into_error("POST /v2/reserved_ips"))?;
-        let ip = out["reserved_ip"]["ip"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let region = string(planned, "region");
+        // The IP is made unassigned: those unassigned before the create are not its.
+        let made = lost::create(
+            api,
+            "/v2/reserved_ips",
+            &json!({"region": region}),
+            "reserved_ip",
+            Fresh::ListedBefore,
+            || async {
+                let ips = api
+                    .list_all("/v2/reserved_ips", "reserved_ips")
+                    .await
+                    .map_err(|f| f.into_error("GET /v2/reserved_ips"))?;
+                Ok(unassigned(ips)
+                    .into_iter()
+                    .filter(|r| r["region"]["slug"].as_str() == region.as_deref())
+                    .collect())
+            },
+        )
+        .await?;
+        let ip = made.object["ip"].as_str().unwrap_or_default().to_string();
         let known = with(
             with(planned.clone(), "ip_address", Value::from(ip.as_str())),
             "id",
@@ -103,6 +158,28 @@ impl Resource<Api> for ReservedIp {
             });
         }
         read_back(self, api, &known, "POST /v2/reserved_ips").await
+    }
+
+    /// An IP found unassigned although a droplet was planned is complete all the same:
+    /// the plan assigns it in place.
+    async fn find_created(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let mut found = Vec::new();
+        for r in matching(api, planned).await? {
+            let ip = r["ip"].as_str().unwrap_or_default();
+            let seed = Value::object([("ip_address", Value::from(ip))]);
+            if let Some(state) = self.read(api, &seed).await? {
+                found.push(Found {
+                    state,
+                    complete: true,
+                });
+            }
+        }
+        Ok(found)
     }
 
     async fn update(
@@ -194,6 +271,33 @@ impl Resource<Api> for Assignment {
             Value::from(format!("{ip},{droplet}")),
         );
         read_back(self, api, &known, "POST /v2/reserved_ips/actions").await
+    }
+
+    /// An assignment is the IP's `droplet`: made if it is the planned one, once any
+    /// action on the IP has ended. A repeat of it makes nothing twice.
+    async fn find_created(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let ip = string(planned, "ip_address").unwrap_or_default();
+        if !settled(api).await?.iter().any(|r| r["ip"] == ip.as_str()) {
+            return Ok(Vec::new());
+        }
+        let id = Value::from(format!(
+            "{ip},{}",
+            int(planned, "droplet_id").unwrap_or_default()
+        ));
+        Ok(self
+            .read(api, &with(planned.clone(), "id", id))
+            .await?
+            .map(|state| Found {
+                state,
+                complete: true,
+            })
+            .into_iter()
+            .collect())
     }
 
     async fn update(

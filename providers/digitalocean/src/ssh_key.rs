@@ -2,11 +2,12 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{same_ssh_key, string, text, with};
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
 use iac_value::{Type, Value};
 use serde_json::{Value as Json, json};
 
 use crate::api::Api;
+use crate::lost::{self, Fresh};
 use crate::resource::{Resource, imported, read_back};
 
 pub struct SshKey;
@@ -27,6 +28,25 @@ pub fn key_value(k: &Json, current: &Value) -> Value {
         ),
         ("fingerprint", text(k["fingerprint"].as_str())),
     ])
+}
+
+/// The account's keys with the planned public key (its comment aside): at most one, as
+/// DigitalOcean holds a key once per account.
+async fn matching(api: &Api, planned: &Value) -> Result<Vec<Json>, Error> {
+    let Some(public_key) = string(planned, "public_key") else {
+        return Ok(Vec::new());
+    };
+    Ok(api
+        .list_all("/v2/account/keys", "ssh_keys")
+        .await
+        .map_err(|f| f.into_error("GET /v2/account/keys"))?
+        .into_iter()
+        .filter(|k| {
+            k["public_key"]
+                .as_str()
+                .is_some_and(|stored| same_ssh_key(stored, &public_key))
+        })
+        .collect())
 }
 
 #[async_trait]
@@ -62,16 +82,36 @@ impl Resource<Api> for SshKey {
     ) -> Result<Value, ApplyError> {
         let body =
             json!({"name": string(planned, "name"), "public_key": string(planned, "public_key")});
-        let out = api
-            .post("/v2/account/keys", &body)
-            .await
-            .map_err(|f| f.into_error("POST /v2/account/keys"))?;
-        let id = out["ssh_key"]["id"]
-            .as_u64()
-            .unwrap_or_default()
-            .to_string();
+        // An account holds a key once (DigitalOcean refuses it again): the one found is
+        // this create's.
+        let made = lost::create(
+            api,
+            "/v2/account/keys",
+            &body,
+            "ssh_key",
+            Fresh::Unique,
+            || matching(api, planned),
+        )
+        .await?;
+        let id = made.object["id"].as_u64().unwrap_or_default().to_string();
         let known = with(planned.clone(), "id", Value::from(id));
         read_back(self, api, &known, "POST /v2/account/keys").await
+    }
+
+    async fn find_created(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        Ok(matching(api, planned)
+            .await?
+            .iter()
+            .map(|k| Found {
+                state: key_value(k, planned),
+                complete: true,
+            })
+            .collect())
     }
 
     async fn update(

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{num, string};
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
 use iac_value::{Type, Value};
 use serde_json::json;
 
@@ -74,10 +74,29 @@ impl Resource<Api> for Tag {
         _config: &Value,
         _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        api.post("/v2/tags", &json!({"name": string(planned, "name")}))
+        // A tag is its name: creating it again makes nothing more.
+        api.post_repeatable("/v2/tags", &json!({"name": string(planned, "name")}))
             .await
             .map_err(|f| f.into_error("POST /v2/tags"))?;
         read_back(self, api, planned, "POST /v2/tags").await
+    }
+
+    /// A tag is its name: the one of that name is what the create made.
+    async fn find_created(
+        &self,
+        api: &Api,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        Ok(self
+            .read(api, planned)
+            .await?
+            .map(|state| Found {
+                state,
+                complete: true,
+            })
+            .into_iter()
+            .collect())
     }
 
     async fn update(

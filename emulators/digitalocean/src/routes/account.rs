@@ -290,6 +290,33 @@ pub async fn fail_next_action(cloud: Session, bytes: Bytes) -> Response {
     no_content()
 }
 
+/// `POST /emulator/lose-next-answer {"method": "POST", "path": "/v2/droplets", "status":
+/// 500}`, with an account's token: that account's next such request is carried out,
+/// and answered with `status` (a 5xx) as if its answer had been lost on the way.
+pub async fn lose_next_answer(cloud: Session, bytes: Bytes) -> Response {
+    let req = match body(&bytes) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let (Some(method), Some(path)) = (req["method"].as_str(), req["path"].as_str()) else {
+        return unprocessable("method and path are required");
+    };
+    let status = req["status"].as_u64().unwrap_or(500);
+    if !(500..600).contains(&status) {
+        return unprocessable("status must be a 5xx");
+    }
+    cloud
+        .lock()
+        .expect("cloud lock")
+        .lose_next
+        .push(crate::cloud::LostAnswer {
+            method: method.to_string(),
+            path: path.to_string(),
+            status: status as u16,
+        });
+    no_content()
+}
+
 /// `GET /v2/account`: the token's account, as DigitalOcean describes a team member's.
 pub async fn account(cloud: Session) -> Response {
     let cloud = cloud.lock().expect("cloud lock");

@@ -196,6 +196,10 @@ pub fn router(cloud: Shared) -> Router {
             "/emulator/fail-next-action",
             post(account::fail_next_action),
         )
+        .route(
+            "/emulator/lose-next-answer",
+            post(account::lose_next_answer),
+        )
         .route("/emulator/settings", post(account::change_settings))
         .route(
             "/emulator/images/{slug}/successor",

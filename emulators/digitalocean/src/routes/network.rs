@@ -201,6 +201,17 @@ pub async fn delete_record(cloud: Session, Path((name, id)): Path<(String, Strin
     }
 }
 
+/// A record's fully qualified name, as `?name=` takes it: `@` is the domain itself.
+fn fqdn(name: &str, domain: &str) -> String {
+    if name == "@" {
+        domain.to_string()
+    } else {
+        format!("{}.{domain}", name.to_lowercase())
+    }
+}
+
+/// `GET /v2/domains/{name}/records`, optionally `?type=` and `?name=` (a fully qualified
+/// record name, as DigitalOcean's specification says: `www.example.com`).
 pub async fn list_records(cloud: Session, Path(name): Path<String>, query: Params) -> Response {
     let cloud = cloud.lock().expect("cloud lock");
     if !cloud.domains.contains_key(&name) {
@@ -212,7 +223,10 @@ pub async fn list_records(cloud: Session, Path(name): Path<String>, query: Param
         .filter(|(d, r)| {
             *d == name
                 && query.get("type").is_none_or(|t| r["type"] == *t)
-                && query.get("name").is_none_or(|n| r["name"] == *n)
+                && query.get("name").is_none_or(|n| {
+                    fqdn(r["name"].as_str().unwrap_or("@"), &name)
+                        == n.trim_end_matches('.').to_lowercase()
+                })
         })
         .map(|(_, r)| r.clone())
         .collect();
