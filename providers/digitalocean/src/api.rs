@@ -205,6 +205,7 @@ impl Api {
                     if repeat == Repeat::Safe && retry_budget_left {
                         attempt += 1;
                         tracing::debug!(%url, attempt, error = %why, "retrying after a network error");
+                        iac_provider::status::retrying("network error");
                         self.pause(backoff(attempt)).await?;
                         continue;
                     }
@@ -221,6 +222,7 @@ impl Api {
             // DigitalOcean refuses a request over the limit before acting on it.
             if status == StatusCode::TOO_MANY_REQUESTS && retry_budget_left {
                 attempt += 1;
+                iac_provider::status::retrying("rate limited");
                 match retry_after {
                     Some(wait) => {
                         tracing::debug!(%url, attempt, wait_s = wait.as_secs(), "rate limited (429); waiting as its retry-after says");
@@ -241,6 +243,7 @@ impl Api {
             if status.is_server_error() && repeat == Repeat::Safe && retry_budget_left {
                 attempt += 1;
                 tracing::debug!(%url, attempt, status = status.as_u16(), "retrying a server error");
+                iac_provider::status::retrying(&format!("HTTP {}", status.as_u16()));
                 self.pause(backoff(attempt)).await?;
                 continue;
             }
@@ -261,6 +264,9 @@ impl Api {
                 }
             };
             let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            if attempt > 0 {
+                iac_provider::status::clear();
+            }
             if status.is_success() {
                 return Ok(json);
             }
