@@ -16,6 +16,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use crate::addr::{InstanceAddr, ModuleInstance};
 use crate::decode::decode_body;
 use crate::graph::NodeKind;
+use crate::persist::Saver;
 use crate::plan::{Action, Plan, PlanMode, ResourceChange};
 use crate::planner::{outputs_for_state, provider_error};
 use crate::proposal::{inconsistency, path_string};
@@ -45,6 +46,9 @@ pub enum Event {
     },
     /// An operation failed.
     Failed { addr: String, action: Action },
+    /// The state could not be written (told once, when writes start failing): the apply
+    /// goes on, keeping it in memory and trying again at every later save.
+    StateNotSaved { place: String, error: String },
 }
 
 /// Receives apply progress.
@@ -73,7 +77,7 @@ struct Applier<'a> {
     walk: Walk<'a>,
     plan: &'a Plan,
     state: Mutex<State>,
-    backend: &'a dyn Backend,
+    saver: Saver<'a>,
     progress: &'a dyn Progress,
     stop: &'a Stop,
     /// The objects `create_before_destroy` replacements deposed during this apply, by
@@ -99,7 +103,7 @@ pub async fn apply(
         }),
         plan,
         state: Mutex::new(plan.prior_state.clone()),
-        backend,
+        saver: Saver::new(backend),
         progress,
         stop,
         deposed: Mutex::new(HashMap::new()),
@@ -141,7 +145,10 @@ pub async fn apply(
             state.outputs.extend(outputs_for_state(&outputs));
         }
     }
-    if let Err(e) = applier.persist() {
+    let unsaved = applier
+        .saver
+        .finish(&mut applier.state.lock().expect("state lock"));
+    if let Some(e) = unsaved {
         applier.walk.report(e);
     }
     let mut diags = applier.walk.diags.into_inner().expect("diagnostics lock");
@@ -262,23 +269,19 @@ impl Applier<'_> {
         (g, subset)
     }
 
+    /// Saves the working state. A write the backend refuses fails no operation: the
+    /// state stays in memory, every later save tries again, the user is told once, and
+    /// what is still unsaved at the end goes to an errored file (`Saver::finish`). So
+    /// this returns `Ok` whatever happens; callers keep their handling of an `Err`.
     fn persist(&self) -> Result<(), Diagnostic> {
         let mut state = self.state.lock().expect("state lock");
-        let stored = self.backend.read().map_err(|e| {
-            Diagnostic::error("Failed to read the state", None).with_detail(e.to_string())
-        })?;
-        if let Some(stored) = &stored {
-            if stored.same_content(&state) {
-                state.serial = stored.serial;
-                return Ok(());
-            }
-            state.serial = stored.serial + 1;
-        } else {
-            state.serial += 1;
+        if let Some(error) = self.saver.save(&mut state) {
+            self.progress.event(Event::StateNotSaved {
+                place: self.saver.place(),
+                error,
+            });
         }
-        self.backend.write(&state).map_err(|e| {
-            Diagnostic::error("Failed to save the state", None).with_detail(format!("{e}. The state of what was applied is lost unless it can be written; check the disk and permissions of {}.", self.backend.describe()))
-        })
+        Ok(())
     }
 
     async fn run_node(&self, node: &ApplyNode) -> bool {
