@@ -65,6 +65,12 @@ impl LocalBackend {
         let Some(dir) = self.dir() else {
             return Ok(());
         };
+        if dir.exists() && !dir.is_dir() {
+            return Err(std::io::Error::new(
+                ErrorKind::NotADirectory,
+                format!("{} is not a folder", dir.display()),
+            ));
+        }
         if !dir.is_dir() {
             fs::create_dir_all(dir)?;
             if dir.file_name().is_some_and(|n| n == STATE_DIR) {
@@ -267,6 +273,16 @@ mod tests {
         assert_eq!(errored, dir.path().join("errored.state.json"));
         let saved = State::from_json(&fs::read_to_string(errored).unwrap()).unwrap();
         assert_eq!((saved.lineage, saved.serial), (s.lineage, 1));
+    }
+
+    #[test]
+    fn a_state_folder_replaced_by_a_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::for_stack(dir.path());
+        fs::write(dir.path().join(STATE_DIR), "").unwrap();
+        let err = b.write(&State::new()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotADirectory);
+        assert!(err.to_string().ends_with(".iac is not a folder"), "{err}");
     }
 
     #[test]

@@ -214,9 +214,11 @@ impl Progress for Printer {
                 );
             }
             Event::Failed { .. } => {}
-            Event::StateNotSaved { place, error } => eprintln!(
-                "\n{} Failed to save the state\n\niac could not write the state to {place}: {error}.\nIt keeps the state in memory and tries again after every operation; if it still cannot at the end, it writes the state to an errored file and says how to store it.\n",
-                self.ui.yellow(&self.ui.bold("Warning:"))
+            Event::StateNotSaved { place, error } => eprint!(
+                "{}",
+                iac_lang::Diagnostic::warning("Failed to save the state", None)
+                    .with_detail(format!("iac could not write the state to {place}: {error}. It keeps the state in memory and tries again after every operation; if it still cannot at the end, it writes the state to an errored file and says how to store it."))
+                    .to_plain(&Sources::default())
             ),
         }
     }
