@@ -8,7 +8,8 @@ use std::sync::Mutex;
 use iac_lang::Diagnostic;
 use iac_state::{Backend, State};
 
-/// Saves an apply's working state through a backend.
+/// Saves an apply's working state through a backend. It reads the stored state once, at
+/// its first save, and then knows what it wrote: the lock keeps other writers out.
 pub(crate) struct Saver<'a> {
     backend: &'a dyn Backend,
     record: Mutex<Record>,
