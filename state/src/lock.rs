@@ -1,7 +1,14 @@
+//! Who holds a state lock ([`LockInfo`], the lock file's JSON, in Terraform's format),
+//! why a lock could not be taken ([`LockError`]), and the held lock ([`LockGuard`]).
+
 use std::fmt;
+use std::fs::File;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::process;
 
 /// Who holds a state lock, as recorded in the lock file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,10 +29,14 @@ pub struct LockInfo {
     pub path: String,
 }
 
+fn this_host() -> String {
+    gethostname::gethostname().to_string_lossy().into_owned()
+}
+
 impl LockInfo {
     /// A new lock record for this process.
     pub fn for_this_process(operation: &str, path: &str) -> LockInfo {
-        let host = gethostname::gethostname().to_string_lossy().into_owned();
+        let host = this_host();
         let user = std::env::var("USER")
             .or_else(|_| std::env::var("USERNAME"))
             .unwrap_or_else(|_| "unknown".into());
@@ -40,12 +51,39 @@ impl LockInfo {
         }
     }
 
-    /// Whether the holder is a process on this host that no longer runs.
+    /// What a lock file that cannot be parsed is reported as.
+    pub(crate) fn unreadable(path: &str) -> LockInfo {
+        LockInfo {
+            id: "(unreadable)".into(),
+            operation: "unknown".into(),
+            who: "unknown".into(),
+            host: "unknown".into(),
+            pid: 0,
+            created: "unknown".into(),
+            path: path.to_string(),
+        }
+    }
+
+    /// Whether the holder ran on this host.
+    pub fn on_this_host(&self) -> bool {
+        self.host == this_host()
+    }
+
+    /// Whether the holder is a process of this host that no longer runs: its pid is free,
+    /// or taken by a process started after the lock was (a pid reused since).
     pub fn holder_is_gone(&self) -> bool {
-        let here = gethostname::gethostname().to_string_lossy().into_owned();
-        self.host == here
-            && cfg!(target_os = "linux")
-            && !std::path::Path::new(&format!("/proc/{}", self.pid)).exists()
+        if !self.on_this_host() {
+            return false;
+        }
+        if !process::is_running(self.pid) {
+            return true;
+        }
+        let created = humantime::parse_rfc3339_weak(&self.created).ok();
+        match (created, process::started_at(self.pid)) {
+            // `Created` has whole seconds and the boot time may be off by one.
+            (Some(created), Some(started)) => started > created + Duration::from_secs(2),
+            _ => false,
+        }
     }
 }
 
@@ -71,8 +109,17 @@ impl fmt::Display for LockError {
                     "Error acquiring the state lock: the state is locked.\n\nLock Info:\n  ID:        {}\n  Path:      {}\n  Operation: {}\n  Who:       {}\n  Pid:       {}\n  Created:   {}\n\n",
                     info.id, info.path, info.operation, info.who, info.pid, info.created
                 )?;
-                if info.holder_is_gone() {
-                    write!(f, "The process that took this lock is no longer running. ")?;
+                if info.on_this_host() {
+                    write!(
+                        f,
+                        "The process that took it still runs on this host; wait for it to finish (-lock-timeout=DURATION waits). "
+                    )?;
+                } else if info.host != "unknown" {
+                    write!(
+                        f,
+                        "It was taken on another host ({}), whose processes iac cannot see. ",
+                        info.host
+                    )?;
                 }
                 write!(
                     f,
@@ -111,9 +158,18 @@ impl From<std::io::Error> for LockError {
 }
 
 /// A held lock; dropping it releases the lock.
+///
+/// Besides the lock file's JSON, the guard holds an OS lock (`flock`) on the file, which
+/// the kernel releases when the process ends however it ends: a lock whose file is there
+/// but whose OS lock is free was left by a process that is gone.
 pub struct LockGuard {
     pub info: LockInfo,
+    /// The lock left by a process of this host that no longer runs, which this one took
+    /// over (for the caller to tell the user).
+    pub took_over: Option<LockInfo>,
     pub(crate) file: Option<PathBuf>,
+    /// The open lock file holding the OS lock.
+    pub(crate) os_lock: Option<File>,
 }
 
 impl LockGuard {
@@ -121,7 +177,9 @@ impl LockGuard {
     pub fn none() -> LockGuard {
         LockGuard {
             info: LockInfo::for_this_process("none", ""),
+            took_over: None,
             file: None,
+            os_lock: None,
         }
     }
 
@@ -130,25 +188,87 @@ impl LockGuard {
         self.release_inner()
     }
 
+    /// Removes the lock file (if it is still this lock's), then lets go of the OS lock, in
+    /// that order: a run waiting for the OS lock of the removed file then sees it gone
+    /// and takes a new one.
     fn release_inner(&mut self) -> std::io::Result<()> {
-        let Some(file) = self.file.take() else {
-            return Ok(());
+        let removed = match self.file.take() {
+            None => Ok(()),
+            Some(file) => match std::fs::read_to_string(&file) {
+                Ok(text)
+                    if serde_json::from_str::<LockInfo>(&text)
+                        .is_ok_and(|i| i.id == self.info.id) =>
+                {
+                    std::fs::remove_file(&file)
+                }
+                Ok(_) => Ok(()),
+                // The state folder itself may be gone or replaced.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                    ) =>
+                {
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
         };
-        match std::fs::read_to_string(&file) {
-            Ok(text)
-                if serde_json::from_str::<LockInfo>(&text).is_ok_and(|i| i.id == self.info.id) =>
-            {
-                std::fs::remove_file(&file)
-            }
-            Ok(_) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e),
-        }
+        self.os_lock = None;
+        removed
     }
 }
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
         let _ = self.release_inner();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holder(host: String, pid: u32, created: std::time::SystemTime) -> LockInfo {
+        LockInfo {
+            host,
+            pid,
+            created: humantime::format_rfc3339_seconds(created).to_string(),
+            ..LockInfo::for_this_process("apply", "state.json")
+        }
+    }
+
+    #[test]
+    fn a_holder_of_this_host_is_gone_when_its_pid_is_free() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        let now = std::time::SystemTime::now();
+        assert!(holder(this_host(), pid, now).holder_is_gone());
+        assert!(!holder(this_host(), std::process::id(), now).holder_is_gone());
+        assert!(
+            !holder("elsewhere".into(), pid, now).holder_is_gone(),
+            "another host's processes cannot be seen"
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_pid_reused_since_the_lock_was_taken_is_not_its_holder() {
+        let long_ago = std::time::SystemTime::now() - Duration::from_secs(10 * 365 * 86400);
+        assert!(holder(this_host(), std::process::id(), long_ago).holder_is_gone());
+    }
+
+    #[test]
+    fn the_held_message_says_where_the_holder_runs() {
+        let here = LockError::Held(Box::new(LockInfo::for_this_process("apply", "s")));
+        assert!(here.to_string().contains("still runs on this host"));
+        let there = LockError::Held(Box::new(LockInfo {
+            host: "ci-7".into(),
+            ..LockInfo::for_this_process("apply", "s")
+        }));
+        let text = there.to_string();
+        assert!(text.contains("another host (ci-7)"), "{text}");
+        assert!(text.contains("iac force-unlock "), "{text}");
     }
 }

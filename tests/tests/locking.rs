@@ -1,5 +1,5 @@
-//! The state lock: a second run is refused and told who holds it; force-unlock clears a
-//! lock left by a run that died.
+//! The state lock: a second run is refused and told who holds it; a lock left by a run
+//! that died on this host is taken over; force-unlock clears one taken on another host.
 
 use std::io::Read;
 use std::process::Command;
@@ -57,20 +57,32 @@ async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
     holder.wait().unwrap();
     let mut out = String::new();
     let _ = holder.stdout.take().unwrap().read_to_string(&mut out);
-    let stale = stack.iac(&["plan", "-no-color"]).expect(1);
+    // The kernel released the killed holder's OS lock: the next run takes the lock over.
+    let taken = stack.iac(&["plan", "-no-color"]).expect(0);
     assert!(
-        stale.stderr.contains("no longer running"),
+        taken.stderr.contains("Took over a stale state lock")
+            && taken.stderr.contains(&format!("pid {}", holder.id())),
         "{}",
-        stale.stderr
+        taken.stderr
     );
-    let id = stale
-        .stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("ID:"))
-        .map(|s| s.trim().to_string())
-        .expect("the lock id is shown");
+    assert!(!lock_file.exists(), "the lock was released");
+
+    // A lock taken on another host cannot be judged: it stays until force-unlock.
+    std::fs::write(
+        &lock_file,
+        r#"{"ID":"lock-of-ci-7","Operation":"apply","Who":"ci@ci-7","Host":"ci-7","Pid":4242,"Created":"2026-01-01T00:00:00Z","Path":".iac/state.json"}"#,
+    )
+    .unwrap();
+    let elsewhere = stack.iac(&["plan", "-no-color"]).expect(1);
+    assert!(
+        elsewhere.stderr.contains("another host (ci-7)")
+            && elsewhere.stderr.contains("iac force-unlock lock-of-ci-7"),
+        "{}",
+        elsewhere.stderr
+    );
+    let id = "lock-of-ci-7";
     stack.iac(&["force-unlock", "-force", "wrong-id"]).expect(1);
-    stack.iac(&["force-unlock", "-force", &id]).expect(0);
+    stack.iac(&["force-unlock", "-force", id]).expect(0);
     stack.iac(&["plan"]).expect(0);
     assert!(stack.state_bytes().is_none(), "nothing was applied");
 

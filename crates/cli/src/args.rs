@@ -210,6 +210,24 @@ pub enum StateCommand {
         #[command(flatten)]
         lock: LockArgs,
     },
+    /// Print the stored state, as JSON, to stdout.
+    Pull {
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Replace the stored state with a state file (an errored file, or one pulled from
+    /// elsewhere), after checking its lineage and serial.
+    Push {
+        /// The state file, or `-` to read it from stdin.
+        path: String,
+        /// Store it even when its lineage differs or the stored serial is higher.
+        #[arg(long)]
+        force: bool,
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
     /// Rename a resource, instance or module in the state.
     Mv {
         source: String,

@@ -122,7 +122,19 @@ pub fn lock(
     if !args.lock {
         return Ok(iac_state::LockGuard::none());
     }
-    backend
+    let guard = backend
         .lock(operation, args.lock_timeout)
-        .map_err(|e| error("Error acquiring the state lock", e.to_string()))
+        .map_err(|e| error("Error acquiring the state lock", e.to_string()))?;
+    if let Some(left) = &guard.took_over {
+        eprint!("{}", took_over(left).to_plain(&Sources::default()));
+    }
+    Ok(guard)
+}
+
+/// The warning that a lock left by a process that is gone was taken over.
+fn took_over(left: &iac_state::LockInfo) -> Diagnostic {
+    Diagnostic::warning("Took over a stale state lock", None).with_detail(format!(
+        "The state lock was held by \"{}\" (pid {}, {}, since {}; lock ID {}), a process that no longer runs on this host: it ended without releasing the lock (killed or crashed). iac took the lock over; what that run recorded is in the state.",
+        left.operation, left.pid, left.who, left.created, left.id
+    ))
 }

@@ -17,6 +17,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use crate::addr::{InstanceAddr, ModuleInstance};
 use crate::decode::decode_body;
 use crate::graph::NodeKind;
+use crate::persist::Saver;
 use crate::plan::{Action, Plan, PlanMode, ResourceChange};
 use crate::planner::{outputs_for_state, provider_error};
 use crate::proposal::{inconsistency, path_string};
@@ -48,6 +49,9 @@ pub enum Event {
     },
     /// An operation failed.
     Failed { addr: String, action: Action },
+    /// The state could not be written (told once, when writes start failing): the apply
+    /// goes on, keeping it in memory and trying again at every later save.
+    StateNotSaved { place: String, error: String },
 }
 
 /// Receives apply progress.
@@ -84,7 +88,7 @@ struct Applier<'a> {
     walk: Walk<'a>,
     plan: &'a Plan,
     state: Mutex<State>,
-    backend: &'a dyn Backend,
+    saver: Saver<'a>,
     progress: &'a dyn Progress,
     stop: &'a Stop,
     /// This run's id, recorded in the journal entries it makes.
@@ -112,16 +116,14 @@ pub async fn apply(
         }),
         plan,
         state: Mutex::new(plan.prior_state.clone()),
-        backend,
+        saver: Saver::new(backend),
         progress,
         stop,
         run: uuid::Uuid::new_v4().to_string(),
         deposed: Mutex::new(HashMap::new()),
     };
     let (graph, subset) = applier.build_graph();
-    if let Err(e) = applier.persist() {
-        applier.walk.report(e);
-    }
+    applier.persist();
     let outcomes = stop
         .scope(sched::run(&graph, &subset, stop, |idx| {
             applier.run_node(&graph[idx])
@@ -155,7 +157,10 @@ pub async fn apply(
             state.outputs.extend(outputs_for_state(&outputs));
         }
     }
-    if let Err(e) = applier.persist() {
+    let unsaved = applier
+        .saver
+        .finish(&mut applier.state.lock().expect("state lock"));
+    if let Some(e) = unsaved {
         applier.walk.report(e);
     }
     let mut diags = applier.walk.diags.into_inner().expect("diagnostics lock");
@@ -276,23 +281,18 @@ impl Applier<'_> {
         (g, subset)
     }
 
-    fn persist(&self) -> Result<(), Diagnostic> {
+    /// Saves the working state. A write the backend refuses fails no operation: the
+    /// state stays in memory, every later save tries again, the user is told once, and
+    /// what is still unsaved at the end goes to an errored file (`Saver::finish`). So
+    /// this returns `Ok` whatever happens; callers keep their handling of an `Err`.
+    fn persist(&self) {
         let mut state = self.state.lock().expect("state lock");
-        let stored = self.backend.read().map_err(|e| {
-            Diagnostic::error("Failed to read the state", None).with_detail(e.to_string())
-        })?;
-        if let Some(stored) = &stored {
-            if stored.same_content(&state) {
-                state.serial = stored.serial;
-                return Ok(());
-            }
-            state.serial = stored.serial + 1;
-        } else {
-            state.serial += 1;
+        if let Some(error) = self.saver.save(&mut state) {
+            self.progress.event(Event::StateNotSaved {
+                place: self.saver.place(),
+                error,
+            });
         }
-        self.backend.write(&state).map_err(|e| {
-            Diagnostic::error("Failed to save the state", None).with_detail(format!("{e}. The state of what was applied is lost unless it can be written; check the disk and permissions of {}.", self.backend.describe()))
-        })
     }
 
     async fn run_node(&self, node: &ApplyNode) -> bool {
@@ -366,10 +366,7 @@ impl Applier<'_> {
                     .unwrap_or(Value::Unknown);
                 if res.mode == Mode::Data {
                     self.record(change, &value, schema, InstanceStatus::Ready);
-                    if let Err(d) = self.persist() {
-                        self.walk.report(d);
-                        return false;
-                    }
+                    self.persist();
                 }
                 self.walk.set_instance_value(&addr, value);
                 true
@@ -468,13 +465,7 @@ impl Applier<'_> {
         }
         let write = match (replacing, change.before.as_ref()) {
             (false, Some(before)) => Write::Update(before.clone().unmark_deep().0),
-            _ => match self.journal(change, &final_plan, schema) {
-                Ok(token) => Write::Create(token),
-                Err(d) => {
-                    self.walk.report(d);
-                    return false;
-                }
-            },
+            _ => Write::Create(self.journal(change, &final_plan, schema)),
         };
         let action = match write {
             Write::Create(_) => Action::Create,
@@ -514,9 +505,7 @@ impl Applier<'_> {
                         schema,
                         InstanceStatus::Tainted,
                     );
-                    if let Err(d) = self.persist() {
-                        self.walk.report(d);
-                    }
+                    self.persist();
                 }
                 let doing = if action == Action::Create {
                     "creating"
@@ -537,12 +526,7 @@ impl Applier<'_> {
     /// carries: the token of an earlier attempt journaled at the same address (whose
     /// create the plan found made nothing), else a new one. The create is not sent
     /// unless the journal is saved.
-    fn journal(
-        &self,
-        change: &ResourceChange,
-        planned: &Value,
-        schema: &Schema,
-    ) -> Result<CreateToken, Diagnostic> {
+    fn journal(&self, change: &ResourceChange, planned: &Value, schema: &Schema) -> CreateToken {
         let address = change.addr.to_string();
         let token = {
             let mut state = self.state.lock().expect("state lock");
@@ -567,17 +551,8 @@ impl Applier<'_> {
             });
             token
         };
-        self.persist().map_err(|d| {
-            Diagnostic::error(
-                format!("Not creating {}: its intent cannot be saved", change.addr),
-                None,
-            )
-            .with_detail(format!(
-                "iac records every create in the state before sending it, so that a run killed before the answer arrives leaves nothing unknown behind. Saving it failed: {}",
-                d.detail.as_deref().unwrap_or(&d.summary)
-            ))
-        })?;
-        Ok(token)
+        self.persist();
+        token
     }
 
     /// Runs one provider operation when a slot (`-parallelism`) is free: announces it,
@@ -630,7 +605,8 @@ impl Applier<'_> {
             elapsed,
             id,
         });
-        self.persist().map_err(|d| self.walk.report(d)).is_ok()
+        self.persist();
+        true
     }
 
     /// Announces a failed operation and reports why.
@@ -684,7 +660,8 @@ impl Applier<'_> {
         let addr = change.addr.to_string();
         if change.action == Action::Forget {
             self.state.lock().expect("state lock").remove(&addr);
-            return self.persist().map_err(|d| self.walk.report(d)).is_ok();
+            self.persist();
+            return true;
         }
         let Some(key) = parse_provider_address(&change.provider) else {
             return false;

@@ -13,6 +13,7 @@ pub mod graph;
 pub mod importer;
 pub mod json;
 pub mod moves;
+mod persist;
 pub mod plan;
 pub mod plan_file;
 pub mod planner;

@@ -216,6 +216,12 @@ impl Progress for Printer {
                 );
             }
             Event::Failed { .. } => {}
+            Event::StateNotSaved { place, error } => eprint!(
+                "{}",
+                iac_lang::Diagnostic::warning("Failed to save the state", None)
+                    .with_detail(format!("iac could not write the state to {place}: {error}. It keeps the state in memory and tries again after every operation; if it still cannot at the end, it writes the state to an errored file and says how to store it."))
+                    .to_plain(&Sources::default())
+            ),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! `iac state ...` and `iac force-unlock`.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::Path;
 
 use iac_engine::addr::{Target, parse_instance, parse_target};
 
-use crate::args::{ForceUnlockArgs, StateCommand};
+use crate::args::{ForceUnlockArgs, LockArgs, StateCommand};
 use crate::context::{self, Failed, error};
 
 fn target(text: &str) -> Result<Target, Failed> {
@@ -87,6 +88,13 @@ pub fn run(c: StateCommand) -> Result<i32, Failed> {
             );
             Ok(0)
         }
+        StateCommand::Pull { dir } => pull(&dir),
+        StateCommand::Push {
+            path,
+            force,
+            dir,
+            lock,
+        } => push(&path, force, &dir, &lock),
         StateCommand::Mv {
             source,
             destination,
@@ -145,6 +153,71 @@ pub fn run(c: StateCommand) -> Result<i32, Failed> {
             Ok(0)
         }
     }
+}
+
+/// `iac state pull`: the stored state's JSON on stdout (nothing when there is none). As it
+/// holds secrets, a state with sensitive values is not printed on a terminal.
+fn pull(dir: &Path) -> Result<i32, Failed> {
+    let backend = context::backend_in(dir);
+    let Some(state) = backend.read().map_err(|e| {
+        error(
+            "Failed to read the state",
+            format!("{}: {e}", backend.describe()),
+        )
+    })?
+    else {
+        return Ok(0);
+    };
+    let secret = state.outputs.values().any(|o| o.sensitive)
+        || state
+            .resources
+            .iter()
+            .any(|r| !r.sensitive_attributes.is_empty());
+    if secret && std::io::stdout().is_terminal() {
+        return Err(error(
+            "The state holds sensitive values",
+            "`iac state pull` prints the state as stored, secrets included, so it does not print it on a terminal. Redirect it to a file (`iac state pull > state.json`) or a pipe; `iac show -json` shows it with the secrets left out.",
+        ));
+    }
+    print!("{}", state.to_json());
+    Ok(0)
+}
+
+/// `iac state push [-force] PATH`: stores the state in `path` (`-`: stdin) under the
+/// lock, refusing another lineage or an older serial than the stored one unless `force`.
+fn push(path: &str, force: bool, dir: &Path, lock: &LockArgs) -> Result<i32, Failed> {
+    let (text, name) = if path == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| error("Failed to read the state to push", format!("stdin: {e}")))?;
+        (text, "stdin".to_string())
+    } else {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| error("Failed to read the state to push", format!("{path}: {e}")))?;
+        (text, path.to_string())
+    };
+    let pushed = iac_state::State::from_json(&text)
+        .map_err(|e| error("Invalid state to push", format!("{name}: {e}")))?;
+    let backend = context::backend_in(dir);
+    let _guard = context::lock(backend.as_ref(), "state push", lock)?;
+    let stored = backend.read().map_err(|e| {
+        error(
+            "Failed to read the state",
+            format!("{}: {e}", backend.describe()),
+        )
+    })?;
+    let new = iac_state::prepare_push(stored.as_ref(), pushed, force)
+        .map_err(|refusal| error("Failed to push the state", refusal.to_string()))?;
+    if let Some(new) = new {
+        backend.write(&new).map_err(|e| {
+            error(
+                "Failed to save the state",
+                format!("{}: {e}", backend.describe()),
+            )
+        })?;
+    }
+    Ok(0)
 }
 
 fn save(backend: &dyn iac_state::Backend, state: &mut iac_state::State) -> Result<(), Failed> {
