@@ -464,12 +464,17 @@ fn an_apply_killed_while_a_droplet_is_created_is_finished_by_the_next_with_one_d
         state["pending"][0]["address"], "digitalocean_droplet.web",
         "the create is journaled: {state}"
     );
-    // The lock the killed run held: taking it over is the locking work's, not this test's.
-    let _ = std::fs::remove_file(stack.path().join(".iac/state.json.lock"));
-
-    stack
+    // No force-unlock: the killed run's lock is taken over.
+    let again = stack
         .iac(&["apply", "-auto-approve", "-no-color"])
         .expect(0);
+    assert!(
+        again.stderr.contains("Took over a stale state lock")
+            || again.stdout.contains("Took over a stale state lock"),
+        "{}{}",
+        again.stdout,
+        again.stderr
+    );
     assert_eq!(total(&stack, "/v2/droplets"), 1, "no second droplet");
     let (_, listed) = stack.digitalocean("GET", "/v2/droplets?name=web-1", None);
     assert_eq!(
