@@ -5,6 +5,8 @@
 //! (killed when it exits, by `localstack/supervise.sh`).
 
 pub mod fault_proxy;
+pub mod inventory;
+pub mod seeds;
 
 pub use fault_proxy::{Fault, FaultProxy, Faults};
 
