@@ -270,8 +270,7 @@ impl Shared {
         }
         let fault = self.decide(&parts.method, &parts.uri, &body, call.mutating);
         match fault {
-            Some(Fault::ServerError | Fault::Throttle) => {
-                let fault = fault.expect("matched");
+            Some(fault @ (Fault::ServerError | Fault::Throttle)) => {
                 self.count(fault, &call);
                 let status_503 = self.draw(&parts.uri, &body) < 0.5;
                 Ok(error_answer(&call, fault, status_503))
