@@ -1,5 +1,7 @@
 //! The end-to-end test harness: emulators on free ports, throwaway stacks, the built
-//! `iac` binary, and an independent AWS client to check what it did.
+//! `iac` binary, and an independent AWS client to check what it did; for crash safety,
+//! a fault-injecting proxy (`fault_proxy`), the seed stacks on clean clouds (`seeds`)
+//! and what they left in the cloud (`inventory`).
 //!
 //! The emulators come from `localstack/install.sh`; each test binary starts its own
 //! (killed when it exits, by `localstack/supervise.sh`).
