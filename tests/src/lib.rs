@@ -1,8 +1,16 @@
 //! The end-to-end test harness: emulators on free ports, throwaway stacks, the built
-//! `iac` binary, and an independent AWS client to check what it did.
+//! `iac` binary, and an independent AWS client to check what it did; for crash safety,
+//! a fault-injecting proxy (`fault_proxy`), the seed stacks on clean clouds (`seeds`)
+//! and what they left in the cloud (`inventory`).
 //!
 //! The emulators come from `localstack/install.sh`; each test binary starts its own
 //! (killed when it exits, by `localstack/supervise.sh`).
+
+pub mod fault_proxy;
+pub mod inventory;
+pub mod seeds;
+
+pub use fault_proxy::{Fault, FaultProxy, Faults};
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -223,6 +231,11 @@ pub struct Stack {
     pub access_key: String,
     /// The emulator's URL when it is not the shared one ([`Stack::on`]).
     endpoint: Option<String>,
+    /// Where `iac`'s AWS calls go instead of the AWS emulator: a [`FaultProxy`] in
+    /// front of it ([`Stack::through`]). The independent clients stay direct.
+    aws_via: Option<String>,
+    /// The same for the DigitalOcean calls.
+    digitalocean_via: Option<String>,
 }
 
 /// What a run of `iac` did.
@@ -284,6 +297,8 @@ impl Stack {
             aws: emulator,
             access_key,
             endpoint: None,
+            aws_via: None,
+            digitalocean_via: None,
         };
         for (name, text) in files {
             stack.write(name, text);
@@ -308,6 +323,23 @@ impl Stack {
         let mut stack = Stack::new(Emulator::DigitalOcean, files);
         stack.endpoint = Some(running.endpoint.clone());
         stack
+    }
+
+    /// The same stack with `iac`'s calls to the emulator `proxy` stands in front of (its
+    /// AWS or its DigitalOcean one) going through `proxy`; [`Stack::sdk`] and
+    /// [`Stack::digitalocean`] still reach the emulator directly.
+    pub fn through(mut self, proxy: &FaultProxy) -> Stack {
+        if self.aws != Emulator::DigitalOcean && proxy.upstream == self.aws.running().endpoint {
+            self.aws_via = Some(proxy.endpoint.clone());
+        } else if self.emulator == Emulator::DigitalOcean && proxy.upstream == self.endpoint() {
+            self.digitalocean_via = Some(proxy.endpoint.clone());
+        } else {
+            panic!(
+                "the proxy forwards to {}, which is not one of this stack's emulators",
+                proxy.upstream
+            );
+        }
+        self
     }
 
     /// The URL of the stack's DigitalOcean emulator.
@@ -407,14 +439,24 @@ impl Stack {
             .env("AWS_ACCESS_KEY_ID", &self.access_key)
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", "eu-west-1")
-            .env("AWS_ENDPOINT_URL", &self.aws.running().endpoint)
+            .env(
+                "AWS_ENDPOINT_URL",
+                self.aws_via
+                    .as_deref()
+                    .unwrap_or(&self.aws.running().endpoint),
+            )
             .env_remove("AWS_PROFILE")
             .env("AWS_CONFIG_FILE", "/nonexistent")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
             .env("AWS_EC2_METADATA_DISABLED", "true");
         if self.emulator == Emulator::DigitalOcean {
             command
-                .env("DIGITALOCEAN_API_URL", self.endpoint())
+                .env(
+                    "DIGITALOCEAN_API_URL",
+                    self.digitalocean_via
+                        .clone()
+                        .unwrap_or_else(|| self.endpoint()),
+                )
                 .env("DIGITALOCEAN_TOKEN", self.token())
                 .env_remove("DIGITALOCEAN_ACCESS_TOKEN");
         }

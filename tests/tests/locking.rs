@@ -86,7 +86,7 @@ async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
     stack.iac(&["plan"]).expect(0);
     assert!(stack.state_bytes().is_none(), "nothing was applied");
 
-    // Ctrl-C at the confirmation prompt ends the run and releases the lock.
+    // Ctrl-C at the confirmation prompt ends the run (130) and releases the lock.
     let mut waiting = stack.spawn_iac(&["apply", "-no-color"]);
     let mut lines =
         std::io::BufRead::lines(std::io::BufReader::new(waiting.stdout.take().unwrap()));
@@ -110,7 +110,7 @@ async fn a_held_lock_is_reported_and_can_be_forced(emu: Emulator) {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
-    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert_eq!(status.code(), Some(130), "{stderr}");
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(
         stderr.contains("Interrupted"),

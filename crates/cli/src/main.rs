@@ -55,7 +55,13 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime starts");
-    let code = runtime.block_on(run(cli.command, ui, &raw));
+    let mut code = runtime.block_on(run(cli.command, ui, &raw));
+    // A command that an interrupt ended reports it as a shell does: 130, 143.
+    if code != 0
+        && let Some(interrupted) = signals::exit_code()
+    {
+        code = interrupted;
+    }
     // Without waiting for blocking tasks: a prompt's read of stdin may never end.
     runtime.shutdown_background();
     output::exit(code);
@@ -63,6 +69,12 @@ fn main() {
 
 async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
     let mut sources = iac_lang::Sources::default();
+    if matches!(
+        command,
+        Command::Plan(_) | Command::Apply(_) | Command::Destroy(_) | Command::Import(_)
+    ) {
+        signals::install();
+    }
     let result = match command {
         Command::Plan(a) => {
             signals::unless_interrupted(commands::plan::plan(a, ui, raw, &mut sources)).await

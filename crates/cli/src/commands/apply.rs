@@ -268,14 +268,13 @@ async fn run_apply(p: &Prepared, plan: &Plan, parallelism: usize, ui: &Ui) -> Re
     Ok(0)
 }
 
-/// Requests `stop` on SIGINT or SIGTERM (Terraform's StopProvider: the providers' waits
-/// end), telling the user what happens next.
+/// Requests `stop` on the first SIGINT or SIGTERM (Terraform's StopProvider: the
+/// providers' waits end), telling the user what happens next; a second one ends the
+/// process at once (`signals`).
 async fn watch_signals(stop: Stop) {
-    loop {
-        interrupted().await;
-        stop.request();
-        eprintln!(
-            "\nInterrupt received.\nPlease wait for iac to exit or data loss may occur.\nGracefully shutting down..."
-        );
-    }
+    interrupted().await;
+    stop.request();
+    eprintln!(
+        "\nInterrupt received.\nPlease wait for iac to exit or data loss may occur.\nGracefully shutting down..."
+    );
 }
