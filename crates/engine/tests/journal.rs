@@ -162,5 +162,8 @@ async fn a_candidate_another_address_records_is_not_adopted_twice() {
     state.add_pending(entry("mem_thing.b", "b", token_of_a));
     h.backend.write(&state).unwrap();
     let plan = h.plan().await.unwrap();
-    assert_eq!(actions(&plan), [("mem_thing.b".to_string(), Action::Create)]);
+    assert_eq!(
+        actions(&plan),
+        [("mem_thing.b".to_string(), Action::Create)]
+    );
 }

@@ -26,15 +26,31 @@ pub struct AwsClients {
 }
 
 /// A service client from the shared SDK configuration, with the provider block's
-/// endpoint for `service` if it sets one.
+/// endpoint for `service` if it sets one, and refused connections reported at once.
 macro_rules! service_client {
     ($sdk:expr, $settings:expr, $krate:ident, $service:literal) => {{
         let mut conf = $krate::config::Builder::from($sdk);
         if let Some(url) = $settings.endpoints.get($service) {
             conf = conf.endpoint_url(url);
         }
+        conf = conf.interceptor(detect_refused($sdk, $settings, $service));
         $krate::Client::from_conf(conf.build())
     }};
+}
+
+/// The interceptor that reports a refused connection to `service`'s endpoint.
+fn detect_refused(
+    sdk: &aws_config::SdkConfig,
+    settings: &Settings,
+    service: &str,
+) -> crate::endpoint::DetectRefused {
+    crate::endpoint::DetectRefused {
+        set_by: crate::endpoint::set_by(
+            service,
+            settings.endpoints.contains_key(service),
+            sdk.region().map(|r| r.as_ref()),
+        ),
+    }
 }
 
 /// Attempts per call (the first and four retries) for throttling, 5xx and network
@@ -82,6 +98,7 @@ impl AwsClients {
         if s.s3_path_style || s.endpoints.contains_key("s3") || env_endpoint("s3") {
             s3 = s3.force_path_style(true);
         }
+        s3 = s3.interceptor(detect_refused(&sdk, s, "s3"));
         Ok(AwsClients {
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             ec2: service_client!(&sdk, s, aws_sdk_ec2, "ec2"),
