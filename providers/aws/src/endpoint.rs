@@ -5,11 +5,13 @@
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextMut;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextMut,
+};
 use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 use aws_smithy_runtime_api::client::result::{ConnectorError, SdkError};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
 /// A connection the endpoint refused: the request never reached AWS.
 #[derive(Debug)]
@@ -55,18 +57,37 @@ pub struct DetectRefused {
     pub set_by: String,
 }
 
+/// Where the attempt under way is sent (the request is gone once the connection fails).
+#[derive(Debug, Clone)]
+struct Target(String);
+
+impl Storable for Target {
+    type Storer = StoreReplace<Target>;
+}
+
 impl Intercept for DetectRefused {
     fn name(&self) -> &'static str {
         "DetectRefused"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        cfg.interceptor_state()
+            .store_put(Target(origin(context.request().uri())));
+        Ok(())
     }
 
     fn modify_before_attempt_completion(
         &self,
         context: &mut FinalizerInterceptorContextMut<'_>,
         _components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let endpoint = context.request().map(|r| origin(r.uri()));
+        let endpoint = cfg.load::<Target>().map(|t| t.0.clone());
         if let Some(Err(error)) = context.output_or_error_mut()
             && error.as_connector_error().is_some_and(refused)
         {

@@ -381,6 +381,128 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 
+    /// Runs `create` over a call that fails with `errors` in turn (None: a timeout),
+    /// then succeeds, and a look that answers `found` in turn; returns the outcome and
+    /// how many sends and looks were made.
+    async fn creates(
+        errors: &[Option<(&str, u16)>],
+        found: &[Result<Option<&str>, &str>],
+    ) -> (Result<String, String>, u32, u32) {
+        let (sent, looked) = (AtomicU32::new(0), AtomicU32::new(0));
+        let result = create(
+            "AllocateAddress",
+            &[],
+            &["InvalidGroup.Duplicate"],
+            || async {
+                let n = sent.fetch_add(1, Ordering::SeqCst) as usize;
+                match errors.get(n) {
+                    Some(Some((code, status))) => Err(failure(code, *status)),
+                    Some(None) => Err(SdkError::timeout_error("timed out")),
+                    None => Ok("answered"),
+                }
+            },
+            || async {
+                let n = looked.fetch_add(1, Ordering::SeqCst) as usize;
+                match found.get(n).copied().unwrap_or(Ok(None)) {
+                    Ok(id) => Ok(id.map(str::to_string)),
+                    Err(why) => Err(Error::new(why)),
+                }
+            },
+        )
+        .await;
+        let outcome = match result {
+            Ok(Made::Answered(a)) => Ok(a.to_string()),
+            Ok(Made::Found(id)) => Ok(format!("found {id}")),
+            Err(e) => Err(e.message),
+        };
+        (outcome, sent.into_inner(), looked.into_inner())
+    }
+
+    #[tokio::test]
+    async fn a_create_whose_answer_was_lost_is_looked_for_before_it_is_resent() {
+        assert_eq!(
+            creates(&[Some(("InternalError", 500))], &[Ok(Some("eipalloc-1"))]).await,
+            (Ok("found eipalloc-1".into()), 1, 1),
+            "a 5xx may have made it: found, not resent"
+        );
+        assert_eq!(
+            creates(&[None], &[Ok(None)]).await,
+            (Ok("answered".into()), 2, 1),
+            "a timeout that made nothing is resent after looking"
+        );
+        let (outcome, sent, looked) =
+            creates(&[Some(("ServiceUnavailable", 503))], &[Err("no tags")]).await;
+        assert_eq!((sent, looked), (1, 1), "not resent when it cannot be told");
+        assert!(outcome.unwrap_err().contains("no tags"));
+    }
+
+    #[tokio::test]
+    async fn a_duplicate_after_a_lost_answer_is_looked_for_and_a_first_one_is_final() {
+        assert_eq!(
+            creates(
+                &[None, Some(("InvalidGroup.Duplicate", 400))],
+                &[Ok(None), Ok(Some("sg-1"))]
+            )
+            .await,
+            (Ok("found sg-1".into()), 2, 2)
+        );
+        let (outcome, sent, looked) = creates(&[Some(("InvalidGroup.Duplicate", 400))], &[]).await;
+        assert_eq!(
+            (sent, looked),
+            (1, 0),
+            "someone else's object is not adopted"
+        );
+        assert!(outcome.unwrap_err().contains("InvalidGroup.Duplicate"));
+    }
+
+    #[tokio::test]
+    async fn throttled_creates_are_resent_without_looking_and_refusals_end_fast() {
+        assert_eq!(
+            creates(&[Some(("RequestLimitExceeded", 400))], &[]).await,
+            (Ok("answered".into()), 2, 0)
+        );
+        let (outcome, sent, looked) = creates(&[Some(("InvalidParameterValue", 400))], &[]).await;
+        assert_eq!((sent, looked), (1, 0));
+        assert!(outcome.is_err());
+        // A refused connection: tried once more, quickly, then reported.
+        let made = AtomicU32::new(0);
+        let started = Instant::now();
+        let result: Result<(), Failure> = retry("DescribeInstances", &[], || async {
+            made.fetch_add(1, Ordering::SeqCst);
+            Err(SdkError::dispatch_failure(
+                aws_smithy_runtime_api::client::result::ConnectorError::other(
+                    Box::new(crate::endpoint::Unreachable {
+                        endpoint: "http://127.0.0.1:9".into(),
+                        set_by: "AWS_ENDPOINT_URL".into(),
+                    }),
+                    None,
+                ),
+            ))
+        })
+        .await;
+        assert_eq!(made.into_inner(), 2);
+        assert!(started.elapsed() < Duration::from_secs(1));
+        let message = crate::error::api("DescribeInstances", result.unwrap_err()).message;
+        assert!(
+            message.starts_with("could not connect to http://127.0.0.1:9"),
+            "{message}"
+        );
+    }
+
+    #[tokio::test]
+    async fn reads_are_retried_after_timeouts() {
+        let made = AtomicU32::new(0);
+        let result: Result<(), Failure> = retry("DescribeInstances", &[], || async {
+            match made.fetch_add(1, Ordering::SeqCst) {
+                0 => Err(SdkError::timeout_error("timed out")),
+                _ => Ok(()),
+            }
+        })
+        .await;
+        assert!(result.is_ok());
+        assert_eq!(made.into_inner(), 2);
+    }
+
     #[test]
     fn backoff_grows_and_is_capped() {
         for attempt in 1..20 {

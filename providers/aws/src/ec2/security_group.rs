@@ -366,11 +366,22 @@ impl Resource<AwsClients> for SecurityGroup {
     ) -> Result<Vec<Found>, Error> {
         let name = crate::names::chosen(planned, "name", "name_prefix", "terraform-", token);
         let ids = self.locate(aws, planned, &name).await?;
-        // The create sets the rules after making the group.
+        // The create sets the rules after making the group: the planned ones are
+        // there, and the allow-all egress rule AWS gives a new group is gone unless
+        // planned (rules other resources add may be there too).
         crate::found::read_all(self, aws, planned, "id", ids, |state| {
-            ["ingress", "egress"]
-                .iter()
-                .all(|d| state.get(d) == planned.get(d) || !planned.get(d).is_wholly_known())
+            let has_all =
+                |v: &Value, rule: &Value| v.as_items().is_some_and(|items| items.contains(rule));
+            let default_egress = rule::allow_all_egress();
+            ["ingress", "egress"].iter().all(|d| {
+                planned
+                    .get(d)
+                    .as_items()
+                    .unwrap_or(&[])
+                    .iter()
+                    .all(|r| has_all(state.get(d), r))
+            }) && (has_all(planned.get("egress"), &default_egress)
+                || !has_all(state.get("egress"), &default_egress))
                 && crate::found::tagged(state, planned)
         })
         .await
