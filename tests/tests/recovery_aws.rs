@@ -666,3 +666,150 @@ resource "aws_security_group" "web" {
         run.stderr
     );
 }
+
+/// Moves the state entries at `addresses` into journal entries, as if their creates had
+/// been sent and their answers lost: each planned as recorded, with its ids unknown
+/// (null, as the applier journals them) and a fresh token. The objects stay.
+fn forget_into_journal(stack: &Stack, addresses: &[&str]) {
+    let mut state = stack.state();
+    let resources = state["resources"].as_array_mut().unwrap();
+    let mut pending = Vec::new();
+    for address in addresses {
+        let at = resources
+            .iter()
+            .position(|r| r["address"] == *address)
+            .unwrap_or_else(|| panic!("{address} is not in the state"));
+        let entry = resources.remove(at);
+        let mut planned = entry["attributes"].clone();
+        for computed in ["id", "arn"] {
+            if planned.get(computed).is_some() {
+                planned[computed] = Value::Null;
+            }
+        }
+        pending.push(json!({
+            "address": address,
+            "type": entry["type"],
+            "provider": entry["provider"],
+            "token": token(),
+            "planned": planned,
+            "dependencies": entry.get("dependencies").cloned().unwrap_or(json!([])),
+            "started": "2026-12-02T05:00:00Z",
+            "run": "killed-run"
+        }));
+    }
+    state["pending"] = Value::Array(pending);
+    std::fs::write(
+        stack.path().join(".iac/state.json"),
+        serde_json::to_vec_pretty(&state).unwrap(),
+    )
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn load_balancing_database_groups_and_bucket_settings_are_adopted() {
+    let name = unique("lost-lb").replace('-', "")[..20].to_string();
+    let stack = Stack::new(
+        MOTO,
+        &[(
+            "main.tf",
+            &format!(
+                r#"
+data "aws_vpc" "default" {{
+  default = true
+}}
+
+data "aws_subnets" "default" {{
+  filter {{
+    name   = "vpc-id"
+    values = [data.aws_vpc.default.id]
+  }}
+}}
+
+resource "aws_lb" "web" {{
+  name               = "{name}"
+  load_balancer_type = "application"
+  subnets            = slice(data.aws_subnets.default.ids, 0, 2)
+  tags = {{
+    Name = "{name}"
+  }}
+}}
+
+resource "aws_lb_target_group" "app" {{
+  name_prefix = "app-"
+  port        = 8000
+  protocol    = "HTTP"
+  vpc_id      = data.aws_vpc.default.id
+}}
+
+resource "aws_lb_listener" "http" {{
+  load_balancer_arn = aws_lb.web.arn
+  port              = 80
+  protocol          = "HTTP"
+  default_action {{
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.app.arn
+  }}
+}}
+
+resource "aws_db_subnet_group" "main" {{
+  name       = "{name}"
+  subnet_ids = data.aws_subnets.default.ids
+}}
+
+resource "aws_db_parameter_group" "tuned" {{
+  name   = "{name}"
+  family = "postgres16"
+  parameter {{
+    name  = "work_mem"
+    value = "8192"
+  }}
+}}
+
+resource "aws_s3_bucket" "logs" {{
+  bucket = "{name}-logs"
+}}
+
+resource "aws_s3_bucket_versioning" "logs" {{
+  bucket = aws_s3_bucket.logs.id
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+"#
+            ),
+        )],
+    );
+    stack.iac(&["apply", "-auto-approve"]).expect(0);
+    let lb = stack.attr("aws_lb.web", "arn");
+    let group = stack.attr("aws_lb_target_group.app", "arn");
+    let listener = stack.attr("aws_lb_listener.http", "arn");
+    let lost = [
+        "aws_lb.web",
+        "aws_lb_target_group.app",
+        "aws_lb_listener.http",
+        "aws_db_subnet_group.main",
+        "aws_db_parameter_group.tuned",
+        "aws_s3_bucket_versioning.logs",
+    ];
+    forget_into_journal(&stack, &lost);
+    let run = apply_adopts(&stack, "aws_lb.web");
+    let all = format!("{}{}", run.stdout, run.stderr);
+    for address in lost {
+        assert!(
+            all.contains(&format!("Adopted {address}")),
+            "{address}:\n{all}"
+        );
+    }
+    assert_eq!(stack.attr("aws_lb.web", "arn"), lb);
+    assert_eq!(stack.attr("aws_lb_target_group.app", "arn"), group);
+    assert_eq!(stack.attr("aws_lb_listener.http", "arn"), listener);
+    let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&stack.sdk());
+    let listeners = elbv2
+        .describe_listeners()
+        .load_balancer_arn(&lb)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listeners.listeners().len(), 1, "no second listener");
+    stack.iac(&["destroy", "-auto-approve"]).expect(0);
+}

@@ -731,11 +731,126 @@ impl Resource<AwsClients> for Instance {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
     #[test]
     fn user_data_is_kept_as_its_sha1() {
         assert_eq!(
             super::user_data_digest("hello"),
             "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+        );
+    }
+
+    const NS: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+    /// An EC2 stand-in for instance `i-1` that stops and starts it at once and
+    /// refuses every ModifyInstanceAttribute; returns the endpoint and the actions it got.
+    fn ec2_refusing_changes() -> (String, Arc<Mutex<Vec<String>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            let mut running = true;
+            for conn in listener.incoming() {
+                let mut conn = conn.unwrap();
+                let mut request = Vec::new();
+                let mut buf = [0u8; 8192];
+                let body = loop {
+                    let n = conn.read(&mut buf).unwrap();
+                    request.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&request).to_string();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let length: usize = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if body.len() >= length || n == 0 {
+                            break body.to_string();
+                        }
+                    }
+                    if n == 0 {
+                        break String::new();
+                    }
+                };
+                let action = body
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix("Action="))
+                    .unwrap_or_default()
+                    .to_string();
+                log.lock().unwrap().push(action.clone());
+                let (code, name) = if running {
+                    (16, "running")
+                } else {
+                    (80, "stopped")
+                };
+                let (status, xml) = match action.as_str() {
+                    "StopInstances" => {
+                        running = false;
+                        (200, format!("<StopInstancesResponse xmlns=\"{NS}\"><requestId>1</requestId></StopInstancesResponse>"))
+                    }
+                    "StartInstances" => {
+                        running = true;
+                        (200, format!("<StartInstancesResponse xmlns=\"{NS}\"><requestId>1</requestId></StartInstancesResponse>"))
+                    }
+                    "DescribeInstances" => (
+                        200,
+                        format!(
+                            "<DescribeInstancesResponse xmlns=\"{NS}\"><requestId>1</requestId><reservationSet><item><reservationId>r-1</reservationId><ownerId>123456789012</ownerId><instancesSet><item><instanceId>i-1</instanceId><instanceState><code>{code}</code><name>{name}</name></instanceState></item></instancesSet></item></reservationSet></DescribeInstancesResponse>"
+                        ),
+                    ),
+                    _ => (
+                        400,
+                        "<Response><Errors><Error><Code>InvalidParameterValue</Code><Message>refused</Message></Error></Errors><RequestID>1</RequestID></Response>".to_string(),
+                    ),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status} EC2\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    xml.len()
+                );
+                let _ = conn.write_all(head.as_bytes());
+                let _ = conn.write_all(xml.as_bytes());
+            }
+        });
+        (endpoint, seen)
+    }
+
+    #[tokio::test]
+    async fn a_failed_change_while_stopped_starts_the_instance_again() {
+        let (endpoint, seen) = ec2_refusing_changes();
+        let aws = crate::client::tests::at(&endpoint, "eu-west-1");
+        let prior = Value::object([
+            ("id", Value::from("i-1")),
+            ("instance_type", Value::from("t3.micro")),
+        ]);
+        let planned = with(prior.clone(), "instance_type", Value::from("t3.large"));
+        let error = Instance
+            .update(&aws, &prior, &planned, &Value::Null)
+            .await
+            .unwrap_err();
+        assert!(error.error.message.contains("refused"), "{}", error.error);
+        let actions = seen.lock().unwrap().clone();
+        let modify = actions
+            .iter()
+            .position(|a| a == "ModifyInstanceAttribute")
+            .expect("the change was tried");
+        assert!(
+            actions[modify..].iter().any(|a| a == "StartInstances"),
+            "started again after the failed change: {actions:?}"
+        );
+        let partial = error.partial.expect("what was done is recorded");
+        assert_eq!(
+            partial.get("instance_type").as_str(),
+            Some("t3.micro"),
+            "the type it could not change"
         );
     }
 }
