@@ -707,7 +707,7 @@ fn forget_into_journal(stack: &Stack, addresses: &[&str]) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn load_balancing_database_groups_and_bucket_settings_are_adopted() {
-    let name = unique("lost-lb").replace('-', "")[..20].to_string();
+    let name = unique("lostlb");
     let stack = Stack::new(
         MOTO,
         &[(
@@ -812,4 +812,54 @@ resource "aws_s3_bucket_versioning" "logs" {{
         .unwrap();
     assert_eq!(listeners.listeners().len(), 1, "no second listener");
     stack.iac(&["destroy", "-auto-approve"]).expect(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_object_whose_create_had_not_finished_is_adopted_tainted_and_replaced() {
+    let name = unique("half-bucket");
+    let stack = Stack::new(
+        MOTO,
+        &[(
+            "main.tf",
+            &format!(
+                r#"
+resource "aws_s3_bucket" "logs" {{
+  bucket = "{name}"
+  tags = {{
+    team = "ops"
+  }}
+}}
+"#
+            ),
+        )],
+    );
+    // The create made the bucket and was killed before it tagged it.
+    let s3 = stack.s3().await;
+    s3.create_bucket()
+        .bucket(&name)
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    journal(
+        &stack,
+        "aws_s3_bucket.logs",
+        &token(),
+        json!({"bucket": name, "force_destroy": false,
+               "tags": {"team": "ops"}, "tags_all": {"team": "ops"}}),
+    );
+    let plan = stack.iac(&["plan", "-no-color"]).expect(0);
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert!(
+        all.contains("recorded it as tainted") && all.contains("must be replaced"),
+        "{all}"
+    );
+    stack.iac(&["apply", "-auto-approve"]).expect(0);
+    let tags = s3.get_bucket_tagging().bucket(&name).send().await.unwrap();
+    assert_eq!(tags.tag_set().len(), 1, "the replacement is tagged");
+    stack.iac(&["plan", "-detailed-exitcode"]).expect(0);
 }

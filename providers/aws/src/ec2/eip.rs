@@ -56,12 +56,23 @@ pub(super) async fn associate(
         .associate_address()
         .allocation_id(allocation_id)
         .instance_id(instance);
-    let out = retry("AssociateAddress", INSTANCE_NOT_READY, || {
+    match retry("AssociateAddress", INSTANCE_NOT_READY, || {
         req.clone().send()
     })
     .await
-    .map_err(|e| api("AssociateAddress", e))?;
-    Ok(out.association_id().unwrap_or_default().to_string())
+    {
+        Ok(out) => Ok(out.association_id().unwrap_or_default().to_string()),
+        // A repeat after a lost answer: done if it is associated as asked.
+        Err(e) if crate::error::code(&e) == Some("Resource.AlreadyAssociated") => {
+            match describe(aws, allocation_id).await? {
+                Some(a) if a.instance_id() == Some(instance) => {
+                    Ok(a.association_id().unwrap_or_default().to_string())
+                }
+                _ => Err(api("AssociateAddress", e)),
+            }
+        }
+        Err(e) => Err(api("AssociateAddress", e)),
+    }
 }
 
 /// Ends an association; one already gone is fine.
