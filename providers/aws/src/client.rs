@@ -131,7 +131,8 @@ pub(crate) mod tests {
     use super::*;
 
     /// Clients for `region` that send every request to `endpoint`, with test
-    /// credentials and no SDK retries (the provider's own retries are what tests see).
+    /// credentials and no SDK retries (the provider's own retries are what tests see),
+    /// and refused connections reported as the provider's clients report them.
     pub fn at(endpoint: &str, region: &str) -> AwsClients {
         let sdk = aws_config::SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
@@ -142,17 +143,19 @@ pub(crate) mod tests {
             .retry_config(aws_config::retry::RetryConfig::disabled())
             .endpoint_url(endpoint)
             .build();
+        let settings = Settings::default();
         let s3 = aws_sdk_s3::config::Builder::from(&sdk)
             .force_path_style(true)
+            .interceptor(detect_refused(&sdk, &settings, "s3"))
             .build();
         AwsClients {
             s3: aws_sdk_s3::Client::from_conf(s3),
-            ec2: aws_sdk_ec2::Client::new(&sdk),
-            rds: aws_sdk_rds::Client::new(&sdk),
-            route53: aws_sdk_route53::Client::new(&sdk),
-            acm: aws_sdk_acm::Client::new(&sdk),
-            elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&sdk),
-            sts: aws_sdk_sts::Client::new(&sdk),
+            ec2: service_client!(&sdk, &settings, aws_sdk_ec2, "ec2"),
+            rds: service_client!(&sdk, &settings, aws_sdk_rds, "rds"),
+            route53: service_client!(&sdk, &settings, aws_sdk_route53, "route53"),
+            acm: service_client!(&sdk, &settings, aws_sdk_acm, "acm"),
+            elbv2: service_client!(&sdk, &settings, aws_sdk_elasticloadbalancingv2, "elbv2"),
+            sts: service_client!(&sdk, &settings, aws_sdk_sts, "sts"),
             region: region.to_string(),
             default_tags: BTreeMap::new(),
             identity: tokio::sync::OnceCell::new(),

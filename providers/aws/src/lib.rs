@@ -111,3 +111,29 @@ impl Provider for AwsProvider {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use iac_provider::CreateToken;
+    use iac_value::Value;
+
+    /// A create of any type interrupted before its answer was recorded must be
+    /// findable: the default `find_created` ("cannot tell") would block every later
+    /// plan of the stack.
+    #[tokio::test]
+    async fn every_resource_type_can_look_for_what_its_create_made() {
+        let provider = super::AwsProvider::new();
+        let aws = crate::client::tests::offline();
+        let cannot = iac_provider::intent::cannot_find().message;
+        for (name, resource) in &provider.catalog.resources {
+            let planned =
+                Value::object([("tags_all", Value::object([("Name", Value::from("x"))]))]);
+            if let Err(e) = resource
+                .find_created(&aws, &planned, &CreateToken::new())
+                .await
+            {
+                assert_ne!(e.message, cannot, "{name} cannot look for what it made");
+            }
+        }
+    }
+}
