@@ -863,3 +863,59 @@ resource "aws_s3_bucket" "logs" {{
     assert_eq!(tags.tag_set().len(), 1, "the replacement is tagged");
     stack.iac(&["plan", "-detailed-exitcode"]).expect(0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_requested_with_the_token_is_adopted() {
+    let domain = format!("{}.example.com", unique("lost-cert"));
+    let stack = Stack::new(
+        MOTO,
+        &[(
+            "main.tf",
+            &format!(
+                r#"
+resource "aws_acm_certificate" "site" {{
+  domain_name       = "{domain}"
+  validation_method = "DNS"
+  tags = {{
+    Name = "{domain}"
+  }}
+}}
+"#
+            ),
+        )],
+    );
+    let acm = aws_sdk_acm::Client::new(&stack.sdk());
+    let token = token();
+    let request = || {
+        acm.request_certificate()
+            .domain_name(&domain)
+            .validation_method(aws_sdk_acm::types::ValidationMethod::Dns)
+            .idempotency_token(&token)
+            .tags(
+                aws_sdk_acm::types::Tag::builder()
+                    .key("Name")
+                    .value(&domain)
+                    .build()
+                    .unwrap(),
+            )
+    };
+    let arn = request()
+        .send()
+        .await
+        .unwrap()
+        .certificate_arn()
+        .unwrap()
+        .to_string();
+    // ACM makes one certificate per token: the create sent again is the same one.
+    let again = request().send().await.unwrap();
+    assert_eq!(again.certificate_arn(), Some(arn.as_str()));
+    journal(
+        &stack,
+        "aws_acm_certificate.site",
+        &token,
+        json!({"domain_name": domain, "validation_method": "DNS",
+               "tags": {"Name": domain}, "tags_all": {"Name": domain}}),
+    );
+    apply_adopts(&stack, "aws_acm_certificate.site");
+    assert_eq!(stack.attr("aws_acm_certificate.site", "arn"), arn);
+}

@@ -503,6 +503,54 @@ mod tests {
         assert_eq!(made.into_inner(), 2);
     }
 
+    /// A server answering every request with a 500; returns its endpoint and the
+    /// number of requests it got.
+    fn always_failing() -> (String, std::sync::Arc<AtomicU32>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let count = std::sync::Arc::new(AtomicU32::new(0));
+        let seen = count.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let mut conn = conn.unwrap();
+                let mut buf = [0u8; 16384];
+                let _ = conn.read(&mut buf);
+                seen.fetch_add(1, Ordering::SeqCst);
+                let body = "<Response><Errors><Error><Code>InternalError</Code><Message>boom</Message></Error></Errors><RequestID>1</RequestID></Response>";
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 500 Oops\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        (endpoint, count)
+    }
+
+    #[tokio::test]
+    async fn once_sends_a_request_without_the_sdk_retries() {
+        let (endpoint, count) = always_failing();
+        let conf = aws_sdk_ec2::Config::builder()
+            .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
+            .region(aws_sdk_ec2::config::Region::new("eu-west-1"))
+            .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+                "test", "test", None, None, "test",
+            ))
+            .retry_config(
+                aws_config::retry::RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_initial_backoff(Duration::from_millis(5)),
+            )
+            .endpoint_url(&endpoint)
+            .build();
+        let ec2 = aws_sdk_ec2::Client::from_conf(conf);
+        assert!(ec2.describe_vpcs().send().await.is_err());
+        assert_eq!(count.swap(0, Ordering::SeqCst), 3, "the SDK retries a 500");
+        assert!(once!(ec2.describe_vpcs(), aws_sdk_ec2).await.is_err());
+        assert_eq!(count.load(Ordering::SeqCst), 1, "once! does not");
+    }
+
     #[test]
     fn backoff_grows_and_is_capped() {
         for attempt in 1..20 {
