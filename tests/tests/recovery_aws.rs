@@ -2,8 +2,10 @@
 //! would have (with the SDK: the same idempotency token, name or tags), writes a state
 //! holding the create's journal entry (`pending`) as the applier writes it, and runs
 //! `iac apply`: the object is adopted, exactly one exists, and a re-plan is clean. Also:
-//! an entry whose create made nothing is created with the journaled token, an object
-//! that cannot be told apart stops the plan, and an unreachable endpoint fails fast.
+//! an entry whose create made nothing is created with the journaled token, a half-made
+//! object is adopted tainted and replaced, an object that cannot be told apart stops the
+//! plan, creates whose answers a proxy drops are found within the same apply, and an
+//! unreachable endpoint fails fast.
 
 use std::time::{Duration, Instant};
 
@@ -918,4 +920,174 @@ resource "aws_acm_certificate" "site" {{
     );
     apply_adopts(&stack, "aws_acm_certificate.site");
     assert_eq!(stack.attr("aws_acm_certificate.site", "arn"), arn);
+}
+
+/// A proxy in front of moto that forwards every request, and for the first request of
+/// each of `actions` drops the answer (the cloud did the write, the answer never came
+/// back). Returns its endpoint and the actions whose answers it dropped.
+fn dropping_answers(
+    actions: &[&'static str],
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let upstream = MOTO
+        .running()
+        .endpoint
+        .trim_start_matches("http://")
+        .to_string();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let dropped = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = dropped.clone();
+    let actions: Vec<&'static str> = actions.to_vec();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let (mut client, upstream, log, actions) = (
+                client.unwrap(),
+                upstream.clone(),
+                log.clone(),
+                actions.clone(),
+            );
+            std::thread::spawn(move || {
+                // One request per connection: read it whole.
+                let mut request = Vec::new();
+                let mut buf = [0u8; 65536];
+                loop {
+                    let n = client.read(&mut buf).unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buf[..n]);
+                    let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .map_or(0, |v| v.trim().parse().unwrap_or(0));
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+                let text = String::from_utf8_lossy(&request).to_string();
+                let action = text
+                    .split(['&', '\n'])
+                    .find_map(|kv| kv.trim().strip_prefix("Action="))
+                    .unwrap_or_default()
+                    .to_string();
+                let drop_it = {
+                    let mut log = log.lock().unwrap();
+                    let first = actions.contains(&action.as_str()) && !log.contains(&action);
+                    if first {
+                        log.push(action.clone());
+                    }
+                    first
+                };
+                let close = text.replacen("\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1);
+                let mut server = std::net::TcpStream::connect(&upstream).unwrap();
+                server.write_all(close.as_bytes()).unwrap();
+                let mut response = Vec::new();
+                server.read_to_end(&mut response).unwrap();
+                if drop_it {
+                    return;
+                }
+                let response = String::from_utf8_lossy(&response).to_string();
+                let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+                let mut lines: Vec<&str> = head
+                    .lines()
+                    .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+                    .collect();
+                lines.push("Connection: close");
+                let _ =
+                    client.write_all(format!("{}\r\n\r\n{body}", lines.join("\r\n")).as_bytes());
+            });
+        }
+    });
+    (endpoint, dropped)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creates_whose_answers_are_lost_are_found_within_the_same_apply() {
+    let name = unique("lost-answer");
+    let key = include_str!("e2e_key.pub").trim().to_string();
+    let stack = Stack::new(
+        MOTO,
+        &[(
+            "main.tf",
+            &format!(
+                r#"
+data "aws_vpc" "default" {{
+  default = true
+}}
+
+resource "aws_security_group" "web" {{
+  name   = "{name}"
+  vpc_id = data.aws_vpc.default.id
+}}
+
+resource "aws_vpc_security_group_ingress_rule" "https" {{
+  security_group_id = aws_security_group.web.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}}
+
+resource "aws_key_pair" "ops" {{
+  key_name   = "{name}"
+  public_key = "{key}"
+}}
+"#
+            ),
+        )],
+    );
+    let (endpoint, dropped) = dropping_answers(&[
+        "CreateSecurityGroup",
+        "AuthorizeSecurityGroupIngress",
+        "ImportKeyPair",
+    ]);
+    stack
+        .iac_with_env(
+            &["apply", "-auto-approve"],
+            &[("AWS_ENDPOINT_URL", &endpoint)],
+        )
+        .expect(0);
+    assert_eq!(
+        dropped.lock().unwrap().len(),
+        3,
+        "every answer was dropped once"
+    );
+    let ec2 = ec2(&stack);
+    let groups = ec2
+        .describe_security_groups()
+        .filters(Filter::builder().name("group-name").values(&name).build())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.security_groups().len(), 1, "one group");
+    let group = groups.security_groups()[0].group_id().unwrap().to_string();
+    assert_eq!(stack.attr("aws_security_group.web", "id"), group);
+    let rules = ec2
+        .describe_security_group_rules()
+        .filters(Filter::builder().name("group-id").values(&group).build())
+        .send()
+        .await
+        .unwrap();
+    let https = rules
+        .security_group_rules()
+        .iter()
+        .filter(|r| r.is_egress() != Some(true) && r.from_port() == Some(443))
+        .map(|r| r.security_group_rule_id().unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(https.len(), 1, "one rule");
+    assert_eq!(
+        stack.attr("aws_vpc_security_group_ingress_rule.https", "id"),
+        https[0]
+    );
+    assert_eq!(stack.attr("aws_key_pair.ops", "key_name"), name);
+    assert!(
+        stack.state().get("pending").is_none(),
+        "nothing left journaled"
+    );
+    stack.iac(&["plan", "-detailed-exitcode"]).expect(0);
 }
