@@ -22,7 +22,7 @@ install_venv() {
   echo "installed $(basename "$venv") in $venv"
 }
 
-# Three places where moto's answers differ from AWS's in ways the Rust SDK sees; all
+# Four places where moto's answers differ from AWS's in ways the Rust SDK sees; all
 # are patched to answer as AWS does. Idempotent.
 # - Route 53 record values come wrapped in CDATA, which real Route 53 never sends and
 #   the SDK's XML decoder skips (the values read back empty).
@@ -31,6 +31,9 @@ install_venv() {
 # - The default DB parameter group is named from the engine version with its last part
 #   cut off, so engine_version "8.0" gives "default.mysql8"; AWS names families by
 #   major.minor (mysql8.0, mariadb10.6) and, from PostgreSQL 10, by major (postgres14).
+# - RunInstances ignores its ClientToken: AWS launches one instance per token (a repeat
+#   returns the first launch), records no token ("") when none is given, and
+#   DescribeInstances takes a `client-token` filter, which moto answers with a 500.
 patch_moto() {
   local site
   site="$("$MOTO_VENV/bin/python" -c 'import moto, os; print(os.path.dirname(moto.__file__))')"
@@ -40,6 +43,14 @@ patch_moto() {
     "$site/ec2/models/security_groups.py"
   sed -i 's|^        minor_engine_version = ".".join(str(self.engine_version).rsplit(".")\[:-1\])$|        minor_engine_version = ".".join(str(self.engine_version).split(".")[: 1 if self.engine.lower().startswith("postgres") and int(str(self.engine_version).split(".")[0]) >= 10 else 2])|' \
     "$site/rds/models.py"
+  sed -i 's|"client_token": self._get_param("ClientToken", "ABCDE"),|"client_token": self._get_param("ClientToken", ""),|' \
+    "$site/ec2/responses/instances.py"
+  grep -q '"client-token": "client_token",' "$site/ec2/utils.py" ||
+    sed -i 's|^    "key-name": "key_name",$|    "key-name": "key_name",\n    "client-token": "client_token",|' \
+      "$site/ec2/utils.py"
+  grep -q 'iac: one launch per client token' "$site/ec2/models/instances.py" ||
+    sed -i 's|^        location_type = "availability-zone" if kwargs.get("placement") else "region"$|        # iac: one launch per client token, as in AWS.\n        if kwargs.get("client_token"):\n            for reservation in self.reservations.values():\n                if any(i.client_token == kwargs["client_token"] for i in reservation.instances):\n                    return reservation\n&|' \
+      "$site/ec2/models/instances.py"
 }
 
 mkdir -p "$IAC_EMULATOR_HOME"

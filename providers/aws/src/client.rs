@@ -26,15 +26,31 @@ pub struct AwsClients {
 }
 
 /// A service client from the shared SDK configuration, with the provider block's
-/// endpoint for `service` if it sets one.
+/// endpoint for `service` if it sets one, and refused connections reported at once.
 macro_rules! service_client {
     ($sdk:expr, $settings:expr, $krate:ident, $service:literal) => {{
         let mut conf = $krate::config::Builder::from($sdk);
         if let Some(url) = $settings.endpoints.get($service) {
             conf = conf.endpoint_url(url);
         }
+        conf = conf.interceptor(detect_refused($sdk, $settings, $service));
         $krate::Client::from_conf(conf.build())
     }};
+}
+
+/// The interceptor that reports a refused connection to `service`'s endpoint.
+fn detect_refused(
+    sdk: &aws_config::SdkConfig,
+    settings: &Settings,
+    service: &str,
+) -> crate::endpoint::DetectRefused {
+    crate::endpoint::DetectRefused {
+        set_by: crate::endpoint::set_by(
+            service,
+            settings.endpoints.contains_key(service),
+            sdk.region().map(|r| r.as_ref()),
+        ),
+    }
 }
 
 /// Attempts per call (the first and four retries) for throttling, 5xx and network
@@ -82,6 +98,7 @@ impl AwsClients {
         if s.s3_path_style || s.endpoints.contains_key("s3") || env_endpoint("s3") {
             s3 = s3.force_path_style(true);
         }
+        s3 = s3.interceptor(detect_refused(&sdk, s, "s3"));
         Ok(AwsClients {
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             ec2: service_client!(&sdk, s, aws_sdk_ec2, "ec2"),
@@ -114,7 +131,8 @@ pub(crate) mod tests {
     use super::*;
 
     /// Clients for `region` that send every request to `endpoint`, with test
-    /// credentials and no SDK retries (the provider's own retries are what tests see).
+    /// credentials and no SDK retries (the provider's own retries are what tests see),
+    /// and refused connections reported as the provider's clients report them.
     pub fn at(endpoint: &str, region: &str) -> AwsClients {
         let sdk = aws_config::SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
@@ -125,17 +143,19 @@ pub(crate) mod tests {
             .retry_config(aws_config::retry::RetryConfig::disabled())
             .endpoint_url(endpoint)
             .build();
+        let settings = Settings::default();
         let s3 = aws_sdk_s3::config::Builder::from(&sdk)
             .force_path_style(true)
+            .interceptor(detect_refused(&sdk, &settings, "s3"))
             .build();
         AwsClients {
             s3: aws_sdk_s3::Client::from_conf(s3),
-            ec2: aws_sdk_ec2::Client::new(&sdk),
-            rds: aws_sdk_rds::Client::new(&sdk),
-            route53: aws_sdk_route53::Client::new(&sdk),
-            acm: aws_sdk_acm::Client::new(&sdk),
-            elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&sdk),
-            sts: aws_sdk_sts::Client::new(&sdk),
+            ec2: service_client!(&sdk, &settings, aws_sdk_ec2, "ec2"),
+            rds: service_client!(&sdk, &settings, aws_sdk_rds, "rds"),
+            route53: service_client!(&sdk, &settings, aws_sdk_route53, "route53"),
+            acm: service_client!(&sdk, &settings, aws_sdk_acm, "acm"),
+            elbv2: service_client!(&sdk, &settings, aws_sdk_elasticloadbalancingv2, "elbv2"),
+            sts: service_client!(&sdk, &settings, aws_sdk_sts, "sts"),
             region: region.to_string(),
             default_tags: BTreeMap::new(),
             identity: tokio::sync::OnceCell::new(),

@@ -35,9 +35,10 @@ pub fn api<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::D
             (Some(c), None) => c.to_string(),
             _ => DisplayErrorContext(&e).to_string(),
         },
-        None => match stopped(&e) {
-            Some(stopped) => stopped.to_string(),
-            None => {
+        None => match (stopped(&e), crate::endpoint::unreachable(&e)) {
+            (Some(stopped), _) => stopped.to_string(),
+            (None, Some(unreachable)) => unreachable.to_string(),
+            (None, None) => {
                 let full = DisplayErrorContext(&e).to_string();
                 if full.contains("loading credentials")
                     || full.contains("no credentials found")

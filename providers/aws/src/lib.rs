@@ -11,7 +11,9 @@ mod client;
 mod config;
 mod ec2;
 mod elbv2;
+mod endpoint;
 mod error;
+mod found;
 mod names;
 mod partition;
 mod rds;
@@ -107,5 +109,31 @@ impl Provider for AwsProvider {
             client: aws,
             catalog: self.catalog.clone(),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use iac_provider::CreateToken;
+    use iac_value::Value;
+
+    /// A create of any type interrupted before its answer was recorded must be
+    /// findable: the default `find_created` ("cannot tell") would block every later
+    /// plan of the stack.
+    #[tokio::test]
+    async fn every_resource_type_can_look_for_what_its_create_made() {
+        let provider = super::AwsProvider::new();
+        let aws = crate::client::tests::offline();
+        let cannot = iac_provider::intent::cannot_find().message;
+        for (name, resource) in &provider.catalog.resources {
+            let planned =
+                Value::object([("tags_all", Value::object([("Name", Value::from("x"))]))]);
+            if let Err(e) = resource
+                .find_created(&aws, &planned, &CreateToken::new())
+                .await
+            {
+                assert_ne!(e.message, cannot, "{name} cannot look for what it made");
+            }
+        }
     }
 }

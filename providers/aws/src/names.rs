@@ -1,26 +1,35 @@
 //! Names AWS objects get when the configuration gives only a prefix (or nothing).
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use iac_provider::CreateToken;
+use iac_value::Value;
 
-/// `prefix` followed by a suffix unique by time, process and call, of 20 lowercase hex
-/// digits (Terraform's generated names end in 26 digits; S3 and load balancers cap
-/// names, so this is shorter).
-pub fn generated(prefix: &str) -> String {
-    static CALLS: AtomicU32 = AtomicU32::new(0);
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    format!(
-        "{prefix}{:08x}{:05x}{:04x}{:03x}",
-        now.as_secs() as u32,
-        now.subsec_micros(),
-        std::process::id() & 0xffff,
-        CALLS.fetch_add(1, Ordering::Relaxed) & 0xfff
-    )
+/// `prefix` followed by a suffix of 20 lowercase hex digits taken from the create's
+/// token (Terraform's generated names end in 26 digits; S3 and load balancers cap
+/// names, so this is shorter). The token is journaled before the create is sent, so a
+/// create retried after a crash, and the search for what it made, use the same name.
+pub fn for_create(prefix: &str, token: &CreateToken) -> String {
+    let digits: String = token.as_str().chars().take(SUFFIX_LEN).collect();
+    format!("{prefix}{digits}")
 }
 
-/// The length of the suffix [`generated`] appends.
+/// The name a create uses: the planned `name_attr`, else one made from the planned
+/// `prefix_attr` (or `default_prefix`) and the token.
+pub fn chosen(
+    planned: &Value,
+    name_attr: &str,
+    prefix_attr: &str,
+    default_prefix: &str,
+    token: &CreateToken,
+) -> String {
+    crate::values::string(planned, name_attr).unwrap_or_else(|| {
+        for_create(
+            planned.get(prefix_attr).as_str().unwrap_or(default_prefix),
+            token,
+        )
+    })
+}
+
+/// The length of the suffix [`for_create`] appends.
 const SUFFIX_LEN: usize = 20;
 
 /// The prefix a name was generated from, when it looks generated: how an imported
@@ -41,11 +50,7 @@ const DEFAULT_PREFIXES: [&str; 3] = ["terraform-", "tf-lb-", "tf-"];
 
 /// An imported object's state with `prefix_attr` filled from the name in `name_attr`
 /// when that name looks generated from a prefix the configuration chose.
-pub fn with_imported_prefix(
-    state: iac_value::Value,
-    prefix_attr: &str,
-    name_attr: &str,
-) -> iac_value::Value {
+pub fn with_imported_prefix(state: Value, prefix_attr: &str, name_attr: &str) -> Value {
     let prefix = state
         .get(name_attr)
         .as_str()
@@ -54,7 +59,7 @@ pub fn with_imported_prefix(
         .map(str::to_string);
     match prefix {
         Some(p) if state.get(prefix_attr).is_null() => {
-            crate::values::with(state, prefix_attr, iac_value::Value::from(p))
+            crate::values::with(state, prefix_attr, Value::from(p))
         }
         _ => state,
     }
@@ -62,11 +67,15 @@ pub fn with_imported_prefix(
 
 #[cfg(test)]
 mod tests {
+    use iac_provider::CreateToken;
+
     #[test]
-    fn generated_names_keep_the_prefix_and_differ() {
-        let (a, b) = (super::generated("web-"), super::generated("web-"));
+    fn generated_names_keep_the_prefix_and_follow_the_token() {
+        let token = CreateToken::new();
+        let a = super::for_create("web-", &token);
         assert!(a.starts_with("web-") && a.len() == 24, "{a}");
-        assert_ne!(a, b);
+        assert_eq!(a, super::for_create("web-", &token), "a retried create");
+        assert_ne!(a, super::for_create("web-", &CreateToken::new()));
         assert_eq!(super::prefix_of(&a), Some("web-"));
         assert_eq!(super::prefix_of("web-server"), None);
     }

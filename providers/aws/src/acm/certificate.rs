@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_acm::types::{KeyAlgorithm, Tag, ValidationMethod};
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, PlannedState, Schema};
+use aws_sdk_acm::types::{Filters, KeyAlgorithm, Tag, ValidationMethod};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema};
 use iac_value::{ObjectAttr, Type, Value};
 
 use super::{NOT_FOUND, describe};
@@ -15,7 +15,7 @@ use crate::error::{api, is_not_found};
 use crate::resource::{Resource, read_back};
 use crate::retry::{retry, retry_for};
 use crate::tags::read_tags;
-use crate::values::{string, string_list, string_map, string_set, strings, text, with};
+use crate::values::{blocks, string, string_list, string_map, string_set, strings, text, with};
 use crate::wait::{Look, until};
 
 pub struct Certificate;
@@ -244,7 +244,7 @@ impl Resource<AwsClients> for Certificate {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let tags = string_map(planned, "tags_all");
         let method = string(planned, "validation_method");
@@ -259,12 +259,9 @@ impl Resource<AwsClients> for Certificate {
             .set_key_algorithm(
                 string(planned, "key_algorithm").map(|k| KeyAlgorithm::from(k.as_str())),
             )
-            .idempotency_token(
-                crate::names::generated("")
-                    .chars()
-                    .take(32)
-                    .collect::<String>(),
-            )
+            // ACM issues one certificate per token (for an hour): the SDK's retries,
+            // and a create sent again soon after a crash, cannot request a second.
+            .idempotency_token(token.as_str())
             .set_tags(Some(tag_list(&tags)).filter(|t| !t.is_empty()))
             .send()
             .await
@@ -284,6 +281,69 @@ impl Resource<AwsClients> for Certificate {
             });
         }
         read_back(self, aws, &known, "RequestCertificate").await
+    }
+
+    /// ACM cannot be asked what a token requested: the candidates are the
+    /// certificates for the planned domain with the planned names, method, key
+    /// algorithm and tags.
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let Some(domain) = string(planned, "domain_name") else {
+            return Ok(Vec::new());
+        };
+        let key_types: Vec<KeyAlgorithm> = KeyAlgorithm::values()
+            .iter()
+            .map(|k| KeyAlgorithm::from(*k))
+            .collect();
+        let mut arns = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let req = aws
+                .acm
+                .list_certificates()
+                .includes(
+                    Filters::builder()
+                        .set_key_types(Some(key_types.clone()))
+                        .build(),
+                )
+                .set_next_token(next.clone());
+            let page = retry("ListCertificates", &[], || req.clone().send())
+                .await
+                .map_err(|e| api("ListCertificates", e))?;
+            arns.extend(
+                page.certificate_summary_list()
+                    .iter()
+                    .filter(|c| c.domain_name() == Some(domain.as_str()))
+                    .filter_map(|c| c.certificate_arn().map(str::to_string)),
+            );
+            match page.next_token() {
+                Some(t) if !t.is_empty() => next = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        let dns = string(planned, "validation_method").as_deref() == Some("DNS");
+        let found = crate::found::read_all(self, aws, planned, "arn", arns, |state| {
+            !dns || !blocks(state, "domain_validation_options").is_empty()
+        })
+        .await?;
+        Ok(found
+            .into_iter()
+            .filter(|f| {
+                crate::found::sent(
+                    &f.state,
+                    planned,
+                    &[
+                        "subject_alternative_names",
+                        "validation_method",
+                        "key_algorithm",
+                    ],
+                ) && crate::found::tagged(&f.state, planned)
+            })
+            .collect())
     }
 
     async fn update(

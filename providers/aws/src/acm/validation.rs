@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_acm::types::CertificateStatus;
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema, ValidationError};
 use iac_value::{Type, Value};
 
 use super::describe;
@@ -138,6 +138,25 @@ impl Resource<AwsClients> for Validation {
         .await?;
         let known = with(planned.clone(), "id", Value::from(arn.as_str()));
         read_back(self, aws, &known, "DescribeCertificate").await
+    }
+
+    /// Nothing is made: the wait is over when the certificate is issued, and else it
+    /// is waited for again.
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        Ok(self
+            .read(aws, planned)
+            .await?
+            .map(|state| Found {
+                state,
+                complete: true,
+            })
+            .into_iter()
+            .collect())
     }
 
     async fn update(

@@ -1,8 +1,8 @@
 //! `aws_eip`: an Elastic IP, optionally associated with an instance.
 
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{Address, DomainType, ResourceType};
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
+use aws_sdk_ec2::types::{Address, DomainType, Filter, ResourceType};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
 use iac_value::{Type, Value};
 
 use super::{arn, tag_map, tag_specification, update_tags};
@@ -10,9 +10,9 @@ use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::partition;
 use crate::resource::{Resource, read_back};
-use crate::retry::retry;
+use crate::retry::{Made, once, retry};
 use crate::tags::read_tags;
-use crate::values::{string, text, with};
+use crate::values::{string, string_map, text, with};
 
 pub struct Eip;
 
@@ -56,12 +56,23 @@ pub(super) async fn associate(
         .associate_address()
         .allocation_id(allocation_id)
         .instance_id(instance);
-    let out = retry("AssociateAddress", INSTANCE_NOT_READY, || {
+    match retry("AssociateAddress", INSTANCE_NOT_READY, || {
         req.clone().send()
     })
     .await
-    .map_err(|e| api("AssociateAddress", e))?;
-    Ok(out.association_id().unwrap_or_default().to_string())
+    {
+        Ok(out) => Ok(out.association_id().unwrap_or_default().to_string()),
+        // A repeat after a lost answer: done if it is associated as asked.
+        Err(e) if crate::error::code(&e) == Some("Resource.AlreadyAssociated") => {
+            match describe(aws, allocation_id).await? {
+                Some(a) if a.instance_id() == Some(instance) => {
+                    Ok(a.association_id().unwrap_or_default().to_string())
+                }
+                _ => Err(api("AssociateAddress", e)),
+            }
+        }
+        Err(e) => Err(api("AssociateAddress", e)),
+    }
 }
 
 /// Ends an association; one already gone is fine.
@@ -148,7 +159,7 @@ impl Resource<AwsClients> for Eip {
         _config: &Value,
         _token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let out = aws
+        let req = aws
             .ec2
             .allocate_address()
             .domain(DomainType::from(
@@ -156,11 +167,25 @@ impl Resource<AwsClients> for Eip {
             ))
             .set_tag_specifications(
                 tag_specification(ResourceType::ElasticIp, planned).map(|t| vec![t]),
-            )
-            .send()
-            .await
-            .map_err(|e| api("AllocateAddress", e))?;
-        let id = out.allocation_id().unwrap_or_default().to_string();
+            );
+        // Addresses are told apart only by their tags, and addresses the state records
+        // may carry the same ones: only the next plan, which knows them, may look.
+        let made = crate::retry::create(
+            "AllocateAddress",
+            &[],
+            &[],
+            || once!(req.clone(), aws_sdk_ec2),
+            || async {
+                Err::<Option<String>, _>(Error::new(
+                    "the addresses this state records are not known here",
+                ))
+            },
+        )
+        .await?;
+        let id = match made {
+            Made::Answered(out) => out.allocation_id().unwrap_or_default().to_string(),
+            Made::Found(id) => id,
+        };
         let known = with(planned.clone(), "id", Value::from(id.as_str()));
         if let Some(instance) = string(planned, "instance").filter(|i| !i.is_empty())
             && let Err(error) = associate(aws, &id, &instance).await
@@ -171,6 +196,46 @@ impl Resource<AwsClients> for Eip {
             });
         }
         read_back(self, aws, &known, "AllocateAddress").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let tags = string_map(planned, "tags_all");
+        if tags.is_empty() {
+            return Err(Error::new(
+                "AllocateAddress takes no idempotency token, and an Elastic IP without tags cannot be told apart from any other: look for an address allocated at that time (aws ec2 describe-addresses) that no state records. Give aws_eip tags (a Name) so that iac can find it next time",
+            ));
+        }
+        let req = aws.ec2.describe_addresses().set_filters(Some(
+            tags.iter()
+                .map(|(k, v)| Filter::builder().name(format!("tag:{k}")).values(v).build())
+                .collect(),
+        ));
+        let out = retry("DescribeAddresses", &[], || req.clone().send())
+            .await
+            .map_err(|e| api("DescribeAddresses", e))?;
+        let instance = string(planned, "instance").filter(|i| !i.is_empty());
+        let ids: Vec<String> = out
+            .addresses()
+            .iter()
+            .filter(|a| tag_map(a.tags()) == tags)
+            // One associated with another instance is not this create's.
+            .filter(|a| match (a.instance_id(), instance.as_deref()) {
+                (Some(on), Some(wanted)) => on == wanted,
+                (Some(on), None) => on.is_empty(),
+                (None, _) => true,
+            })
+            .filter_map(|a| a.allocation_id().map(str::to_string))
+            .collect();
+        crate::found::read_all(self, aws, planned, "id", ids, |state| match &instance {
+            Some(i) => state.get("instance").as_str() == Some(i.as_str()),
+            None => true,
+        })
+        .await
     }
 
     async fn update(

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_ec2::types::Filter;
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
 use iac_value::{Type, Value};
 
 use super::eip::{associate, disassociate};
@@ -77,6 +77,27 @@ impl Resource<AwsClients> for EipAssociation {
         let id = associate(aws, &allocation, &instance).await?;
         let known = with(planned.clone(), "id", Value::from(id));
         read_back(self, aws, &known, "AssociateAddress").await
+    }
+
+    /// An association is a setting of the address: found when the address is
+    /// associated with the planned instance.
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let (Some(allocation), Some(instance)) = (
+            string(planned, "allocation_id"),
+            string(planned, "instance_id"),
+        ) else {
+            return Ok(Vec::new());
+        };
+        let ids = super::eip::describe(aws, &allocation)
+            .await?
+            .filter(|a| a.instance_id() == Some(instance.as_str()))
+            .and_then(|a| a.association_id().map(str::to_string));
+        crate::found::read_all(self, aws, planned, "id", ids, |_| true).await
     }
 
     async fn update(

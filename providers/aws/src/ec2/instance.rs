@@ -5,13 +5,15 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_ec2::primitives::Blob;
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, AttributeValue, BlockDeviceMapping, EbsBlockDevice,
+    AttributeBooleanValue, AttributeValue, BlockDeviceMapping, EbsBlockDevice, Filter,
     InstanceAttributeName, InstanceNetworkInterfaceSpecification, InstanceStateName, InstanceType,
     Placement, ResourceType, SecureBlobAttributeValue, VolumeType,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, NestedBlock, PlannedState, Schema};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, PlannedState, Schema,
+};
 use iac_value::{PathStep, Type, Value};
 use sha1::{Digest, Sha1};
 
@@ -205,7 +207,10 @@ impl Instance {
         ))
     }
 
-    /// Stops the instance, runs `change`, and starts it again.
+    /// Stops the instance, runs `change`, and starts it again whatever happened in
+    /// between (a failed change, a failed or interrupted wait): the instance is never
+    /// left stopped by an update. The first error is returned, with what the restart
+    /// could not do added to it.
     async fn while_stopped(
         &self,
         aws: &AwsClients,
@@ -213,27 +218,58 @@ impl Instance {
         timeout: Duration,
         change: impl std::future::Future<Output = Result<(), Error>>,
     ) -> Result<(), Error> {
-        aws.ec2
-            .stop_instances()
-            .instance_ids(id)
-            .send()
+        let stopped = async {
+            let req = aws.ec2.stop_instances().instance_ids(id);
+            retry("StopInstances", &[], || req.clone().send())
+                .await
+                .map_err(|e| api("StopInstances", e))?;
+            self.wait_for(
+                aws,
+                id,
+                InstanceStateName::Stopped,
+                timeout,
+                "StopInstances",
+            )
+            .await?;
+            change.await
+        }
+        .await;
+        let started = self.start_again(aws, id, timeout).await;
+        match (stopped, started) {
+            (Ok(()), started) => started,
+            (Err(e), Ok(())) => Err(e),
+            (Err(e), Err(start)) => Err(Error::api(
+                e.operation
+                    .clone()
+                    .unwrap_or_else(|| "StopInstances".into()),
+                format!(
+                    "{}; and starting the instance again failed: {}",
+                    e.message, start
+                ),
+            )),
+        }
+    }
+
+    /// Starts a stopped (or stopping) instance and waits for it to run.
+    async fn start_again(
+        &self,
+        aws: &AwsClients,
+        id: &str,
+        timeout: Duration,
+    ) -> Result<(), Error> {
+        let req = aws.ec2.start_instances().instance_ids(id);
+        retry("StartInstances", &[], || req.clone().send())
             .await
-            .map_err(|e| api("StopInstances", e))?;
-        self.wait_for(
-            aws,
-            id,
-            InstanceStateName::Stopped,
-            timeout,
-            "StopInstances",
-        )
-        .await?;
-        change.await?;
-        aws.ec2
-            .start_instances()
-            .instance_ids(id)
-            .send()
-            .await
-            .map_err(|e| api("StartInstances", e))?;
+            .map_err(|e| {
+                let error = api("StartInstances", e);
+                Error::api(
+                    "StartInstances",
+                    format!(
+                        "{}. The instance {id} may be left stopped: start it (aws ec2 start-instances --instance-ids {id}) or apply again",
+                        error.message
+                    ),
+                )
+            })?;
         self.wait_for(
             aws,
             id,
@@ -443,7 +479,7 @@ impl Resource<AwsClients> for Instance {
         aws: &AwsClients,
         planned: &Value,
         config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let ami = string(planned, "ami").unwrap_or_default();
         let subnet = string(planned, "subnet_id");
@@ -461,6 +497,9 @@ impl Resource<AwsClients> for Instance {
             ))
             .min_count(1)
             .max_count(1)
+            // EC2 makes one instance per token: the SDK's retries, and a create sent
+            // again after a crash, cannot launch a second one.
+            .client_token(token.as_str())
             .set_key_name(string(planned, "key_name"))
             .set_user_data(string(config, "user_data").map(|u| BASE64.encode(u)))
             .set_disable_api_termination(planned.get("disable_api_termination").as_bool())
@@ -521,6 +560,39 @@ impl Resource<AwsClients> for Instance {
         read_back(self, aws, &known, "RunInstances").await
     }
 
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let req = aws.ec2.describe_instances().filters(
+            Filter::builder()
+                .name("client-token")
+                .values(token.as_str())
+                .build(),
+        );
+        let out = retry("DescribeInstances", &[], || req.clone().send())
+            .await
+            .map_err(|e| api("DescribeInstances", e))?;
+        let ids = out
+            .reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .filter(|i| {
+                !matches!(
+                    i.state().and_then(|s| s.name()),
+                    Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
+                )
+            })
+            .filter_map(|i| i.instance_id().map(str::to_string));
+        // The create waits for `running`; one still pending did not finish.
+        crate::found::read_all(self, aws, planned, "id", ids.collect::<Vec<_>>(), |s| {
+            s.get("instance_state").as_str() == Some("running")
+        })
+        .await
+    }
+
     async fn update(
         &self,
         aws: &AwsClients,
@@ -530,7 +602,20 @@ impl Resource<AwsClients> for Instance {
     ) -> Result<Value, ApplyError> {
         let id = string(prior, "id").ok_or_else(|| Error::new("the prior state has no id"))?;
         let timeout = timeouts::get(planned, "update", Duration::from_secs(10 * 60));
+        // What is done so far: recorded if a later step fails.
+        let done = std::sync::Mutex::new(prior.clone());
+        let record = |names: &[&str]| {
+            let mut d = done.lock().expect("done lock");
+            for name in names {
+                *d = with(d.clone(), name, planned.get(name).clone());
+            }
+        };
+        let partial = |error: Error| ApplyError {
+            error,
+            partial: Some(done.lock().expect("done lock").clone()),
+        };
         update_tags(aws, &id, prior, planned).await?;
+        record(&["tags", "tags_all"]);
         let modify = || aws.ec2.modify_instance_attribute().instance_id(&id);
         if changed(prior, planned, "instance_type") || changed(prior, planned, "user_data") {
             let change = async {
@@ -544,6 +629,7 @@ impl Resource<AwsClients> for Instance {
                         .send()
                         .await
                         .map_err(|e| api("ModifyInstanceAttribute", e))?;
+                    record(&["instance_type"]);
                 }
                 if changed(prior, planned, "user_data") {
                     let raw = string(config, "user_data").unwrap_or_default();
@@ -556,17 +642,21 @@ impl Resource<AwsClients> for Instance {
                         .send()
                         .await
                         .map_err(|e| api("ModifyInstanceAttribute", e))?;
+                    record(&["user_data"]);
                 }
                 Ok(())
             };
-            self.while_stopped(aws, &id, timeout, change).await?;
+            self.while_stopped(aws, &id, timeout, change)
+                .await
+                .map_err(partial)?;
         }
         if changed(prior, planned, "vpc_security_group_ids") {
             modify()
                 .set_groups(Some(strings(planned, "vpc_security_group_ids")))
                 .send()
                 .await
-                .map_err(|e| api("ModifyInstanceAttribute", e))?;
+                .map_err(|e| partial(api("ModifyInstanceAttribute", e)))?;
+            record(&["vpc_security_group_ids"]);
         }
         if changed(prior, planned, "disable_api_termination") {
             modify()
@@ -577,7 +667,8 @@ impl Resource<AwsClients> for Instance {
                 )
                 .send()
                 .await
-                .map_err(|e| api("ModifyInstanceAttribute", e))?;
+                .map_err(|e| partial(api("ModifyInstanceAttribute", e)))?;
+            record(&["disable_api_termination"]);
         }
         let (old_root, new_root) = (
             block(prior, "root_block_device"),
@@ -595,7 +686,7 @@ impl Resource<AwsClients> for Instance {
                 )
                 .send()
                 .await
-                .map_err(|e| api("ModifyVolume", e))?;
+                .map_err(|e| partial(api("ModifyVolume", e)))?;
         }
         read_back(self, aws, planned, "ModifyInstanceAttribute").await
     }
@@ -640,11 +731,126 @@ impl Resource<AwsClients> for Instance {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
     #[test]
     fn user_data_is_kept_as_its_sha1() {
         assert_eq!(
             super::user_data_digest("hello"),
             "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+        );
+    }
+
+    const NS: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+    /// An EC2 stand-in for instance `i-1` that stops and starts it at once and
+    /// refuses every ModifyInstanceAttribute; returns the endpoint and the actions it got.
+    fn ec2_refusing_changes() -> (String, Arc<Mutex<Vec<String>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            let mut running = true;
+            for conn in listener.incoming() {
+                let mut conn = conn.unwrap();
+                let mut request = Vec::new();
+                let mut buf = [0u8; 8192];
+                let body = loop {
+                    let n = conn.read(&mut buf).unwrap();
+                    request.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&request).to_string();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let length: usize = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if body.len() >= length || n == 0 {
+                            break body.to_string();
+                        }
+                    }
+                    if n == 0 {
+                        break String::new();
+                    }
+                };
+                let action = body
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix("Action="))
+                    .unwrap_or_default()
+                    .to_string();
+                log.lock().unwrap().push(action.clone());
+                let (code, name) = if running {
+                    (16, "running")
+                } else {
+                    (80, "stopped")
+                };
+                let (status, xml) = match action.as_str() {
+                    "StopInstances" => {
+                        running = false;
+                        (200, format!("<StopInstancesResponse xmlns=\"{NS}\"><requestId>1</requestId></StopInstancesResponse>"))
+                    }
+                    "StartInstances" => {
+                        running = true;
+                        (200, format!("<StartInstancesResponse xmlns=\"{NS}\"><requestId>1</requestId></StartInstancesResponse>"))
+                    }
+                    "DescribeInstances" => (
+                        200,
+                        format!(
+                            "<DescribeInstancesResponse xmlns=\"{NS}\"><requestId>1</requestId><reservationSet><item><reservationId>r-1</reservationId><ownerId>123456789012</ownerId><instancesSet><item><instanceId>i-1</instanceId><instanceState><code>{code}</code><name>{name}</name></instanceState></item></instancesSet></item></reservationSet></DescribeInstancesResponse>"
+                        ),
+                    ),
+                    _ => (
+                        400,
+                        "<Response><Errors><Error><Code>InvalidParameterValue</Code><Message>refused</Message></Error></Errors><RequestID>1</RequestID></Response>".to_string(),
+                    ),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status} EC2\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    xml.len()
+                );
+                let _ = conn.write_all(head.as_bytes());
+                let _ = conn.write_all(xml.as_bytes());
+            }
+        });
+        (endpoint, seen)
+    }
+
+    #[tokio::test]
+    async fn a_failed_change_while_stopped_starts_the_instance_again() {
+        let (endpoint, seen) = ec2_refusing_changes();
+        let aws = crate::client::tests::at(&endpoint, "eu-west-1");
+        let prior = Value::object([
+            ("id", Value::from("i-1")),
+            ("instance_type", Value::from("t3.micro")),
+        ]);
+        let planned = with(prior.clone(), "instance_type", Value::from("t3.large"));
+        let error = Instance
+            .update(&aws, &prior, &planned, &Value::Null)
+            .await
+            .unwrap_err();
+        assert!(error.error.message.contains("refused"), "{}", error.error);
+        let actions = seen.lock().unwrap().clone();
+        let modify = actions
+            .iter()
+            .position(|a| a == "ModifyInstanceAttribute")
+            .expect("the change was tried");
+        assert!(
+            actions[modify..].iter().any(|a| a == "StartInstances"),
+            "started again after the failed change: {actions:?}"
+        );
+        let partial = error.partial.expect("what was done is recorded");
+        assert_eq!(
+            partial.get("instance_type").as_str(),
+            Some("t3.micro"),
+            "the type it could not change"
         );
     }
 }

@@ -3,20 +3,46 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::primitives::Blob;
 use aws_sdk_ec2::types::ResourceType;
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema, ValidationError};
 use iac_value::{Type, Value};
 
 use super::{arn, tag_map, tag_specification, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::retry;
+use crate::retry::{once, retry};
 use crate::tags::read_tags;
 use crate::values::{same_ssh_key, string, text, with};
 
 pub struct KeyPair;
 
 const NOT_FOUND: &[&str] = &["InvalidKeyPair.NotFound"];
+
+impl KeyPair {
+    /// The key pair named `name`, if it holds the planned public key (a key of that
+    /// name with another key is not what a create of this plan made).
+    async fn locate(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        name: &str,
+    ) -> Result<Option<String>, Error> {
+        let seed = with(planned.clone(), "key_name", Value::from(name));
+        Ok(self
+            .read(aws, &seed)
+            .await?
+            .filter(|found| {
+                match (
+                    found.get("public_key").as_str(),
+                    planned.get("public_key").as_str(),
+                ) {
+                    (Some(a), Some(b)) => same_ssh_key(a, b),
+                    _ => true,
+                }
+            })
+            .map(|_| name.to_string()))
+    }
+}
 
 #[async_trait]
 impl Resource<AwsClients> for KeyPair {
@@ -110,33 +136,45 @@ impl Resource<AwsClients> for KeyPair {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let name = string(planned, "key_name").unwrap_or_else(|| {
-            crate::names::generated(
-                planned
-                    .get("key_name_prefix")
-                    .as_str()
-                    .unwrap_or("terraform-"),
-            )
-        });
+        let name =
+            crate::names::chosen(planned, "key_name", "key_name_prefix", "terraform-", token);
         let key = string(planned, "public_key").unwrap_or_default();
-        aws.ec2
+        let req = aws
+            .ec2
             .import_key_pair()
             .key_name(&name)
             .public_key_material(Blob::new(key.into_bytes()))
             .set_tag_specifications(
                 tag_specification(ResourceType::KeyPair, planned).map(|t| vec![t]),
-            )
-            .send()
-            .await
-            .map_err(|e| api("ImportKeyPair", e))?;
+            );
+        crate::retry::create(
+            "ImportKeyPair",
+            &[],
+            &["InvalidKeyPair.Duplicate"],
+            || once!(req.clone(), aws_sdk_ec2),
+            || self.locate(aws, planned, &name),
+        )
+        .await?;
         let known = with(
             with(planned.clone(), "key_name", Value::from(name.as_str())),
             "id",
             Value::from(name),
         );
         read_back(self, aws, &known, "ImportKeyPair").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let name =
+            crate::names::chosen(planned, "key_name", "key_name_prefix", "terraform-", token);
+        let ids = self.locate(aws, planned, &name).await?;
+        crate::found::read_all(self, aws, planned, "key_name", ids, |_| true).await
     }
 
     async fn update(

@@ -144,6 +144,16 @@ struct Gathered {
     own: bool,
 }
 
+/// The egress rule AWS gives every new group: all traffic to anywhere.
+pub fn allow_all_egress() -> Value {
+    normalize(&Value::object([
+        ("from_port", Value::from(0i64)),
+        ("to_port", Value::from(0i64)),
+        ("protocol", Value::from("-1")),
+        ("cidr_blocks", string_set(["0.0.0.0/0"])),
+    ]))
+}
+
 /// EC2's permissions as rule blocks: one per protocol, port range and description.
 pub fn from_permissions(permissions: &[IpPermission], own_group: &str) -> Value {
     let mut rules: BTreeMap<(String, i32, i32, Option<String>), Gathered> = BTreeMap::new();
@@ -213,6 +223,18 @@ mod tests {
         ]));
         let back = from_permissions(&[to_permission(&rule, "sg-1")], "sg-1");
         assert_eq!(back, Value::set(vec![rule]));
+    }
+
+    #[test]
+    fn the_default_egress_rule_reads_back_as_itself() {
+        let permission = IpPermission::builder()
+            .ip_protocol("-1")
+            .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+            .build();
+        assert_eq!(
+            from_permissions(&[permission], "sg-1"),
+            Value::set(vec![allow_all_egress()])
+        );
     }
 
     #[test]

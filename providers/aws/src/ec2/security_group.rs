@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{IpPermission, ResourceType};
+use aws_sdk_ec2::types::{Filter, IpPermission, ResourceType};
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
 };
 use iac_value::{Type, Value};
 
@@ -14,7 +14,7 @@ use super::{arn, tag_map, tag_specification, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::{retry, retry_for};
+use crate::retry::{Made, once, retry, retry_for};
 use crate::tags::read_tags;
 use crate::values::{string, with};
 
@@ -36,6 +36,45 @@ impl SecurityGroup {
             Ok(out) => Ok(out.security_groups().first().cloned()),
             Err(e) if is_not_found(&e, NOT_FOUND) => Ok(None),
             Err(e) => Err(api("DescribeSecurityGroups", e)),
+        }
+    }
+
+    /// The group named `name` in the planned VPC (names are unique in a VPC) with the
+    /// planned description; an error when several VPCs hold one and none was planned.
+    async fn locate(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        name: &str,
+    ) -> Result<Option<String>, Error> {
+        let mut filters = vec![Filter::builder().name("group-name").values(name).build()];
+        if let Some(vpc) = string(planned, "vpc_id") {
+            filters.push(Filter::builder().name("vpc-id").values(vpc).build());
+        }
+        let req = aws
+            .ec2
+            .describe_security_groups()
+            .set_filters(Some(filters));
+        let out = retry("DescribeSecurityGroups", &[], || req.clone().send())
+            .await
+            .map_err(|e| api("DescribeSecurityGroups", e))?;
+        let description = string(planned, "description");
+        let ids: Vec<&str> = out
+            .security_groups()
+            .iter()
+            .filter(|g| description.is_none() || g.description() == description.as_deref())
+            .filter_map(|g| g.group_id())
+            .collect();
+        match ids[..] {
+            [] => Ok(None),
+            [id] => Ok(Some(id.to_string())),
+            _ => Err(Error::api(
+                "DescribeSecurityGroups",
+                format!(
+                    "groups named \"{name}\" exist in several VPCs ({}) and the plan did not know which VPC it asked for",
+                    ids.join(", ")
+                ),
+            )),
         }
     }
 
@@ -68,11 +107,14 @@ impl SecurityGroup {
                     .revoke_security_group_ingress()
                     .group_id(id)
                     .set_ip_permissions(Some(revoke));
-                retry("RevokeSecurityGroupIngress", NOT_FOUND, || {
-                    req.clone().send()
-                })
-                .await
-                .map_err(|e| api("RevokeSecurityGroupIngress", e))?;
+                settled(
+                    retry("RevokeSecurityGroupIngress", NOT_FOUND, || {
+                        req.clone().send()
+                    })
+                    .await,
+                    "RevokeSecurityGroupIngress",
+                    GONE,
+                )?;
             }
             (false, false) => {
                 let req = aws
@@ -80,11 +122,14 @@ impl SecurityGroup {
                     .revoke_security_group_egress()
                     .group_id(id)
                     .set_ip_permissions(Some(revoke));
-                retry("RevokeSecurityGroupEgress", NOT_FOUND, || {
-                    req.clone().send()
-                })
-                .await
-                .map_err(|e| api("RevokeSecurityGroupEgress", e))?;
+                settled(
+                    retry("RevokeSecurityGroupEgress", NOT_FOUND, || {
+                        req.clone().send()
+                    })
+                    .await,
+                    "RevokeSecurityGroupEgress",
+                    GONE,
+                )?;
             }
         }
         match (ingress, grant.is_empty()) {
@@ -95,11 +140,14 @@ impl SecurityGroup {
                     .authorize_security_group_ingress()
                     .group_id(id)
                     .set_ip_permissions(Some(grant));
-                retry("AuthorizeSecurityGroupIngress", NOT_FOUND, || {
-                    req.clone().send()
-                })
-                .await
-                .map_err(|e| api("AuthorizeSecurityGroupIngress", e))?;
+                settled(
+                    retry("AuthorizeSecurityGroupIngress", NOT_FOUND, || {
+                        req.clone().send()
+                    })
+                    .await,
+                    "AuthorizeSecurityGroupIngress",
+                    THERE,
+                )?;
             }
             (false, false) => {
                 let req = aws
@@ -107,14 +155,38 @@ impl SecurityGroup {
                     .authorize_security_group_egress()
                     .group_id(id)
                     .set_ip_permissions(Some(grant));
-                retry("AuthorizeSecurityGroupEgress", NOT_FOUND, || {
-                    req.clone().send()
-                })
-                .await
-                .map_err(|e| api("AuthorizeSecurityGroupEgress", e))?;
+                settled(
+                    retry("AuthorizeSecurityGroupEgress", NOT_FOUND, || {
+                        req.clone().send()
+                    })
+                    .await,
+                    "AuthorizeSecurityGroupEgress",
+                    THERE,
+                )?;
             }
         }
         Ok(())
+    }
+}
+
+/// A rule change is a setting: authorizing a rule already there (or revoking one
+/// already gone), as a retry after a lost answer does, has reached what was asked.
+const THERE: &[&str] = &["InvalidPermission.Duplicate"];
+const GONE: &[&str] = &["InvalidPermission.NotFound"];
+
+/// The result of a rule change, with `done` codes counted as success.
+fn settled<T, E>(
+    result: Result<T, aws_sdk_ec2::error::SdkError<E, aws_smithy_runtime_api::http::Response>>,
+    operation: &str,
+    done: &[&str],
+) -> Result<(), Error>
+where
+    E: aws_sdk_ec2::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if crate::error::code(&e).is_some_and(|c| done.contains(&c)) => Ok(()),
+        Err(e) => Err(api(operation, e)),
     }
 }
 
@@ -235,12 +307,10 @@ impl Resource<AwsClients> for SecurityGroup {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let name = string(planned, "name").unwrap_or_else(|| {
-            crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("terraform-"))
-        });
-        let out = aws
+        let name = crate::names::chosen(planned, "name", "name_prefix", "terraform-", token);
+        let req = aws
             .ec2
             .create_security_group()
             .group_name(&name)
@@ -248,11 +318,19 @@ impl Resource<AwsClients> for SecurityGroup {
             .set_vpc_id(string(planned, "vpc_id"))
             .set_tag_specifications(
                 tag_specification(ResourceType::SecurityGroup, planned).map(|t| vec![t]),
-            )
-            .send()
-            .await
-            .map_err(|e| api("CreateSecurityGroup", e))?;
-        let id = out.group_id().unwrap_or_default().to_string();
+            );
+        let made = crate::retry::create(
+            "CreateSecurityGroup",
+            &[],
+            &["InvalidGroup.Duplicate"],
+            || once!(req.clone(), aws_sdk_ec2),
+            || self.locate(aws, planned, &name),
+        )
+        .await?;
+        let id = match made {
+            Made::Answered(out) => out.group_id().unwrap_or_default().to_string(),
+            Made::Found(id) => id,
+        };
         let known = with(
             with(planned.clone(), "id", Value::from(id.as_str())),
             "name",
@@ -278,6 +356,35 @@ impl Resource<AwsClients> for SecurityGroup {
             .await
             .map_err(partial)?;
         read_back(self, aws, &known, "CreateSecurityGroup").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let name = crate::names::chosen(planned, "name", "name_prefix", "terraform-", token);
+        let ids = self.locate(aws, planned, &name).await?;
+        // The create sets the rules after making the group: the planned ones are
+        // there, and the allow-all egress rule AWS gives a new group is gone unless
+        // planned (rules other resources add may be there too).
+        crate::found::read_all(self, aws, planned, "id", ids, |state| {
+            let has_all =
+                |v: &Value, rule: &Value| v.as_items().is_some_and(|items| items.contains(rule));
+            let default_egress = rule::allow_all_egress();
+            ["ingress", "egress"].iter().all(|d| {
+                planned
+                    .get(d)
+                    .as_items()
+                    .unwrap_or(&[])
+                    .iter()
+                    .all(|r| has_all(state.get(d), r))
+            }) && (has_all(planned.get("egress"), &default_egress)
+                || !has_all(state.get("egress"), &default_egress))
+                && crate::found::tagged(state, planned)
+        })
+        .await
     }
 
     async fn update(

@@ -7,7 +7,7 @@ use aws_sdk_ec2::types::{
     SecurityGroupRuleRequest, SecurityGroupRuleUpdate, UserIdGroupPair,
 };
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
 };
 use iac_value::{Type, Value};
 
@@ -16,7 +16,7 @@ use super::{arn, tag_map, tag_specification, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::retry;
+use crate::retry::{Made, once, retry};
 use crate::tags::read_tags;
 use crate::values::{int, string, text, with};
 
@@ -104,6 +104,49 @@ impl IngressRule {
             Err(e) if is_not_found(&e, NOT_FOUND) => Ok(None),
             Err(e) => Err(api("DescribeSecurityGroupRules", e)),
         }
+    }
+}
+
+impl IngressRule {
+    /// The group's ingress rule that is the planned one (EC2 refuses a second rule
+    /// with the same protocol, ports and source, so there is at most one).
+    async fn locate(&self, aws: &AwsClients, planned: &Value) -> Result<Option<String>, Error> {
+        let Some(group) = string(planned, "security_group_id") else {
+            return Ok(None);
+        };
+        let req = aws.ec2.describe_security_group_rules().filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("group-id")
+                .values(&group)
+                .build(),
+        );
+        let out = match retry("DescribeSecurityGroupRules", &[], || req.clone().send()).await {
+            Ok(out) => out,
+            Err(e) if is_not_found(&e, NOT_FOUND) => return Ok(None),
+            Err(e) => return Err(api("DescribeSecurityGroupRules", e)),
+        };
+        let want_protocol = protocol(&string(planned, "ip_protocol").unwrap_or_default());
+        let (from, to) = ports(planned);
+        let same =
+            |have: Option<&str>, name: &str| have.map(str::to_string) == string(planned, name);
+        Ok(out
+            .security_group_rules()
+            .iter()
+            .filter(|r| r.is_egress() != Some(true))
+            .find(|r| {
+                let proto = protocol(r.ip_protocol().unwrap_or("-1"));
+                proto == want_protocol
+                    && (proto == "-1" || (r.from_port() == from && r.to_port() == to))
+                    && same(r.cidr_ipv4(), "cidr_ipv4")
+                    && same(r.cidr_ipv6(), "cidr_ipv6")
+                    && same(r.prefix_list_id(), "prefix_list_id")
+                    && same(
+                        r.referenced_group_info().and_then(|g| g.group_id()),
+                        "referenced_security_group_id",
+                    )
+                    && same(r.description(), "description")
+            })
+            .and_then(|r| r.security_group_rule_id().map(str::to_string)))
     }
 }
 
@@ -242,21 +285,37 @@ impl Resource<AwsClients> for IngressRule {
             .set_tag_specifications(
                 tag_specification(ResourceType::SecurityGroupRule, planned).map(|t| vec![t]),
             );
-        let out = retry(
+        let made = crate::retry::create(
             "AuthorizeSecurityGroupIngress",
             &["InvalidGroup.NotFound"],
-            || req.clone().send(),
+            &["InvalidPermission.Duplicate"],
+            || once!(req.clone(), aws_sdk_ec2),
+            || self.locate(aws, planned),
         )
-        .await
-        .map_err(|e| api("AuthorizeSecurityGroupIngress", e))?;
-        let id = out
-            .security_group_rules()
-            .first()
-            .and_then(|r| r.security_group_rule_id())
-            .ok_or_else(|| Error::api("AuthorizeSecurityGroupIngress", "EC2 returned no rule id"))?
-            .to_string();
+        .await?;
+        let id = match made {
+            Made::Answered(out) => out
+                .security_group_rules()
+                .first()
+                .and_then(|r| r.security_group_rule_id())
+                .ok_or_else(|| {
+                    Error::api("AuthorizeSecurityGroupIngress", "EC2 returned no rule id")
+                })?
+                .to_string(),
+            Made::Found(id) => id,
+        };
         let known = with(planned.clone(), "id", Value::from(id));
         read_back(self, aws, &known, "AuthorizeSecurityGroupIngress").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let ids = self.locate(aws, planned).await?;
+        crate::found::read_all(self, aws, planned, "id", ids, |_| true).await
     }
 
     async fn update(

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthReasonEnum};
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
 use iac_value::{Type, Value};
 
 use crate::client::AwsClients;
@@ -128,6 +128,24 @@ impl Resource<AwsClients> for Attachment {
             .map_err(|e| api("RegisterTargets", e))?;
         let known = with(planned.clone(), "id", Value::from(attachment_id(planned)));
         read_back(self, aws, &known, "RegisterTargets").await
+    }
+
+    /// Registering is idempotent: found when the target is registered.
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        Ok(self
+            .read(aws, planned)
+            .await?
+            .map(|state| Found {
+                state,
+                complete: true,
+            })
+            .into_iter()
+            .collect())
     }
 
     async fn update(

@@ -7,7 +7,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     RedirectActionConfig, RedirectActionStatusCodeEnum,
 };
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, NestedBlock, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, Schema, ValidationError,
 };
 use iac_value::{Type, Value};
 
@@ -15,7 +15,7 @@ use super::{tag_list, tags_of, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::retry;
+use crate::retry::{Made, once, retry};
 use crate::tags::read_tags;
 use crate::values::{block, blocks, int, num, one_block, string, text, with};
 
@@ -154,6 +154,35 @@ fn certificates(planned: &Value) -> Option<Vec<Certificate>> {
         .map(|arn| vec![Certificate::builder().certificate_arn(arn).build()])
 }
 
+/// The planned load balancer's listener on the planned port (a load balancer has at
+/// most one listener per port).
+async fn locate(aws: &AwsClients, planned: &Value) -> Result<Option<String>, Error> {
+    let Some(lb) = string(planned, "load_balancer_arn") else {
+        return Ok(None);
+    };
+    let port = int(planned, "port").map(|p| p as i32);
+    let mut marker: Option<String> = None;
+    loop {
+        let req = aws
+            .elbv2
+            .describe_listeners()
+            .load_balancer_arn(&lb)
+            .set_marker(marker.clone());
+        let page = match retry("DescribeListeners", &[], || req.clone().send()).await {
+            Ok(out) => out,
+            Err(e) if is_not_found(&e, NOT_FOUND) => return Ok(None),
+            Err(e) => return Err(api("DescribeListeners", e)),
+        };
+        if let Some(l) = page.listeners().iter().find(|l| l.port() == port) {
+            return Ok(l.listener_arn().map(str::to_string));
+        }
+        match page.next_marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => return Ok(None),
+        }
+    }
+}
+
 #[async_trait]
 impl Resource<AwsClients> for Listener {
     fn schema(&self) -> Schema {
@@ -278,23 +307,39 @@ impl Resource<AwsClients> for Listener {
             .set_certificates(certificates(planned))
             .set_default_actions(Some(actions(planned)))
             .set_tags(tag_list(planned));
-        let out = retry("CreateListener", CERTIFICATE_NOT_READY, || {
-            req.clone().send()
-        })
-        .await
-        .map_err(|e| api("CreateListener", e))?;
-        let arn = out
-            .listeners()
-            .first()
-            .and_then(|l| l.listener_arn())
-            .unwrap_or_default()
-            .to_string();
+        let made = crate::retry::create(
+            "CreateListener",
+            CERTIFICATE_NOT_READY,
+            &["DuplicateListener"],
+            || once!(req.clone(), aws_sdk_elasticloadbalancingv2),
+            || locate(aws, planned),
+        )
+        .await?;
+        let arn = match made {
+            Made::Answered(out) => out
+                .listeners()
+                .first()
+                .and_then(|l| l.listener_arn())
+                .unwrap_or_default()
+                .to_string(),
+            Made::Found(arn) => arn,
+        };
         let known = with(
             with(planned.clone(), "arn", Value::from(arn.as_str())),
             "id",
             Value::from(arn.as_str()),
         );
         read_back(self, aws, &known, "CreateListener").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let arns = locate(aws, planned).await?;
+        crate::found::read_all(self, aws, planned, "arn", arns, |_| true).await
     }
 
     async fn update(

@@ -7,14 +7,14 @@ use aws_sdk_elasticloadbalancingv2::types::{
     IpAddressType, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum,
     LoadBalancerTypeEnum,
 };
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema, ValidationError};
 use iac_value::{Type, Value};
 
 use super::{arn_suffix, tag_list, tags_of, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::retry;
+use crate::retry::{Made, once, retry};
 use crate::tags::read_tags;
 use crate::timeouts;
 use crate::values::{flag, int, string, string_set, strings, text, with};
@@ -35,6 +35,36 @@ impl LoadBalancer {
             Err(e) if is_not_found(&e, NOT_FOUND) => Ok(None),
             Err(e) => Err(api("DescribeLoadBalancers", e)),
         }
+    }
+
+    /// The load balancer named `name` (names are unique in a region), if it has the
+    /// planned type and scheme.
+    async fn locate(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        name: &str,
+    ) -> Result<Option<String>, Error> {
+        let req = aws.elbv2.describe_load_balancers().names(name);
+        let out = match retry("DescribeLoadBalancers", &[], || req.clone().send()).await {
+            Ok(out) => out,
+            Err(e) if is_not_found(&e, NOT_FOUND) => return Ok(None),
+            Err(e) => return Err(api("DescribeLoadBalancers", e)),
+        };
+        let kind = string(planned, "load_balancer_type").unwrap_or_else(|| "application".into());
+        let scheme = if flag(planned, "internal") {
+            LoadBalancerSchemeEnum::Internal
+        } else {
+            LoadBalancerSchemeEnum::InternetFacing
+        };
+        Ok(out
+            .load_balancers()
+            .iter()
+            .find(|lb| {
+                lb.r#type().map(|t| t.as_str()) == Some(kind.as_str())
+                    && lb.scheme() == Some(&scheme)
+            })
+            .and_then(|lb| lb.load_balancer_arn().map(str::to_string)))
     }
 
     /// The attributes this resource manages, changed to the planned values where
@@ -261,13 +291,11 @@ impl Resource<AwsClients> for LoadBalancer {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let name = string(planned, "name").unwrap_or_else(|| {
-            crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("tf-lb-"))
-        });
+        let name = crate::names::chosen(planned, "name", "name_prefix", "tf-lb-", token);
         let groups = strings(planned, "security_groups");
-        let out = aws
+        let req = aws
             .elbv2
             .create_load_balancer()
             .name(&name)
@@ -286,16 +314,24 @@ impl Resource<AwsClients> for LoadBalancer {
             .set_ip_address_type(
                 string(planned, "ip_address_type").map(|t| IpAddressType::from(t.as_str())),
             )
-            .set_tags(tag_list(planned))
-            .send()
-            .await
-            .map_err(|e| api("CreateLoadBalancer", e))?;
-        let arn = out
-            .load_balancers()
-            .first()
-            .and_then(|lb| lb.load_balancer_arn())
-            .unwrap_or_default()
-            .to_string();
+            .set_tags(tag_list(planned));
+        let made = crate::retry::create(
+            "CreateLoadBalancer",
+            &[],
+            &["DuplicateLoadBalancerName"],
+            || once!(req.clone(), aws_sdk_elasticloadbalancingv2),
+            || self.locate(aws, planned, &name),
+        )
+        .await?;
+        let arn = match made {
+            Made::Answered(out) => out
+                .load_balancers()
+                .first()
+                .and_then(|lb| lb.load_balancer_arn())
+                .unwrap_or_default()
+                .to_string(),
+            Made::Found(arn) => arn,
+        };
         let known = with(
             with(planned.clone(), "arn", Value::from(arn.as_str())),
             "id",
@@ -313,6 +349,35 @@ impl Resource<AwsClients> for LoadBalancer {
             });
         }
         read_back(self, aws, &known, "CreateLoadBalancer").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let name = crate::names::chosen(planned, "name", "name_prefix", "tf-lb-", token);
+        let Some(arn) = self.locate(aws, planned, &name).await? else {
+            return Ok(Vec::new());
+        };
+        // The create sets the attributes after making it, then waits while it is
+        // provisioned (which goes on by itself: that wait is not needed to finish).
+        let failed = self
+            .describe(aws, &arn)
+            .await?
+            .and_then(|lb| lb.state().and_then(|s| s.code()).cloned())
+            == Some(LoadBalancerStateEnum::Failed);
+        crate::found::read_all(self, aws, planned, "arn", [arn], |state| {
+            !failed
+                && crate::found::sent(
+                    state,
+                    planned,
+                    &["enable_deletion_protection", "idle_timeout"],
+                )
+                && crate::found::tagged(state, planned)
+        })
+        .await
     }
 
     async fn update(

@@ -6,7 +6,8 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, TargetGroup as Description, TargetTypeEnum,
 };
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, NestedBlock, PlannedState, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, PlannedState, Schema,
+    ValidationError,
 };
 use iac_value::{Type, Value};
 
@@ -14,7 +15,7 @@ use super::{arn_suffix, tag_list, tags_of, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::{retry, retry_for};
+use crate::retry::{Made, once, retry, retry_for};
 use crate::tags::read_tags;
 use crate::values::{block, int, num, one_block, string, text, with};
 
@@ -47,6 +48,35 @@ fn health_check(tg: &Description) -> Value {
 }
 
 impl TargetGroup {
+    /// The target group named `name` (names are unique in a region), if it has the
+    /// planned port, protocol and VPC.
+    async fn locate(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        name: &str,
+    ) -> Result<Option<String>, Error> {
+        let req = aws.elbv2.describe_target_groups().names(name);
+        let out = match retry("DescribeTargetGroups", &[], || req.clone().send()).await {
+            Ok(out) => out,
+            Err(e) if is_not_found(&e, NOT_FOUND) => return Ok(None),
+            Err(e) => return Err(api("DescribeTargetGroups", e)),
+        };
+        let port = int(planned, "port").map(|p| p as i32);
+        let protocol = string(planned, "protocol");
+        let vpc = string(planned, "vpc_id");
+        Ok(out
+            .target_groups()
+            .iter()
+            .find(|tg| {
+                (port.is_none() || tg.port() == port)
+                    && (protocol.is_none()
+                        || tg.protocol().map(|p| p.as_str()) == protocol.as_deref())
+                    && (vpc.is_none() || tg.vpc_id() == vpc.as_deref())
+            })
+            .and_then(|tg| tg.target_group_arn().map(str::to_string)))
+    }
+
     async fn describe(&self, aws: &AwsClients, arn: &str) -> Result<Option<Description>, Error> {
         let req = aws.elbv2.describe_target_groups().target_group_arns(arn);
         match retry("DescribeTargetGroups", &[], || req.clone().send()).await {
@@ -190,13 +220,11 @@ impl Resource<AwsClients> for TargetGroup {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let name = string(planned, "name").unwrap_or_else(|| {
-            crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("tf-"))
-        });
+        let name = crate::names::chosen(planned, "name", "name_prefix", "tf-", token);
         let hc = block(planned, "health_check");
-        let out = aws
+        let req = aws
             .elbv2
             .create_target_group()
             .name(&name)
@@ -217,22 +245,41 @@ impl Resource<AwsClients> for TargetGroup {
             .set_healthy_threshold_count(hc_int(hc, "healthy_threshold"))
             .set_unhealthy_threshold_count(hc_int(hc, "unhealthy_threshold"))
             .set_matcher(string(hc, "matcher").map(|m| Matcher::builder().http_code(m).build()))
-            .set_tags(tag_list(planned))
-            .send()
-            .await
-            .map_err(|e| api("CreateTargetGroup", e))?;
-        let arn = out
-            .target_groups()
-            .first()
-            .and_then(|tg| tg.target_group_arn())
-            .unwrap_or_default()
-            .to_string();
+            .set_tags(tag_list(planned));
+        let made = crate::retry::create(
+            "CreateTargetGroup",
+            &[],
+            &["DuplicateTargetGroupName"],
+            || once!(req.clone(), aws_sdk_elasticloadbalancingv2),
+            || self.locate(aws, planned, &name),
+        )
+        .await?;
+        let arn = match made {
+            Made::Answered(out) => out
+                .target_groups()
+                .first()
+                .and_then(|tg| tg.target_group_arn())
+                .unwrap_or_default()
+                .to_string(),
+            Made::Found(arn) => arn,
+        };
         let known = with(
             with(planned.clone(), "arn", Value::from(arn.as_str())),
             "id",
             Value::from(arn.as_str()),
         );
         read_back(self, aws, &known, "CreateTargetGroup").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let name = crate::names::chosen(planned, "name", "name_prefix", "tf-", token);
+        let arns = self.locate(aws, planned, &name).await?;
+        crate::found::read_all(self, aws, planned, "arn", arns, |_| true).await
     }
 
     async fn update(

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use aws_sdk_rds::operation::modify_db_instance::builders::ModifyDBInstanceFluentBuilder;
 use aws_sdk_rds::types::DbInstance as Description;
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
 };
 use iac_value::{Type, Value};
 
@@ -14,7 +14,7 @@ use super::{tag_list, tag_map, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::retry;
+use crate::retry::{once, retry};
 use crate::tags::read_tags;
 use crate::timeouts;
 use crate::values::{flag, int, num, string, string_set, strings, text, with};
@@ -23,6 +23,9 @@ use crate::wait::{Look, until};
 pub struct DbInstance;
 
 const NOT_FOUND: &[&str] = &["DBInstanceNotFound", "DBInstanceNotFoundFault"];
+
+/// What RDS answers to a second instance with the same identifier.
+const ALREADY_EXISTS: &[&str] = &["DBInstanceAlreadyExists", "DBInstanceAlreadyExistsFault"];
 
 /// Statuses an instance does not leave by itself.
 const FAILED: &[&str] = &[
@@ -103,6 +106,22 @@ impl DbInstance {
             Err(e) if is_not_found(&e, NOT_FOUND) => Ok(None),
             Err(e) => Err(api("DescribeDBInstances", e)),
         }
+    }
+
+    /// The database with identifier `id` (identifiers are unique in a region), if it
+    /// runs the planned engine.
+    async fn locate(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        id: &str,
+    ) -> Result<Option<String>, Error> {
+        let engine = string(planned, "engine");
+        Ok(self
+            .describe(aws, id)
+            .await?
+            .filter(|d| engine.is_none() || d.engine() == engine.as_deref())
+            .map(|_| id.to_string()))
     }
 
     /// Waits until the instance is `available` (or gone, when `gone` is set).
@@ -433,18 +452,18 @@ impl Resource<AwsClients> for DbInstance {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let id = string(planned, "identifier").unwrap_or_else(|| {
-            crate::names::generated(
-                planned
-                    .get("identifier_prefix")
-                    .as_str()
-                    .unwrap_or("terraform-"),
-            )
-        });
+        let id = crate::names::chosen(
+            planned,
+            "identifier",
+            "identifier_prefix",
+            "terraform-",
+            token,
+        );
         let groups = strings(planned, "vpc_security_group_ids");
-        aws.rds
+        let req = aws
+            .rds
             .create_db_instance()
             .db_instance_identifier(&id)
             .set_engine(string(planned, "engine"))
@@ -469,10 +488,15 @@ impl Resource<AwsClients> for DbInstance {
             .auto_minor_version_upgrade(flag(planned, "auto_minor_version_upgrade"))
             .deletion_protection(flag(planned, "deletion_protection"))
             .copy_tags_to_snapshot(flag(planned, "copy_tags_to_snapshot"))
-            .set_tags(tag_list(planned))
-            .send()
-            .await
-            .map_err(|e| api("CreateDBInstance", e))?;
+            .set_tags(tag_list(planned));
+        crate::retry::create(
+            "CreateDBInstance",
+            &[],
+            ALREADY_EXISTS,
+            || once!(req.clone(), aws_sdk_rds),
+            || self.locate(aws, planned, &id),
+        )
+        .await?;
         let known = with(planned.clone(), "identifier", Value::from(id.as_str()));
         let timeout = timeouts::get(planned, "create", Duration::from_secs(40 * 60));
         if let Err(error) = self
@@ -485,6 +509,27 @@ impl Resource<AwsClients> for DbInstance {
             });
         }
         read_back(self, aws, &known, "CreateDBInstance").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let id = crate::names::chosen(
+            planned,
+            "identifier",
+            "identifier_prefix",
+            "terraform-",
+            token,
+        );
+        let ids = self.locate(aws, planned, &id).await?;
+        // The create waits for `available`; a database still being made did not finish.
+        crate::found::read_all(self, aws, planned, "identifier", ids, |state| {
+            state.get("status").as_str() == Some("available")
+        })
+        .await
     }
 
     async fn update(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use aws_sdk_rds::types::{ApplyMethod, Parameter};
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, NestedBlock, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, Schema, ValidationError,
 };
 use iac_value::{Type, Value};
 
@@ -14,7 +14,7 @@ use super::{tag_list, tags_of, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::retry;
+use crate::retry::{once, retry};
 use crate::tags::read_tags;
 use crate::values::{blocks, string, text, with};
 
@@ -52,6 +52,21 @@ fn to_parameter(name: &str, value: &str, method: &str) -> Parameter {
 }
 
 impl ParameterGroup {
+    /// The state of the group named `name` (names are unique in a region), if it has
+    /// the planned family and description.
+    async fn located(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        name: &str,
+    ) -> Result<Option<Value>, Error> {
+        let seed = with(planned.clone(), "name", Value::from(name));
+        Ok(self
+            .read(aws, &seed)
+            .await?
+            .filter(|state| crate::found::sent(state, planned, &["family", "description"])))
+    }
+
     /// Sets `changed` parameters, twenty at a time.
     async fn modify(
         &self,
@@ -232,20 +247,32 @@ impl Resource<AwsClients> for ParameterGroup {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let name = string(planned, "name").unwrap_or_else(|| {
-            crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("terraform-"))
-        });
-        aws.rds
+        let name = crate::names::chosen(planned, "name", "name_prefix", "terraform-", token);
+        let req = aws
+            .rds
             .create_db_parameter_group()
             .db_parameter_group_name(&name)
             .db_parameter_group_family(string(planned, "family").unwrap_or_default())
             .description(string(planned, "description").unwrap_or_default())
-            .set_tags(tag_list(planned))
-            .send()
-            .await
-            .map_err(|e| api("CreateDBParameterGroup", e))?;
+            .set_tags(tag_list(planned));
+        crate::retry::create(
+            "CreateDBParameterGroup",
+            &[],
+            &[
+                "DBParameterGroupAlreadyExists",
+                "DBParameterGroupAlreadyExistsFault",
+            ],
+            || once!(req.clone(), aws_sdk_rds),
+            || async {
+                Ok(self
+                    .located(aws, planned, &name)
+                    .await?
+                    .map(|_| name.clone()))
+            },
+        )
+        .await?;
         let known = with(
             with(planned.clone(), "name", Value::from(name.as_str())),
             "id",
@@ -262,6 +289,25 @@ impl Resource<AwsClients> for ParameterGroup {
             });
         }
         read_back(self, aws, &known, "CreateDBParameterGroup").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let name = crate::names::chosen(planned, "name", "name_prefix", "terraform-", token);
+        // The create sets the parameters after making the group.
+        Ok(self
+            .located(aws, planned, &name)
+            .await?
+            .map(|state| Found {
+                complete: crate::found::sent(&state, planned, &["parameter"]),
+                state,
+            })
+            .into_iter()
+            .collect())
     }
 
     async fn update(

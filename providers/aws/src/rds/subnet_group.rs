@@ -1,20 +1,37 @@
 //! `aws_db_subnet_group`: the subnets a database may be placed in.
 
 use async_trait::async_trait;
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema, ValidationError};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema, ValidationError};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tags_of, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::retry;
+use crate::retry::{once, retry};
 use crate::tags::read_tags;
 use crate::values::{string, string_set, strings, text, with};
 
 pub struct SubnetGroup;
 
 const NOT_FOUND: &[&str] = &["DBSubnetGroupNotFoundFault", "DBSubnetGroupNotFound"];
+
+impl SubnetGroup {
+    /// The state of the group named `name` (names are unique in a region), if it has
+    /// the planned subnets.
+    async fn located(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        name: &str,
+    ) -> Result<Option<Value>, Error> {
+        let seed = with(planned.clone(), "name", Value::from(name));
+        Ok(self
+            .read(aws, &seed)
+            .await?
+            .filter(|state| crate::found::sent(state, planned, &["subnet_ids"])))
+    }
+}
 
 #[async_trait]
 impl Resource<AwsClients> for SubnetGroup {
@@ -100,26 +117,56 @@ impl Resource<AwsClients> for SubnetGroup {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let name = string(planned, "name").unwrap_or_else(|| {
-            crate::names::generated(planned.get("name_prefix").as_str().unwrap_or("terraform-"))
-        });
-        aws.rds
+        let name = crate::names::chosen(planned, "name", "name_prefix", "terraform-", token);
+        let req = aws
+            .rds
             .create_db_subnet_group()
             .db_subnet_group_name(&name)
             .db_subnet_group_description(string(planned, "description").unwrap_or_default())
             .set_subnet_ids(Some(strings(planned, "subnet_ids")))
-            .set_tags(tag_list(planned))
-            .send()
-            .await
-            .map_err(|e| api("CreateDBSubnetGroup", e))?;
+            .set_tags(tag_list(planned));
+        crate::retry::create(
+            "CreateDBSubnetGroup",
+            &[],
+            &[
+                "DBSubnetGroupAlreadyExists",
+                "DBSubnetGroupAlreadyExistsFault",
+            ],
+            || once!(req.clone(), aws_sdk_rds),
+            || async {
+                Ok(self
+                    .located(aws, planned, &name)
+                    .await?
+                    .map(|_| name.clone()))
+            },
+        )
+        .await?;
         let known = with(
             with(planned.clone(), "name", Value::from(name.as_str())),
             "id",
             Value::from(name),
         );
         read_back(self, aws, &known, "CreateDBSubnetGroup").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let name = crate::names::chosen(planned, "name", "name_prefix", "terraform-", token);
+        Ok(self
+            .located(aws, planned, &name)
+            .await?
+            .map(|state| Found {
+                state,
+                complete: true,
+            })
+            .into_iter()
+            .collect())
     }
 
     async fn update(

@@ -7,15 +7,15 @@ use aws_sdk_route53::types::{
     AliasTarget, Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
 };
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, NestedBlock, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, Schema, ValidationError,
 };
 use iac_value::{Type, Value};
 
-use super::{BUSY, normalize_name, wait_insync};
+use super::{BUSY, bare_zone_id, normalize_name, wait_insync};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::retry;
+use crate::retry::{Made, once, retry};
 use crate::timeouts;
 use crate::values::{block, blocks, flag, int, one_block, string, string_set, strings, with};
 
@@ -68,6 +68,29 @@ fn qualify(name: &str, apex: &str) -> String {
     } else {
         format!("{name}.{apex}")
     }
+}
+
+/// Whether two record sets hold the same data (values, TTL, alias target).
+fn same_set(a: &ResourceRecordSet, b: &ResourceRecordSet) -> bool {
+    let values = |s: &ResourceRecordSet| {
+        let mut v: Vec<String> = s
+            .resource_records()
+            .iter()
+            .map(|r| r.value().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let alias = |s: &ResourceRecordSet| {
+        s.alias_target().map(|a| {
+            (
+                normalize_name(a.dns_name()),
+                bare_zone_id(a.hosted_zone_id()),
+                a.evaluate_target_health(),
+            )
+        })
+    };
+    values(a) == values(b) && a.ttl() == b.ttl() && alias(a) == alias(b)
 }
 
 impl Record {
@@ -143,8 +166,8 @@ impl Record {
         let batch = ChangeBatch::builder()
             .changes(
                 Change::builder()
-                    .action(action)
-                    .resource_record_set(set)
+                    .action(action.clone())
+                    .resource_record_set(set.clone())
                     .build()
                     .expect("action and set are set"),
             )
@@ -155,9 +178,31 @@ impl Record {
             .change_resource_record_sets()
             .hosted_zone_id(zone)
             .change_batch(batch);
-        let out = retry(operation, BUSY, || req.clone().send())
-            .await
-            .map_err(|e| api(operation, e))?;
+        // UPSERT and DELETE may be repeated; a repeated CREATE is refused once the
+        // first one took effect, so after a lost answer the record is looked for.
+        let out = if action == ChangeAction::Create {
+            let made = crate::retry::create(
+                operation,
+                BUSY,
+                &["InvalidChangeBatch"],
+                || once!(req.clone(), aws_sdk_route53),
+                || async {
+                    let fqdn = normalize_name(set.name());
+                    let kind = set.r#type().as_str();
+                    let there = self.find(aws, zone, &fqdn, kind).await?;
+                    Ok(there.filter(|t| same_set(t, &set)).map(|_| fqdn))
+                },
+            )
+            .await?;
+            match made {
+                Made::Answered(out) => out,
+                Made::Found(_) => return Ok(()),
+            }
+        } else {
+            retry(operation, BUSY, || req.clone().send())
+                .await
+                .map_err(|e| api(operation, e))?
+        };
         match out.change_info() {
             Some(info) => wait_insync(aws, info.id(), timeout).await,
             None => Ok(()),
@@ -312,6 +357,36 @@ impl Resource<AwsClients> for Record {
         };
         let timeout = timeouts::get(planned, "create", DEFAULT_TIMEOUT);
         self.write(aws, planned, action, timeout).await
+    }
+
+    /// A record is named by its zone, name and type: found when that record holds
+    /// the planned data (one holding other data is not what this create sent).
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let Some(state) = self.read(aws, planned).await? else {
+            return Ok(Vec::new());
+        };
+        let alias = |v: &Value| {
+            let a = block(v, "alias");
+            (
+                string(a, "name").map(|n| normalize_name(&n)),
+                string(a, "zone_id"),
+            )
+        };
+        let same = crate::found::sent(&state, planned, &["ttl", "records"])
+            && (block(planned, "alias").is_null() || alias(&state) == alias(planned));
+        Ok(if same {
+            vec![Found {
+                state,
+                complete: true,
+            }]
+        } else {
+            Vec::new()
+        })
     }
 
     async fn update(

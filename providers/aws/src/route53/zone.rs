@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, HostedZone, HostedZoneConfig, RrType,
 };
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
 use iac_value::{Type, Value};
 
 use super::{BUSY, bare_zone_id, change_zone_tags, normalize_name, wait_insync, zone_tags};
@@ -38,6 +38,44 @@ async fn get_zone(aws: &AwsClients, id: &str) -> Result<Option<(HostedZone, Vec<
         Err(e) if is_not_found(&e, NOT_FOUND) => Ok(None),
         Err(e) => Err(api("GetHostedZone", e)),
     }
+}
+
+/// The id of the zone named `name` that a create with `token` as its caller
+/// reference made.
+async fn locate(
+    aws: &AwsClients,
+    name: &str,
+    token: &CreateToken,
+) -> Result<Option<String>, Error> {
+    let wanted = normalize_name(name);
+    let mut start: Option<(String, Option<String>)> = Some((wanted.clone(), None));
+    while let Some((dns_name, zone)) = start.take() {
+        let req = aws
+            .route53
+            .list_hosted_zones_by_name()
+            .dns_name(dns_name)
+            .set_hosted_zone_id(zone);
+        let page = retry("ListHostedZonesByName", BUSY, || req.clone().send())
+            .await
+            .map_err(|e| api("ListHostedZonesByName", e))?;
+        let mut past = false;
+        for z in page.hosted_zones() {
+            if normalize_name(z.name()) != wanted {
+                past = true;
+                break;
+            }
+            if z.caller_reference() == token.as_str() {
+                return Ok(Some(bare_zone_id(z.id())));
+            }
+        }
+        if !past
+            && page.is_truncated()
+            && let (Some(n), Some(z)) = (page.next_dns_name(), page.next_hosted_zone_id())
+        {
+            start = Some((n.to_string(), Some(z.to_string())));
+        }
+    }
+    Ok(None)
 }
 
 /// The attributes a zone exports, shared by the resource and the data source.
@@ -182,33 +220,46 @@ impl Resource<AwsClients> for Zone {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
         let name = string(planned, "name").unwrap_or_default();
-        let out = aws
+        // Route 53 makes one zone per caller reference: a repeat (the SDK's retry after
+        // a lost answer, or a create sent again after a crash) is refused with
+        // HostedZoneAlreadyExists, and the zone is then looked up by it.
+        let sent = aws
             .route53
             .create_hosted_zone()
             .name(&name)
-            .caller_reference(crate::names::generated("iac-"))
+            .caller_reference(token.as_str())
             .hosted_zone_config(
                 HostedZoneConfig::builder()
                     .set_comment(string(planned, "comment"))
                     .build(),
             )
             .send()
-            .await
-            .map_err(|e| api("CreateHostedZone", e))?;
-        let id = out
-            .hosted_zone()
-            .map(|z| bare_zone_id(z.id()))
-            .unwrap_or_default();
+            .await;
+        let (id, change) = match sent {
+            Ok(out) => (
+                out.hosted_zone()
+                    .map(|z| bare_zone_id(z.id()))
+                    .unwrap_or_default(),
+                out.change_info().map(|c| c.id().to_string()),
+            ),
+            Err(e) if crate::error::code(&e) == Some("HostedZoneAlreadyExists") => {
+                match locate(aws, &name, token).await? {
+                    Some(id) => (id, None),
+                    None => return Err(api("CreateHostedZone", e).into()),
+                }
+            }
+            Err(e) => return Err(api("CreateHostedZone", e).into()),
+        };
         let known = with(planned.clone(), "id", Value::from(id.as_str()));
         let partial = |error| ApplyError {
             error,
             partial: Some(known.clone()),
         };
-        if let Some(change) = out.change_info() {
-            wait_insync(aws, change.id(), INSYNC_TIMEOUT)
+        if let Some(change) = change {
+            wait_insync(aws, &change, INSYNC_TIMEOUT)
                 .await
                 .map_err(partial)?;
         }
@@ -221,6 +272,21 @@ impl Resource<AwsClients> for Zone {
         .await
         .map_err(partial)?;
         read_back(self, aws, &known, "CreateHostedZone").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let name = string(planned, "name").unwrap_or_default();
+        let ids = locate(aws, &name, token).await?;
+        // The create tags the zone after making it.
+        crate::found::read_all(self, aws, planned, "id", ids, |state| {
+            crate::found::tagged(state, planned)
+        })
+        .await
     }
 
     async fn update(

@@ -7,7 +7,7 @@ use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging,
 };
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, PlannedState, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
 };
 use iac_value::{PathStep, Type, Value};
 
@@ -16,7 +16,7 @@ use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::partition;
 use crate::resource::{Resource, read_back};
-use crate::retry::retry;
+use crate::retry::{once, retry};
 use crate::tags::read_tags;
 use crate::values::{flag, map_value, string, string_map};
 
@@ -201,6 +201,23 @@ impl Bucket {
     }
 }
 
+impl Bucket {
+    /// The state of the bucket named `name` (names are global), if this account holds
+    /// it in the provider's region.
+    async fn located(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        name: &str,
+    ) -> Result<Option<Value>, Error> {
+        let seed = crate::values::with(planned.clone(), "bucket", Value::from(name));
+        Ok(self
+            .read(aws, &seed)
+            .await?
+            .filter(|state| state.get("region").as_str() == Some(aws.region.as_str())))
+    }
+}
+
 #[async_trait]
 impl Resource<AwsClients> for Bucket {
     fn schema(&self) -> Schema {
@@ -368,16 +385,9 @@ impl Resource<AwsClients> for Bucket {
         aws: &AwsClients,
         planned: &Value,
         _config: &Value,
-        _token: &CreateToken,
+        token: &CreateToken,
     ) -> Result<Value, ApplyError> {
-        let name = string(planned, "bucket").unwrap_or_else(|| {
-            crate::names::generated(
-                planned
-                    .get("bucket_prefix")
-                    .as_str()
-                    .unwrap_or("terraform-"),
-            )
-        });
+        let name = crate::names::chosen(planned, "bucket", "bucket_prefix", "terraform-", token);
         check_new_name(&name).map_err(|m| Error::api("CreateBucket", m))?;
         let mut req = aws.s3.create_bucket().bucket(&name);
         if aws.region != "us-east-1" {
@@ -390,7 +400,19 @@ impl Resource<AwsClients> for Bucket {
         if flag(planned, "object_lock_enabled") {
             req = req.object_lock_enabled_for_bucket(true);
         }
-        req.send().await.map_err(|e| api("CreateBucket", e))?;
+        crate::retry::create(
+            "CreateBucket",
+            &[],
+            &["BucketAlreadyOwnedByYou"],
+            || once!(req.clone(), aws_sdk_s3),
+            || async {
+                Ok(self
+                    .located(aws, planned, &name)
+                    .await?
+                    .map(|_| name.clone()))
+            },
+        )
+        .await?;
         let mut known = planned.clone();
         if let Value::Map(m) = &mut known {
             m.insert("bucket".into(), Value::from(name.as_str()));
@@ -414,6 +436,25 @@ impl Resource<AwsClients> for Bucket {
             });
         }
         read_back(self, aws, &known, "CreateBucket").await
+    }
+
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let name = crate::names::chosen(planned, "bucket", "bucket_prefix", "terraform-", token);
+        // The create tags the bucket after making it.
+        Ok(self
+            .located(aws, planned, &name)
+            .await?
+            .map(|state| Found {
+                complete: crate::found::tagged(&state, planned),
+                state,
+            })
+            .into_iter()
+            .collect())
     }
 
     async fn update(
@@ -680,7 +721,7 @@ mod tests {
 
     #[test]
     fn generated_names_keep_the_prefix() {
-        let n = crate::names::generated("logs-");
+        let n = crate::names::for_create("logs-", &CreateToken::new());
         assert!(
             n.starts_with("logs-") && n.len() <= 63 && check_new_name(&n).is_ok(),
             "{n}"

@@ -3,7 +3,7 @@
 //! setting with one Put call and reads it back, and an import reads it by bucket name.
 
 use async_trait::async_trait;
-use iac_provider::{ApplyError, CreateToken, Error, PlannedState, Schema, ValidationError};
+use iac_provider::{ApplyError, CreateToken, Error, Found, PlannedState, Schema, ValidationError};
 use iac_value::Value;
 
 use crate::client::AwsClients;
@@ -88,6 +88,31 @@ impl<T: BucketSetting> Resource<AwsClients> for Setting<T> {
     ) -> Result<Value, ApplyError> {
         self.0.put(aws, planned).await?;
         read_back(self, aws, planned, self.0.put_operation()).await
+    }
+
+    /// A setting is written whole by one idempotent Put: found when the bucket holds
+    /// it as planned, and else written again.
+    async fn find_created(
+        &self,
+        aws: &AwsClients,
+        planned: &Value,
+        _token: &CreateToken,
+    ) -> Result<Vec<Found>, Error> {
+        let Some(state) = self.read(aws, planned).await? else {
+            return Ok(Vec::new());
+        };
+        let names: Vec<&str> = planned
+            .as_map()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        Ok(if crate::found::sent(&state, planned, &names) {
+            vec![Found {
+                state,
+                complete: true,
+            }]
+        } else {
+            Vec::new()
+        })
     }
 
     async fn update(
