@@ -1,10 +1,11 @@
 //! A fault-injecting HTTP reverse proxy, put in front of moto or the DigitalOcean
 //! emulator (`Stack::through`) to see that `iac` survives the faults real clouds have.
 //!
-//! Each request gets at most one fault, decided by the proxy's seed, the request itself
-//! (method, target, body) and how often that same request came before: the same run of
-//! the same stack meets the same faults whatever order its concurrent requests arrive
-//! in, and a retried request is decided afresh. The faults:
+//! Each request gets at most one fault, decided by the proxy's seed, the kind of call
+//! (service and action, or method and path without its digits) and how many calls of
+//! that kind came before: a run of a stack meets the same faults in each kind of call
+//! whatever order its concurrent requests arrive in (which of several concurrent calls
+//! of one kind gets it may vary), and a retried call is decided afresh. The faults:
 //! - a server error (500 or 503) in the service's own error format;
 //! - throttling in the service's own format: EC2's `RequestLimitExceeded` (503), the
 //!   query and REST-XML APIs' `Throttling` (RDS, ELBv2, STS, Route 53: 400), JSON 1.1's
@@ -96,8 +97,8 @@ struct Shared {
     /// While true, mutating requests are never answered (nor forwarded).
     holding: AtomicBool,
     client: reqwest::Client,
-    /// How many times each request (by digest) came.
-    seen: Mutex<HashMap<[u8; 32], u64>>,
+    /// How many calls of each kind (service and action) came.
+    seen: Mutex<HashMap<String, u64>>,
     /// What was injected, by fault and service.
     injected: Mutex<BTreeMap<(Fault, String), u64>>,
     /// The requests whose responses were lost: `service action`.
@@ -268,11 +269,11 @@ impl Shared {
         if call.mutating && self.holding.load(Ordering::SeqCst) {
             return std::future::pending().await;
         }
-        let fault = self.decide(&parts.method, &parts.uri, &body, call.mutating);
+        let (fault, second) = self.decide(&call);
         match fault {
             Some(fault @ (Fault::ServerError | Fault::Throttle)) => {
                 self.count(fault, &call);
-                let status_503 = self.draw(&parts.uri, &body) < 0.5;
+                let status_503 = second < 0.5;
                 Ok(error_answer(&call, fault, status_503))
             }
             Some(Fault::Reset) => {
@@ -292,66 +293,43 @@ impl Shared {
         }
     }
 
-    /// The fault for this request, if any: a uniform draw from the seed, the request
-    /// and the number of times it came before.
-    fn decide(
-        &self,
-        method: &hyper::Method,
-        uri: &hyper::Uri,
-        body: &[u8],
-        mutating: bool,
-    ) -> Option<Fault> {
+    /// The fault for `call`, if any, and a second draw (which of 500 and 503): uniform
+    /// draws from the seed, the kind of call and how many of that kind came before.
+    fn decide(&self, call: &Call) -> (Option<Fault>, f64) {
         if !self.enabled.load(Ordering::SeqCst) {
-            return None;
+            return (None, 0.0);
         }
-        let digest: [u8; 32] = Sha256::new()
-            .chain_update(method.as_str())
-            .chain_update(uri.to_string())
-            .chain_update(body)
-            .finalize()
-            .into();
+        let kind = format!("{} {}", call.service, call.action);
         let occurrence = {
             let mut seen = self.seen.lock().unwrap();
-            let n = seen.entry(digest).or_insert(0);
+            let n = seen.entry(kind.clone()).or_insert(0);
             *n += 1;
             *n
         };
-        let u = unit(
-            Sha256::new()
-                .chain_update(self.faults.seed.to_le_bytes())
-                .chain_update(digest)
-                .chain_update(occurrence.to_le_bytes())
-                .finalize()
-                .as_slice(),
-        );
+        let digest = Sha256::new()
+            .chain_update(self.faults.seed.to_le_bytes())
+            .chain_update(kind)
+            .chain_update(occurrence.to_le_bytes())
+            .finalize();
+        let (u, second) = (unit(&digest[..8]), unit(&digest[8..16]));
         let f = &self.faults;
-        let mut edge = f.server_error;
-        if u < edge {
-            return Some(Fault::ServerError);
+        let edges = [
+            (f.server_error, Fault::ServerError),
+            (f.throttle, Fault::Throttle),
+            (f.reset, Fault::Reset),
+            (
+                if call.mutating { f.lost_response } else { 0.0 },
+                Fault::LostResponse,
+            ),
+        ];
+        let mut edge = 0.0;
+        for (rate, fault) in edges {
+            edge += rate;
+            if u < edge {
+                return (Some(fault), second);
+            }
         }
-        edge += f.throttle;
-        if u < edge {
-            return Some(Fault::Throttle);
-        }
-        edge += f.reset;
-        if u < edge {
-            return Some(Fault::Reset);
-        }
-        edge += f.lost_response;
-        (mutating && u < edge).then_some(Fault::LostResponse)
-    }
-
-    /// A second draw for the same request (which of 500 and 503).
-    fn draw(&self, uri: &hyper::Uri, body: &[u8]) -> f64 {
-        unit(
-            Sha256::new()
-                .chain_update(b"status")
-                .chain_update(self.faults.seed.to_le_bytes())
-                .chain_update(uri.to_string())
-                .chain_update(body)
-                .finalize()
-                .as_slice(),
-        )
+        (None, second)
     }
 
     fn count(&self, fault: Fault, call: &Call) {
@@ -406,10 +384,10 @@ fn reset(socket: &OwnedFd) -> Answer {
     Err(Dropped)
 }
 
-/// A number in [0, 1) from the first 8 bytes of a digest.
-fn unit(digest: &[u8]) -> f64 {
+/// A number in [0, 1) from 8 bytes of a digest.
+fn unit(bytes: &[u8]) -> f64 {
     let mut word = [0; 8];
-    word.copy_from_slice(&digest[..8]);
+    word.copy_from_slice(bytes);
     (u64::from_le_bytes(word) >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -447,7 +425,23 @@ struct Call {
 impl Call {
     fn of(method: &hyper::Method, uri: &hyper::Uri, headers: &HeaderMap, body: &[u8]) -> Call {
         let read = method == hyper::Method::GET || method == hyper::Method::HEAD;
-        let rest = || format!("{method} {}", uri.path());
+        // Numbers (ids, and the run's unique names) do not make another kind of call;
+        // digits after a letter (`v2`) are part of a name.
+        let rest = || {
+            let mut path = String::new();
+            let mut in_name = false;
+            for c in uri.path().chars() {
+                if !c.is_ascii_digit() {
+                    in_name = c.is_ascii_alphabetic();
+                    path.push(c);
+                } else if in_name {
+                    path.push(c);
+                } else if !path.ends_with('#') {
+                    path.push('#');
+                }
+            }
+            format!("{method} {path}")
+        };
         let Some(service) = sigv4_service(headers) else {
             return Call {
                 service: "digitalocean".into(),
