@@ -22,7 +22,7 @@ install_venv() {
   echo "installed $(basename "$venv") in $venv"
 }
 
-# Four places where moto's answers differ from AWS's in ways the Rust SDK sees; all
+# Five places where moto's answers differ from AWS's in ways the Rust SDK sees; all
 # are patched to answer as AWS does. Idempotent.
 # - Route 53 record values come wrapped in CDATA, which real Route 53 never sends and
 #   the SDK's XML decoder skips (the values read back empty).
@@ -34,6 +34,9 @@ install_venv() {
 # - RunInstances ignores its ClientToken: AWS launches one instance per token (a repeat
 #   returns the first launch), records no token ("") when none is given, and
 #   DescribeInstances takes a `client-token` filter, which moto answers with a 500.
+# - Every DB instance gets the same DbiResourceId (`aws_db_instance.id`); AWS gives
+#   each its own, and iac tells objects apart by id (a second database an interrupted
+#   apply made would read as the first).
 patch_moto() {
   local site
   site="$("$MOTO_VENV/bin/python" -c 'import moto, os; print(os.path.dirname(moto.__file__))')"
@@ -42,6 +45,8 @@ patch_moto() {
   sed -i 's|        return self.ip_range.get("Description")$|        return self.ip_range.get("Description") or self.source_group.get("Description")|' \
     "$site/ec2/models/security_groups.py"
   sed -i 's|^        minor_engine_version = ".".join(str(self.engine_version).rsplit(".")\[:-1\])$|        minor_engine_version = ".".join(str(self.engine_version).split(".")[: 1 if self.engine.lower().startswith("postgres") and int(str(self.engine_version).split(".")[0]) >= 10 else 2])|' \
+    "$site/rds/models.py"
+  sed -i 's|^        self.dbi_resource_id = "db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U"$|        self.dbi_resource_id = "db-" + random.get_random_string(length=26).upper()|' \
     "$site/rds/models.py"
   sed -i 's|"client_token": self._get_param("ClientToken", "ABCDE"),|"client_token": self._get_param("ClientToken", ""),|' \
     "$site/ec2/responses/instances.py"

@@ -80,7 +80,6 @@ fn assert_every_fault(proxies: &[&FaultProxy]) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "fails until issue 10 lands (intent journal, idempotent creates, safe retries): run with --ignored"]
 async fn web_monitoring_converges_through_faults_on_moto() {
     let _moto = MOTO.lock().await;
     let seed = Seed::WebMonitoring;
@@ -100,7 +99,6 @@ async fn web_monitoring_converges_through_faults_on_moto() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "fails until issue 10 lands (intent journal, idempotent creates, safe retries): run with --ignored"]
 async fn insync_converges_through_faults_on_digitalocean() {
     let _moto = MOTO.lock().await;
     let seed = Seed::Insync;

@@ -139,7 +139,12 @@ where
     let mut refusals = 0;
     loop {
         let e = match call().await {
-            Ok(v) => return Ok(v),
+            Ok(v) => {
+                if attempt > 0 {
+                    iac_provider::status::clear();
+                }
+                return Ok(v);
+            }
             Err(e) => e,
         };
         let again = match classify(&e, transient) {
@@ -174,16 +179,19 @@ async fn pause<E: ProvideErrorMetadata, R: HttpStatus>(
         wait_ms = wait.as_millis() as u64,
         "retrying AWS call"
     );
-    iac_provider::stop::sleep(wait).await.map_err(|stopped| {
-        SdkError::construction_failure(Stopped {
-            last: match (code(e), status(e)) {
-                (Some(c), _) => c.to_string(),
-                (None, Some(s)) => format!("HTTP {s}"),
-                (None, None) => "a network error".to_string(),
-            },
-            stopped,
-        })
-    })
+    let last = match (code(e), status(e)) {
+        (Some(c), _) => c.to_string(),
+        (None, Some(s)) => format!("HTTP {s}"),
+        (None, None) => "a network error".to_string(),
+    };
+    if code(e).is_some_and(|c| THROTTLING.contains(&c)) {
+        iac_provider::status::retrying("throttled");
+    } else {
+        iac_provider::status::retrying(&format!("{operation}: {last}"));
+    }
+    iac_provider::stop::sleep(wait)
+        .await
+        .map_err(|stopped| SdkError::construction_failure(Stopped { last, stopped }))
 }
 
 /// What a create that has no idempotency token came to.
@@ -223,7 +231,12 @@ where
     let mut maybe_made = false;
     loop {
         let e = match call().await {
-            Ok(v) => return Ok(Made::Answered(v)),
+            Ok(v) => {
+                if attempt > 0 {
+                    iac_provider::status::clear();
+                }
+                return Ok(Made::Answered(v));
+            }
             Err(e) => e,
         };
         let failure = classify(&e, transient);
