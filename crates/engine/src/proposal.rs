@@ -165,9 +165,18 @@ pub fn inconsistency(promised: &Value, actual: &Value) -> Option<Path> {
                 }
                 None
             }
-            (Value::List(pi), Value::List(ai)) | (Value::Set(pi), Value::Set(ai))
-                if pi.len() == ai.len() =>
-            {
+            // A set's elements are sorted by value, so an unknown element that became
+            // known may sit at any index: only the elements known at plan time must be
+            // there still.
+            (Value::Set(pi), Value::Set(ai)) if pi.iter().any(|v| !v.is_wholly_known()) => {
+                let actual: Vec<Value> = ai.iter().map(|v| v.clone().unmark_deep().0).collect();
+                let kept = pi
+                    .iter()
+                    .filter(|v| v.is_wholly_known())
+                    .all(|v| actual.contains(&v.clone().unmark_deep().0));
+                (!kept).then(|| at.clone())
+            }
+            (Value::List(pi), Value::List(ai)) if pi.len() == ai.len() => {
                 for (i, (pv, av)) in pi.iter().zip(ai).enumerate() {
                     at.push(PathStep::Index(i));
                     let r = walk(pv, av, at);
@@ -178,7 +187,6 @@ pub fn inconsistency(promised: &Value, actual: &Value) -> Option<Path> {
                 }
                 None
             }
-            (Value::Set(pi), Value::Set(_)) if pi.iter().any(|v| !v.is_wholly_known()) => None,
             _ if p.clone().unmark_deep().0 == a.clone().unmark_deep().0 => None,
             _ => Some(at.clone()),
         }
@@ -304,6 +312,22 @@ mod tests {
                 &Value::object([("id", "1".into()), ("name", "y".into())])
             ),
             Some(vec![PathStep::Key("name".into())])
+        );
+    }
+
+    #[test]
+    fn a_set_element_that_became_known_may_sort_anywhere() {
+        let groups = |items: Vec<Value>| Value::object([("groups", Value::Set(items))]);
+        let promised = groups(vec!["sg-b".into(), Value::Unknown]);
+        assert_eq!(
+            inconsistency(&promised, &groups(vec!["sg-a".into(), "sg-b".into()])),
+            None,
+            "the new group sorts before the known one"
+        );
+        assert_eq!(
+            inconsistency(&promised, &groups(vec!["sg-a".into(), "sg-c".into()])),
+            Some(vec![PathStep::Key("groups".into())]),
+            "a known element may not go"
         );
     }
 
