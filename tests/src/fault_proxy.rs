@@ -13,7 +13,8 @@
 //!   `retry-after`;
 //! - a connection reset before the request reaches the emulator;
 //! - a lost response, for mutating requests only: the emulator does the work, then the
-//!   connection is reset instead of answering.
+//!   connection is reset instead of answering. Besides the drawn ones, the answer of the
+//!   first call of each action named to [`FaultProxy::lose_first_answers`] is lost.
 //!
 //! The AWS service comes from the SigV4 credential scope of the `Authorization` header
 //! (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`); a request without one is
@@ -47,6 +48,18 @@ pub struct Faults {
 }
 
 impl Faults {
+    /// No drawn faults: only the answers named to [`FaultProxy::lose_first_answers`]
+    /// are lost.
+    pub fn none() -> Faults {
+        Faults {
+            seed: 0,
+            server_error: 0.0,
+            throttle: 0.0,
+            reset: 0.0,
+            lost_response: 0.0,
+        }
+    }
+
     /// The rates of issue 10: 10% server errors, 5% throttling, 3% resets, and
     /// `lost_response` of the mutating requests answered by a reset after the work.
     pub fn issue(seed: u64, lost_response: f64) -> Faults {
@@ -103,6 +116,8 @@ struct Shared {
     injected: Mutex<BTreeMap<(Fault, String), u64>>,
     /// The requests whose responses were lost: `service action`.
     lost: Mutex<Vec<String>>,
+    /// The actions whose next mutating call has its answer lost.
+    lose_next: Mutex<Vec<String>>,
     forwarded: AtomicU64,
 }
 
@@ -127,6 +142,7 @@ impl FaultProxy {
             seen: Mutex::default(),
             injected: Mutex::default(),
             lost: Mutex::default(),
+            lose_next: Mutex::default(),
             forwarded: AtomicU64::new(0),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel();
@@ -158,6 +174,15 @@ impl FaultProxy {
     /// that stopped answering), for tests of what an interrupt does to a call in flight.
     pub fn hold_mutating(&self, on: bool) {
         self.shared.holding.store(on, Ordering::SeqCst);
+    }
+
+    /// Loses the answer of the first mutating call of each of `actions` (such as
+    /// `CreateSecurityGroup`) from now on: the emulator does the work, the connection is
+    /// reset instead of answering. Counted as [`Fault::LostResponse`], whether
+    /// injection is on or not.
+    pub fn lose_first_answers(&self, actions: &[&str]) {
+        let mut lose_next = self.shared.lose_next.lock().unwrap();
+        lose_next.extend(actions.iter().map(|a| a.to_string()));
     }
 
     /// How many faults of `fault` were injected, in all services.
@@ -269,7 +294,11 @@ impl Shared {
         if call.mutating && self.holding.load(Ordering::SeqCst) {
             return std::future::pending().await;
         }
-        let (fault, second) = self.decide(&call);
+        let (fault, second) = if self.named_loss(&call) {
+            (Some(Fault::LostResponse), 0.0)
+        } else {
+            self.decide(&call)
+        };
         match fault {
             Some(fault @ (Fault::ServerError | Fault::Throttle)) => {
                 self.count(fault, &call);
@@ -290,6 +319,20 @@ impl Shared {
                 reset(socket)
             }
             None => self.forward(parts, body).await,
+        }
+    }
+
+    /// Whether `call` is the first of an action named to lose its answer (it is no
+    /// longer named then).
+    fn named_loss(&self, call: &Call) -> bool {
+        let mut lose_next = self.lose_next.lock().unwrap();
+        let named = lose_next.iter().position(|a| *a == call.action);
+        match named {
+            Some(at) if call.mutating => {
+                lose_next.remove(at);
+                true
+            }
+            _ => false,
         }
     }
 

@@ -8,6 +8,7 @@
 
 pub mod fault_proxy;
 pub mod inventory;
+pub mod journal;
 pub mod seeds;
 
 pub use fault_proxy::{Fault, FaultProxy, Faults};

@@ -4,69 +4,17 @@
 //! `iac apply`: the object is adopted, exactly one exists, and a re-plan is clean. Also:
 //! an entry whose create made nothing is created with the journaled token, a half-made
 //! object is adopted tainted and replaced, an object that cannot be told apart stops the
-//! plan, creates whose answers a proxy drops are found within the same apply, and an
-//! unreachable endpoint fails fast.
+//! plan, and an unreachable endpoint fails fast. (A security group, its rule and a key
+//! pair: `recovery_aws_groups.rs`.)
 
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::types::{DomainType, Filter, InstanceType, ResourceType, Tag, TagSpecification};
+use iac_e2e::journal::{self, apply_adopts};
 use iac_e2e::{Emulator, Stack, one_at_a_time, unique};
 use serde_json::{Value, json};
 
 const MOTO: Emulator = Emulator::Moto;
-
-/// A token as the applier makes them (32 lowercase hex digits), unique per test.
-fn token() -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(unique("token").as_bytes());
-    format!("{digest:x}")[..32].to_string()
-}
-
-/// Writes a state whose only content is the journal entry of a create of `address`
-/// (its type is the address's) that carried `token` and was planned as `planned`.
-fn journal(stack: &Stack, address: &str, token: &str, planned: Value) {
-    let type_name = address.split('.').next().unwrap();
-    let state = json!({
-        "version": 1,
-        "lineage": "5b0c2a4e-8d7f-4e53-9a40-3f4f1c8e7d21",
-        "serial": 1,
-        "resources": [],
-        "pending": [{
-            "address": address,
-            "type": type_name,
-            "provider": "provider[\"aws\"]",
-            "token": token,
-            "planned": planned,
-            "started": "2026-12-02T05:00:00Z",
-            "run": "killed-run"
-        }]
-    });
-    std::fs::create_dir_all(stack.path().join(".iac")).unwrap();
-    std::fs::write(
-        stack.path().join(".iac/state.json"),
-        serde_json::to_vec_pretty(&state).unwrap(),
-    )
-    .unwrap();
-}
-
-/// Applies the stack; the run adopts what the journal names and then plans nothing.
-fn apply_adopts(stack: &Stack, address: &str) -> iac_e2e::Run {
-    let run = stack.iac(&["apply", "-auto-approve"]).expect(0);
-    let all = format!("{}{}", run.stdout, run.stderr);
-    assert!(
-        all.contains(&format!("Adopted {address}")),
-        "no adoption warning:\n{all}"
-    );
-    let state = stack.state();
-    assert!(
-        state
-            .get("pending")
-            .is_none_or(|p| p.as_array().unwrap().is_empty()),
-        "the journal entry is left: {state:#}"
-    );
-    stack.iac(&["plan", "-detailed-exitcode"]).expect(0);
-    run
-}
 
 fn ec2(stack: &Stack) -> aws_sdk_ec2::Client {
     aws_sdk_ec2::Client::new(&stack.sdk())
@@ -118,7 +66,7 @@ fn instance_planned(name: &str) -> Value {
 async fn an_instance_launched_with_the_token_is_adopted() {
     let name = unique("lost-instance");
     let stack = Stack::new(MOTO, &[("main.tf", &instance_stack(&name))]);
-    let token = token();
+    let token = journal::token();
     let made = ec2(&stack)
         .run_instances()
         .image_id(AMI)
@@ -136,8 +84,8 @@ async fn an_instance_launched_with_the_token_is_adopted() {
         .await
         .unwrap();
     let id = made.instances()[0].instance_id().unwrap().to_string();
-    journal(&stack, "aws_instance.web", &token, instance_planned(&name));
-    apply_adopts(&stack, "aws_instance.web");
+    journal::write_one(&stack, "aws_instance.web", &token, instance_planned(&name));
+    apply_adopts(&stack, &["aws_instance.web"]);
     assert_eq!(stack.attr("aws_instance.web", "id"), id);
     assert_eq!(instances_with_token(&stack, &token).await, vec![id]);
 }
@@ -146,8 +94,8 @@ async fn an_instance_launched_with_the_token_is_adopted() {
 async fn a_journaled_create_that_made_nothing_is_sent_with_its_token() {
     let name = unique("unmade-instance");
     let stack = Stack::new(MOTO, &[("main.tf", &instance_stack(&name))]);
-    let token = token();
-    journal(&stack, "aws_instance.web", &token, instance_planned(&name));
+    let token = journal::token();
+    journal::write_one(&stack, "aws_instance.web", &token, instance_planned(&name));
     let plan = stack.iac(&["plan", "-detailed-exitcode"]).expect(2);
     assert!(
         plan.stdout.contains("aws_instance.web will be created"),
@@ -196,7 +144,7 @@ resource "aws_s3_bucket" "prefixed" {{
         .await
         .unwrap();
     // The name a create of a prefixed bucket uses is the prefix and the token's start.
-    let token_b = token();
+    let token_b = journal::token();
     let generated = format!("{prefix}{}", &token_b[..20]);
     s3.create_bucket()
         .bucket(&generated)
@@ -204,38 +152,22 @@ resource "aws_s3_bucket" "prefixed" {{
         .send()
         .await
         .unwrap();
-    let state = json!({
-        "version": 1,
-        "lineage": "5b0c2a4e-8d7f-4e53-9a40-3f4f1c8e7d22",
-        "serial": 1,
-        "resources": [],
-        "pending": [
-            {
-                "address": "aws_s3_bucket.named", "type": "aws_s3_bucket",
-                "provider": "provider[\"aws\"]", "token": token(),
-                "planned": {"bucket": name, "force_destroy": false, "tags_all": {}},
-                "started": "2026-12-02T05:00:00Z", "run": "killed-run"
-            },
-            {
-                "address": "aws_s3_bucket.prefixed", "type": "aws_s3_bucket",
-                "provider": "provider[\"aws\"]", "token": token_b,
-                "planned": {"bucket": null, "bucket_prefix": prefix, "force_destroy": false, "tags_all": {}},
-                "started": "2026-12-02T05:00:00Z", "run": "killed-run"
-            }
-        ]
-    });
-    std::fs::create_dir_all(stack.path().join(".iac")).unwrap();
-    std::fs::write(
-        stack.path().join(".iac/state.json"),
-        serde_json::to_vec(&state).unwrap(),
-    )
-    .unwrap();
-    let run = apply_adopts(&stack, "aws_s3_bucket.named");
-    assert!(
-        format!("{}{}", run.stdout, run.stderr).contains("Adopted aws_s3_bucket.prefixed"),
-        "{}",
-        run.stderr
+    journal::write(
+        &stack,
+        vec![
+            journal::entry(
+                "aws_s3_bucket.named",
+                &journal::token(),
+                json!({"bucket": name, "force_destroy": false, "tags_all": {}}),
+            ),
+            journal::entry(
+                "aws_s3_bucket.prefixed",
+                &token_b,
+                json!({"bucket": null, "bucket_prefix": prefix, "force_destroy": false, "tags_all": {}}),
+            ),
+        ],
     );
+    apply_adopts(&stack, &["aws_s3_bucket.named", "aws_s3_bucket.prefixed"]);
     assert_eq!(stack.attr("aws_s3_bucket.named", "bucket"), name);
     assert_eq!(stack.attr("aws_s3_bucket.prefixed", "bucket"), generated);
     let listed = s3.list_buckets().send().await.unwrap();
@@ -267,7 +199,7 @@ resource "aws_route53_zone" "main" {{
         )],
     );
     let route53 = aws_sdk_route53::Client::new(&stack.sdk());
-    let token = token();
+    let token = journal::token();
     let made = route53
         .create_hosted_zone()
         .name(&domain)
@@ -286,13 +218,13 @@ resource "aws_route53_zone" "main" {{
         .id()
         .trim_start_matches("/hostedzone/")
         .to_string();
-    journal(
+    journal::write_one(
         &stack,
         "aws_route53_zone.main",
         &token,
         json!({"name": domain, "comment": "Managed by Terraform", "force_destroy": false, "tags_all": {}}),
     );
-    apply_adopts(&stack, "aws_route53_zone.main");
+    apply_adopts(&stack, &["aws_route53_zone.main"]);
     assert_eq!(stack.attr("aws_route53_zone.main", "id"), id);
     let zones = route53
         .list_hosted_zones_by_name()
@@ -318,7 +250,7 @@ async fn a_record_that_holds_the_planned_values_is_adopted() {
     let zone = route53
         .create_hosted_zone()
         .name(&domain)
-        .caller_reference(token())
+        .caller_reference(journal::token())
         .send()
         .await
         .unwrap()
@@ -374,177 +306,20 @@ resource "aws_route53_record" "www" {{
         .send()
         .await
         .unwrap();
-    journal(
+    journal::write_one(
         &stack,
         "aws_route53_record.www",
-        &token(),
+        &journal::token(),
         json!({
             "zone_id": zone, "name": format!("www.{domain}"), "type": "A",
             "ttl": 300, "records": ["192.0.2.10"], "allow_overwrite": false
         }),
     );
-    apply_adopts(&stack, "aws_route53_record.www");
+    apply_adopts(&stack, &["aws_route53_record.www"]);
     assert_eq!(
         stack.attr("aws_route53_record.www", "fqdn"),
         format!("www.{domain}")
     );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_group_a_key_pair_and_a_rule_are_found_by_what_their_creates_sent() {
-    let name = unique("lost-sg");
-    let key = include_str!("e2e_key.pub").trim().to_string();
-    let stack = Stack::new(
-        MOTO,
-        &[(
-            "main.tf",
-            &format!(
-                r#"
-data "aws_vpc" "default" {{
-  default = true
-}}
-
-resource "aws_security_group" "web" {{
-  name        = "{name}"
-  description = "web"
-  vpc_id      = data.aws_vpc.default.id
-}}
-
-resource "aws_vpc_security_group_ingress_rule" "https" {{
-  security_group_id = aws_security_group.web.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
-}}
-
-resource "aws_key_pair" "ops" {{
-  key_name   = "{name}-ops"
-  public_key = "{key}"
-}}
-"#
-            ),
-        )],
-    );
-    let ec2 = ec2(&stack);
-    let vpc = ec2
-        .describe_vpcs()
-        .filters(Filter::builder().name("is-default").values("true").build())
-        .send()
-        .await
-        .unwrap()
-        .vpcs()[0]
-        .vpc_id()
-        .unwrap()
-        .to_string();
-    // Made by a first apply that then lost track of them: the group and its rule.
-    let group = ec2
-        .create_security_group()
-        .group_name(&name)
-        .description("web")
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap()
-        .group_id()
-        .unwrap()
-        .to_string();
-    ec2.authorize_security_group_ingress()
-        .group_id(&group)
-        .ip_permissions(
-            aws_sdk_ec2::types::IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(443)
-                .to_port(443)
-                .ip_ranges(
-                    aws_sdk_ec2::types::IpRange::builder()
-                        .cidr_ip("0.0.0.0/0")
-                        .build(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    // The create took the default allow-all egress rule away: no egress is planned.
-    ec2.revoke_security_group_egress()
-        .group_id(&group)
-        .ip_permissions(
-            aws_sdk_ec2::types::IpPermission::builder()
-                .ip_protocol("-1")
-                .ip_ranges(
-                    aws_sdk_ec2::types::IpRange::builder()
-                        .cidr_ip("0.0.0.0/0")
-                        .build(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    ec2.import_key_pair()
-        .key_name(format!("{name}-ops"))
-        .public_key_material(aws_sdk_ec2::primitives::Blob::new(key.clone().into_bytes()))
-        .send()
-        .await
-        .unwrap();
-    // The group was recorded, the rule and the key pair were still in flight.
-    let state = json!({
-        "version": 1,
-        "lineage": "5b0c2a4e-8d7f-4e53-9a40-3f4f1c8e7d23",
-        "serial": 1,
-        "resources": [],
-        "pending": [
-            {
-                "address": "aws_security_group.web", "type": "aws_security_group",
-                "provider": "provider[\"aws\"]", "token": token(),
-                "planned": {"name": name, "description": "web", "vpc_id": vpc,
-                            "ingress": [], "egress": [], "tags_all": {}},
-                "started": "2026-12-02T05:00:00Z", "run": "killed-run"
-            },
-            {
-                "address": "aws_vpc_security_group_ingress_rule.https",
-                "type": "aws_vpc_security_group_ingress_rule",
-                "provider": "provider[\"aws\"]", "token": token(),
-                "planned": {"security_group_id": group, "ip_protocol": "tcp", "from_port": 443,
-                            "to_port": 443, "cidr_ipv4": "0.0.0.0/0", "tags_all": {}},
-                "started": "2026-12-02T05:00:00Z", "run": "killed-run"
-            },
-            {
-                "address": "aws_key_pair.ops", "type": "aws_key_pair",
-                "provider": "provider[\"aws\"]", "token": token(),
-                "planned": {"key_name": format!("{name}-ops"), "public_key": key, "tags_all": {}},
-                "started": "2026-12-02T05:00:00Z", "run": "killed-run"
-            }
-        ]
-    });
-    std::fs::create_dir_all(stack.path().join(".iac")).unwrap();
-    std::fs::write(
-        stack.path().join(".iac/state.json"),
-        serde_json::to_vec(&state).unwrap(),
-    )
-    .unwrap();
-    let run = apply_adopts(&stack, "aws_security_group.web");
-    let all = format!("{}{}", run.stdout, run.stderr);
-    for address in [
-        "aws_vpc_security_group_ingress_rule.https",
-        "aws_key_pair.ops",
-    ] {
-        assert!(all.contains(&format!("Adopted {address}")), "{all}");
-    }
-    assert_eq!(stack.attr("aws_security_group.web", "id"), group);
-    let rules = ec2
-        .describe_security_group_rules()
-        .filters(Filter::builder().name("group-id").values(&group).build())
-        .send()
-        .await
-        .unwrap();
-    let https = rules
-        .security_group_rules()
-        .iter()
-        .filter(|r| r.is_egress() != Some(true) && r.from_port() == Some(443))
-        .count();
-    assert_eq!(https, 1, "no second rule");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -583,13 +358,13 @@ resource "aws_eip" "ip" {{
         .allocation_id()
         .unwrap()
         .to_string();
-    journal(
+    journal::write_one(
         &tagged,
         "aws_eip.ip",
-        &token(),
+        &journal::token(),
         json!({"domain": "vpc", "tags": {"Name": name}, "tags_all": {"Name": name}}),
     );
-    apply_adopts(&tagged, "aws_eip.ip");
+    apply_adopts(&tagged, &["aws_eip.ip"]);
     assert_eq!(tagged.attr("aws_eip.ip", "id"), allocation);
     let same_tags = ec2
         .describe_addresses()
@@ -608,10 +383,10 @@ resource "aws_eip" "ip" {{
             "resource \"aws_eip\" \"ip\" {\n  domain = \"vpc\"\n}\n",
         )],
     );
-    journal(
+    journal::write_one(
         &untagged,
         "aws_eip.ip",
-        &token(),
+        &journal::token(),
         json!({"domain": "vpc", "tags_all": {}}),
     );
     let before = untagged.state_bytes();
@@ -667,44 +442,6 @@ resource "aws_security_group" "web" {
         "no debug dump: {}",
         run.stderr
     );
-}
-
-/// Moves the state entries at `addresses` into journal entries, as if their creates had
-/// been sent and their answers lost: each planned as recorded, with its ids unknown
-/// (null, as the applier journals them) and a fresh token. The objects stay.
-fn forget_into_journal(stack: &Stack, addresses: &[&str]) {
-    let mut state = stack.state();
-    let resources = state["resources"].as_array_mut().unwrap();
-    let mut pending = Vec::new();
-    for address in addresses {
-        let at = resources
-            .iter()
-            .position(|r| r["address"] == *address)
-            .unwrap_or_else(|| panic!("{address} is not in the state"));
-        let entry = resources.remove(at);
-        let mut planned = entry["attributes"].clone();
-        for computed in ["id", "arn"] {
-            if planned.get(computed).is_some() {
-                planned[computed] = Value::Null;
-            }
-        }
-        pending.push(json!({
-            "address": address,
-            "type": entry["type"],
-            "provider": entry["provider"],
-            "token": token(),
-            "planned": planned,
-            "dependencies": entry.get("dependencies").cloned().unwrap_or(json!([])),
-            "started": "2026-12-02T05:00:00Z",
-            "run": "killed-run"
-        }));
-    }
-    state["pending"] = Value::Array(pending);
-    std::fs::write(
-        stack.path().join(".iac/state.json"),
-        serde_json::to_vec_pretty(&state).unwrap(),
-    )
-    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -793,15 +530,8 @@ resource "aws_s3_bucket_versioning" "logs" {{
         "aws_db_parameter_group.tuned",
         "aws_s3_bucket_versioning.logs",
     ];
-    forget_into_journal(&stack, &lost);
-    let run = apply_adopts(&stack, "aws_lb.web");
-    let all = format!("{}{}", run.stdout, run.stderr);
-    for address in lost {
-        assert!(
-            all.contains(&format!("Adopted {address}")),
-            "{address}:\n{all}"
-        );
-    }
+    journal::forget(&stack, &lost);
+    apply_adopts(&stack, &lost);
     assert_eq!(stack.attr("aws_lb.web", "arn"), lb);
     assert_eq!(stack.attr("aws_lb_target_group.app", "arn"), group);
     assert_eq!(stack.attr("aws_lb_listener.http", "arn"), listener);
@@ -847,10 +577,10 @@ resource "aws_s3_bucket" "logs" {{
         .send()
         .await
         .unwrap();
-    journal(
+    journal::write_one(
         &stack,
         "aws_s3_bucket.logs",
-        &token(),
+        &journal::token(),
         json!({"bucket": name, "force_destroy": false,
                "tags": {"team": "ops"}, "tags_all": {"team": "ops"}}),
     );
@@ -887,7 +617,7 @@ resource "aws_acm_certificate" "site" {{
         )],
     );
     let acm = aws_sdk_acm::Client::new(&stack.sdk());
-    let token = token();
+    let token = journal::token();
     let request = || {
         acm.request_certificate()
             .domain_name(&domain)
@@ -911,183 +641,13 @@ resource "aws_acm_certificate" "site" {{
     // ACM makes one certificate per token: the create sent again is the same one.
     let again = request().send().await.unwrap();
     assert_eq!(again.certificate_arn(), Some(arn.as_str()));
-    journal(
+    journal::write_one(
         &stack,
         "aws_acm_certificate.site",
         &token,
         json!({"domain_name": domain, "validation_method": "DNS",
                "tags": {"Name": domain}, "tags_all": {"Name": domain}}),
     );
-    apply_adopts(&stack, "aws_acm_certificate.site");
+    apply_adopts(&stack, &["aws_acm_certificate.site"]);
     assert_eq!(stack.attr("aws_acm_certificate.site", "arn"), arn);
-}
-
-/// A proxy in front of moto that forwards every request, and for the first request of
-/// each of `actions` drops the answer (the cloud did the write, the answer never came
-/// back). Returns its endpoint and the actions whose answers it dropped.
-fn dropping_answers(
-    actions: &[&'static str],
-) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use std::io::{Read, Write};
-    let upstream = MOTO
-        .running()
-        .endpoint
-        .trim_start_matches("http://")
-        .to_string();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let dropped = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let log = dropped.clone();
-    let actions: Vec<&'static str> = actions.to_vec();
-    std::thread::spawn(move || {
-        for client in listener.incoming() {
-            let (mut client, upstream, log, actions) = (
-                client.unwrap(),
-                upstream.clone(),
-                log.clone(),
-                actions.clone(),
-            );
-            std::thread::spawn(move || {
-                // One request per connection: read it whole.
-                let mut request = Vec::new();
-                let mut buf = [0u8; 65536];
-                loop {
-                    let n = client.read(&mut buf).unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    request.extend_from_slice(&buf[..n]);
-                    let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else {
-                        continue;
-                    };
-                    let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
-                    let length: usize = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("content-length:"))
-                        .map_or(0, |v| v.trim().parse().unwrap_or(0));
-                    if request.len() >= end + 4 + length {
-                        break;
-                    }
-                }
-                let text = String::from_utf8_lossy(&request).to_string();
-                let action = text
-                    .split(['&', '\n'])
-                    .find_map(|kv| kv.trim().strip_prefix("Action="))
-                    .unwrap_or_default()
-                    .to_string();
-                let drop_it = {
-                    let mut log = log.lock().unwrap();
-                    let first = actions.contains(&action.as_str()) && !log.contains(&action);
-                    if first {
-                        log.push(action.clone());
-                    }
-                    first
-                };
-                let close = text.replacen("\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1);
-                let mut server = std::net::TcpStream::connect(&upstream).unwrap();
-                server.write_all(close.as_bytes()).unwrap();
-                let mut response = Vec::new();
-                server.read_to_end(&mut response).unwrap();
-                if drop_it {
-                    return;
-                }
-                let response = String::from_utf8_lossy(&response).to_string();
-                let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-                let mut lines: Vec<&str> = head
-                    .lines()
-                    .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
-                    .collect();
-                lines.push("Connection: close");
-                let _ =
-                    client.write_all(format!("{}\r\n\r\n{body}", lines.join("\r\n")).as_bytes());
-            });
-        }
-    });
-    (endpoint, dropped)
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn creates_whose_answers_are_lost_are_found_within_the_same_apply() {
-    let name = unique("lost-answer");
-    let key = include_str!("e2e_key.pub").trim().to_string();
-    let stack = Stack::new(
-        MOTO,
-        &[(
-            "main.tf",
-            &format!(
-                r#"
-data "aws_vpc" "default" {{
-  default = true
-}}
-
-resource "aws_security_group" "web" {{
-  name   = "{name}"
-  vpc_id = data.aws_vpc.default.id
-}}
-
-resource "aws_vpc_security_group_ingress_rule" "https" {{
-  security_group_id = aws_security_group.web.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
-}}
-
-resource "aws_key_pair" "ops" {{
-  key_name   = "{name}"
-  public_key = "{key}"
-}}
-"#
-            ),
-        )],
-    );
-    let (endpoint, dropped) = dropping_answers(&[
-        "CreateSecurityGroup",
-        "AuthorizeSecurityGroupIngress",
-        "ImportKeyPair",
-    ]);
-    stack
-        .iac_with_env(
-            &["apply", "-auto-approve"],
-            &[("AWS_ENDPOINT_URL", &endpoint)],
-        )
-        .expect(0);
-    assert_eq!(
-        dropped.lock().unwrap().len(),
-        3,
-        "every answer was dropped once"
-    );
-    let ec2 = ec2(&stack);
-    let groups = ec2
-        .describe_security_groups()
-        .filters(Filter::builder().name("group-name").values(&name).build())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(groups.security_groups().len(), 1, "one group");
-    let group = groups.security_groups()[0].group_id().unwrap().to_string();
-    assert_eq!(stack.attr("aws_security_group.web", "id"), group);
-    let rules = ec2
-        .describe_security_group_rules()
-        .filters(Filter::builder().name("group-id").values(&group).build())
-        .send()
-        .await
-        .unwrap();
-    let https = rules
-        .security_group_rules()
-        .iter()
-        .filter(|r| r.is_egress() != Some(true) && r.from_port() == Some(443))
-        .map(|r| r.security_group_rule_id().unwrap().to_string())
-        .collect::<Vec<_>>();
-    assert_eq!(https.len(), 1, "one rule");
-    assert_eq!(
-        stack.attr("aws_vpc_security_group_ingress_rule.https", "id"),
-        https[0]
-    );
-    assert_eq!(stack.attr("aws_key_pair.ops", "key_name"), name);
-    assert!(
-        stack.state().get("pending").is_none(),
-        "nothing left journaled"
-    );
-    stack.iac(&["plan", "-detailed-exitcode"]).expect(0);
 }

@@ -31,6 +31,27 @@ pub async fn read_all(
     Ok(out)
 }
 
+/// What a search by name turned up (`state`, if anything), complete when `complete`
+/// says so.
+pub fn at_most_one(state: Option<Value>, complete: impl Fn(&Value) -> bool) -> Vec<Found> {
+    state
+        .map(|state| Found {
+            complete: complete(&state),
+            state,
+        })
+        .into_iter()
+        .collect()
+}
+
+/// `planned` with the id a create was given set as both `attr` and `id`.
+pub fn known_as(planned: &Value, attr: &str, id: &str) -> Value {
+    crate::values::with(
+        crate::values::with(planned.clone(), attr, Value::from(id)),
+        "id",
+        Value::from(id),
+    )
+}
+
 /// Whether `actual` holds what `planned` says for each of `names` that the plan knew
 /// (null in a journaled plan means unknown, or not set: either way not compared).
 pub fn sent(actual: &Value, planned: &Value, names: &[&str]) -> bool {

@@ -203,6 +203,17 @@ pub enum Made<T> {
     Found(String),
 }
 
+impl<T> Made<T> {
+    /// The id of what was made: the one `answered` reads from the answer (empty if it
+    /// names none), or the one found.
+    pub fn id(self, answered: impl FnOnce(T) -> Option<String>) -> String {
+        match self {
+            Made::Answered(out) => answered(out).unwrap_or_default(),
+            Made::Found(id) => id,
+        }
+    }
+}
+
 /// Sends a create that a repeat could duplicate (sent without the SDK's own retries:
 /// [`once!`]). Throttling, `transient` codes and a refused connection are retried
 /// as [`retry`] does; after an answer that leaves open whether AWS made the object (a

@@ -200,11 +200,15 @@ mod tests {
         humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
     }
 
-    /// What a create of droplet `web-1` looks for.
-    async fn droplets_named_web_1(api: &Api) -> Result<Vec<Json>, Error> {
-        api.list_all("/v2/droplets?name=web-1", "droplets")
-            .await
-            .map_err(|f| f.into_error("GET /v2/droplets"))
+    /// Creates a droplet with `body`, looking for droplets named `web-1` if the
+    /// answer is lost.
+    async fn create_web_1(api: &Api, body: &Json) -> Result<Made, Error> {
+        let look = || async {
+            api.list_all("/v2/droplets?name=web-1", "droplets")
+                .await
+                .map_err(|f| f.into_error("GET /v2/droplets"))
+        };
+        create(api, "/v2/droplets", body, "droplet", Fresh::CreatedAt, look).await
     }
 
     #[tokio::test]
@@ -227,17 +231,9 @@ mod tests {
         })
         .await;
         let api = Api::new(&url, "dop_v1_lost_create_found").unwrap();
-        let body = json!({"name": "web-1"});
-        let made = create(
-            &api,
-            "/v2/droplets",
-            &body,
-            "droplet",
-            Fresh::CreatedAt,
-            || droplets_named_web_1(&api),
-        )
-        .await
-        .expect("the droplet the lost create made is found");
+        let made = create_web_1(&api, &json!({"name": "web-1"}))
+            .await
+            .expect("the droplet the lost create made is found");
         assert_eq!(made.object["id"], 7);
         assert!(made.answer.is_none());
         let log = log.lock().unwrap();
@@ -264,17 +260,7 @@ mod tests {
         })
         .await;
         let api = Api::new(&url, "dop_v1_lost_create_resent").unwrap();
-        let body = json!({"name": "web-1"});
-        let made = create(
-            &api,
-            "/v2/droplets",
-            &body,
-            "droplet",
-            Fresh::CreatedAt,
-            || droplets_named_web_1(&api),
-        )
-        .await
-        .unwrap();
+        let made = create_web_1(&api, &json!({"name": "web-1"})).await.unwrap();
         assert_eq!(made.object["id"], 8);
         assert_eq!(made.answer.unwrap()["links"]["actions"][0]["id"], 80);
         let log = log.lock().unwrap();
@@ -334,17 +320,10 @@ mod tests {
         })
         .await;
         let api = Api::new(&url, "dop_v1_lost_create_several").unwrap();
-        let error = create(
-            &api,
-            "/v2/droplets",
-            &json!({}),
-            "droplet",
-            Fresh::CreatedAt,
-            || droplets_named_web_1(&api),
-        )
-        .await
-        .err()
-        .expect("it cannot tell which");
+        let error = create_web_1(&api, &json!({}))
+            .await
+            .err()
+            .expect("it cannot tell which");
         assert!(
             error.message.contains("2 objects made since match"),
             "{error}"

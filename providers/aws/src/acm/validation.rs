@@ -148,15 +148,8 @@ impl Resource<AwsClients> for Validation {
         planned: &Value,
         _token: &CreateToken,
     ) -> Result<Vec<Found>, Error> {
-        Ok(self
-            .read(aws, planned)
-            .await?
-            .map(|state| Found {
-                state,
-                complete: true,
-            })
-            .into_iter()
-            .collect())
+        let state = self.read(aws, planned).await?;
+        Ok(crate::found::at_most_one(state, |_| true))
     }
 
     async fn update(

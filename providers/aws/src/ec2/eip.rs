@@ -10,7 +10,7 @@ use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::partition;
 use crate::resource::{Resource, read_back};
-use crate::retry::{Made, once, retry};
+use crate::retry::{once, retry};
 use crate::tags::read_tags;
 use crate::values::{string, string_map, text, with};
 
@@ -182,10 +182,7 @@ impl Resource<AwsClients> for Eip {
             },
         )
         .await?;
-        let id = match made {
-            Made::Answered(out) => out.allocation_id().unwrap_or_default().to_string(),
-            Made::Found(id) => id,
-        };
+        let id = made.id(|out| out.allocation_id().map(str::to_string));
         let known = with(planned.clone(), "id", Value::from(id.as_str()));
         if let Some(instance) = string(planned, "instance").filter(|i| !i.is_empty())
             && let Err(error) = associate(aws, &id, &instance).await

@@ -14,7 +14,7 @@ use super::{arn, tag_map, tag_specification, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::{Made, once, retry, retry_for};
+use crate::retry::{once, retry, retry_for};
 use crate::tags::read_tags;
 use crate::values::{string, with};
 
@@ -327,10 +327,7 @@ impl Resource<AwsClients> for SecurityGroup {
             || self.locate(aws, planned, &name),
         )
         .await?;
-        let id = match made {
-            Made::Answered(out) => out.group_id().unwrap_or_default().to_string(),
-            Made::Found(id) => id,
-        };
+        let id = made.id(|out| out.group_id().map(str::to_string));
         let known = with(
             with(planned.clone(), "id", Value::from(id.as_str())),
             "name",

@@ -15,7 +15,7 @@ use super::{tag_list, tags_of, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::{Made, once, retry};
+use crate::retry::{once, retry};
 use crate::tags::read_tags;
 use crate::values::{block, blocks, int, num, one_block, string, text, with};
 
@@ -315,15 +315,10 @@ impl Resource<AwsClients> for Listener {
             || locate(aws, planned),
         )
         .await?;
-        let arn = match made {
-            Made::Answered(out) => out
-                .listeners()
-                .first()
-                .and_then(|l| l.listener_arn())
-                .unwrap_or_default()
-                .to_string(),
-            Made::Found(arn) => arn,
-        };
+        let arn = made.id(|out| {
+            let listener = out.listeners().first()?;
+            listener.listener_arn().map(str::to_string)
+        });
         let known = with(
             with(planned.clone(), "arn", Value::from(arn.as_str())),
             "id",

@@ -14,10 +14,10 @@ use super::{arn_suffix, tag_list, tags_of, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::{Made, once, retry};
+use crate::retry::{once, retry};
 use crate::tags::read_tags;
 use crate::timeouts;
-use crate::values::{flag, int, string, string_set, strings, text, with};
+use crate::values::{flag, int, string, string_set, strings, text};
 use crate::wait::{Look, until};
 
 pub struct LoadBalancer;
@@ -323,20 +323,11 @@ impl Resource<AwsClients> for LoadBalancer {
             || self.locate(aws, planned, &name),
         )
         .await?;
-        let arn = match made {
-            Made::Answered(out) => out
-                .load_balancers()
-                .first()
-                .and_then(|lb| lb.load_balancer_arn())
-                .unwrap_or_default()
-                .to_string(),
-            Made::Found(arn) => arn,
-        };
-        let known = with(
-            with(planned.clone(), "arn", Value::from(arn.as_str())),
-            "id",
-            Value::from(arn.as_str()),
-        );
+        let arn = made.id(|out| {
+            let lb = out.load_balancers().first()?;
+            lb.load_balancer_arn().map(str::to_string)
+        });
+        let known = crate::found::known_as(planned, "arn", &arn);
         let timeout = timeouts::get(planned, "create", DEFAULT_TIMEOUT);
         let settle = async {
             self.wait_active(aws, &arn, timeout).await?;

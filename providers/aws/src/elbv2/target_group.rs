@@ -15,7 +15,7 @@ use super::{arn_suffix, tag_list, tags_of, update_tags};
 use crate::client::AwsClients;
 use crate::error::{api, is_not_found};
 use crate::resource::{Resource, invalid, read_back};
-use crate::retry::{Made, once, retry, retry_for};
+use crate::retry::{once, retry, retry_for};
 use crate::tags::read_tags;
 use crate::values::{block, int, num, one_block, string, text, with};
 
@@ -254,20 +254,11 @@ impl Resource<AwsClients> for TargetGroup {
             || self.locate(aws, planned, &name),
         )
         .await?;
-        let arn = match made {
-            Made::Answered(out) => out
-                .target_groups()
-                .first()
-                .and_then(|tg| tg.target_group_arn())
-                .unwrap_or_default()
-                .to_string(),
-            Made::Found(arn) => arn,
-        };
-        let known = with(
-            with(planned.clone(), "arn", Value::from(arn.as_str())),
-            "id",
-            Value::from(arn.as_str()),
-        );
+        let arn = made.id(|out| {
+            let tg = out.target_groups().first()?;
+            tg.target_group_arn().map(str::to_string)
+        });
+        let known = crate::found::known_as(planned, "arn", &arn);
         read_back(self, aws, &known, "CreateTargetGroup").await
     }
 

@@ -273,11 +273,7 @@ impl Resource<AwsClients> for ParameterGroup {
             },
         )
         .await?;
-        let known = with(
-            with(planned.clone(), "name", Value::from(name.as_str())),
-            "id",
-            Value::from(name.as_str()),
-        );
+        let known = crate::found::known_as(planned, "name", &name);
         let all = parameters(planned)
             .iter()
             .map(|(n, (v, m))| to_parameter(n, v, m))
@@ -299,15 +295,10 @@ impl Resource<AwsClients> for ParameterGroup {
     ) -> Result<Vec<Found>, Error> {
         let name = crate::names::chosen(planned, "name", "name_prefix", "terraform-", token);
         // The create sets the parameters after making the group.
-        Ok(self
-            .located(aws, planned, &name)
-            .await?
-            .map(|state| Found {
-                complete: crate::found::sent(&state, planned, &["parameter"]),
-                state,
-            })
-            .into_iter()
-            .collect())
+        let state = self.located(aws, planned, &name).await?;
+        Ok(crate::found::at_most_one(state, |state| {
+            crate::found::sent(state, planned, &["parameter"])
+        }))
     }
 
     async fn update(

@@ -143,11 +143,7 @@ impl Resource<AwsClients> for SubnetGroup {
             },
         )
         .await?;
-        let known = with(
-            with(planned.clone(), "name", Value::from(name.as_str())),
-            "id",
-            Value::from(name),
-        );
+        let known = crate::found::known_as(planned, "name", &name);
         read_back(self, aws, &known, "CreateDBSubnetGroup").await
     }
 
@@ -158,15 +154,8 @@ impl Resource<AwsClients> for SubnetGroup {
         token: &CreateToken,
     ) -> Result<Vec<Found>, Error> {
         let name = crate::names::chosen(planned, "name", "name_prefix", "terraform-", token);
-        Ok(self
-            .located(aws, planned, &name)
-            .await?
-            .map(|state| Found {
-                state,
-                complete: true,
-            })
-            .into_iter()
-            .collect())
+        let state = self.located(aws, planned, &name).await?;
+        Ok(crate::found::at_most_one(state, |_| true))
     }
 
     async fn update(

@@ -446,15 +446,10 @@ impl Resource<AwsClients> for Bucket {
     ) -> Result<Vec<Found>, Error> {
         let name = crate::names::chosen(planned, "bucket", "bucket_prefix", "terraform-", token);
         // The create tags the bucket after making it.
-        Ok(self
-            .located(aws, planned, &name)
-            .await?
-            .map(|state| Found {
-                complete: crate::found::tagged(&state, planned),
-                state,
-            })
-            .into_iter()
-            .collect())
+        let state = self.located(aws, planned, &name).await?;
+        Ok(crate::found::at_most_one(state, |state| {
+            crate::found::tagged(state, planned)
+        }))
     }
 
     async fn update(
