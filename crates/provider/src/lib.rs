@@ -2,12 +2,13 @@
 //!
 //! A provider declares a [`ProviderSchema`] (its own configuration, and one [`Schema`]
 //! per resource and data source type), and, once configured, a [`ProviderClient`] that
-//! reads, plans, creates, updates, deletes and imports objects. Providers are compiled in.
+//! reads, plans, creates, updates, deletes, imports and lists objects. Providers are compiled in.
 //! They see values, never the graph or the configuration files. Their waits end when the
 //! engine requests a [`Stop`] (module [`stop`]).
 
 mod error;
 pub mod intent;
+pub mod list;
 mod schema;
 pub mod status;
 pub mod stop;
@@ -22,6 +23,7 @@ use iac_value::Value;
 
 pub use error::{ApplyError, Error, ValidationError};
 pub use intent::{CreateToken, Found};
+pub use list::{ListRequest, Listed};
 pub use schema::{Attribute, NestedBlock, Nesting, ProviderSchema, Schema};
 pub use stop::{Interrupted, Stop};
 
@@ -140,4 +142,10 @@ pub trait ProviderClient: Send + Sync {
 
     /// Reads a data source.
     async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Error>;
+
+    /// Lists the objects of a type that exist, following the API's pagination (see
+    /// [`list`]). The default cannot list.
+    async fn list(&self, type_name: &str, _request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        Err(list::cannot_list(type_name))
+    }
 }

@@ -346,4 +346,7 @@ pub struct ProviderSchema {
     pub provider: Schema,
     pub resources: BTreeMap<String, Schema>,
     pub data_sources: BTreeMap<String, Schema>,
+    /// The filters each resource type that can be listed accepts (a `list` block's
+    /// `config`), by type name.
+    pub lists: BTreeMap<String, Schema>,
 }

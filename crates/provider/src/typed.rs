@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use iac_value::Value;
 
 use crate::{
-    ApplyError, CreateToken, Error, Found, PlannedState, ProviderClient, Schema, ValidationError,
+    ApplyError, CreateToken, Error, Found, ListRequest, Listed, PlannedState, ProviderClient,
+    Schema, ValidationError,
 };
 
 /// A provider's configured client: SDK handles, credentials, settings.
@@ -80,6 +81,16 @@ pub trait Resource<C: Client>: Send + Sync {
 
     /// The state of an existing object by its import id.
     async fn import(&self, client: &C, id: &str) -> Result<Value, Error>;
+
+    /// The filters a listing of this type takes, or `None` when it cannot be listed.
+    fn list_schema(&self) -> Option<Schema> {
+        None
+    }
+
+    /// The objects of this type that exist (see [`ProviderClient::list`]).
+    async fn list(&self, _client: &C, _request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        Err(Error::new("this resource type cannot be listed"))
+    }
 }
 
 /// One data source of a provider whose client is `C`.
@@ -124,6 +135,14 @@ pub struct Catalog<C: Client> {
 }
 
 impl<C: Client> Catalog<C> {
+    /// The list schemas of every resource type that can be listed, by name.
+    pub fn list_schemas(&self) -> BTreeMap<String, Schema> {
+        self.resources
+            .iter()
+            .filter_map(|(k, r)| Some((k.to_string(), r.list_schema()?)))
+            .collect()
+    }
+
     /// The schemas of every resource type and data source, by name.
     pub fn schemas(&self) -> (BTreeMap<String, Schema>, BTreeMap<String, Schema>) {
         (
@@ -234,6 +253,14 @@ impl<C: Client> ProviderClient for Configured<C> {
             .resource(type_name)?
             .import(&self.client, id)
             .await
+    }
+
+    async fn list(&self, type_name: &str, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let resource = self.catalog.resource(type_name)?;
+        if resource.list_schema().is_none() {
+            return Err(crate::list::cannot_list(type_name));
+        }
+        resource.list(&self.client, request).await
     }
 
     async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Error> {

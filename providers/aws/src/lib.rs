@@ -73,6 +73,7 @@ impl AwsProvider {
                 provider: config::schema(),
                 resources,
                 data_sources,
+                lists: catalog.list_schemas(),
             },
             catalog: Arc::new(catalog),
         }

@@ -76,6 +76,7 @@ impl DigitalOceanProvider {
                 ),
                 resources,
                 data_sources,
+                lists: catalog.list_schemas(),
             },
             catalog: Arc::new(catalog),
         }

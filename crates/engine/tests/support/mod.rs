@@ -154,6 +154,7 @@ impl MemProvider {
                 provider: Schema::new([("prefix", Attribute::optional(Type::String))], []),
                 resources,
                 data_sources,
+                lists: BTreeMap::new(),
             },
             cloud: Arc::new(Cloud::default()),
         }
