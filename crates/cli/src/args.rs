@@ -123,6 +123,10 @@ pub struct PlanArgs {
     /// Print the plan as JSON, in the shape of Terraform's plan format.
     #[arg(long)]
     pub json: bool,
+    /// Write resource blocks for the import blocks that have none to this new file
+    /// (in the stack's folder), then plan with them.
+    #[arg(long, value_name = "FILE")]
+    pub generate_config_out: Option<PathBuf>,
     #[command(flatten)]
     pub opts: PlanOptions,
 }

@@ -9,6 +9,7 @@ mod argv;
 mod commands;
 mod context;
 mod dot;
+mod generated;
 mod logging;
 mod render;
 mod signals;

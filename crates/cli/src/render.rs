@@ -69,14 +69,20 @@ pub fn plan(plan: &Plan, ui: &Ui, schemas: SchemaOf) -> String {
         render_change(c, ui, schemas, &mut out);
     }
     let (add, change, destroy) = plan.summary();
+    let imports = plan.imports();
     let forget = plan
         .changes
         .iter()
         .filter(|c| c.action == Action::Forget)
         .count();
+    let import = if imports > 0 {
+        format!("{imports} to import, ")
+    } else {
+        String::new()
+    };
     let _ = write!(
         out,
-        "\n{} {add} to add, {change} to change, {destroy} to destroy",
+        "\n{} {import}{add} to add, {change} to change, {destroy} to destroy",
         ui.bold("Plan:")
     );
     if forget > 0 {
@@ -184,9 +190,13 @@ fn render_change(c: &ResourceChange, ui: &Ui, schemas: SchemaOf, out: &mut Strin
         Action::Forget => format!(
             "# {addr} will no longer be managed by iac\n  # (the object stays; only the state forgets it)"
         ),
+        Action::NoOp if c.importing.is_some() => format!("# {addr} will be imported"),
         Action::NoOp => return,
     };
     let _ = writeln!(out, "  {}", ui.bold(&header));
+    if let Some(id) = c.importing.as_ref().filter(|_| c.action != Action::NoOp) {
+        let _ = writeln!(out, "  # (imported from {})", serde_json::Value::String(id.clone()));
+    }
     if let Some(from) = &c.moved_from {
         let _ = writeln!(out, "  # (moved from {from})");
     }
@@ -198,7 +208,7 @@ fn render_change(c: &ResourceChange, ui: &Ui, schemas: SchemaOf, out: &mut Strin
         Action::CreateThenDelete => format!("{}/{}", ui.green("+"), ui.red("-")),
         Action::Read => format!(" {}", ui.cyan("<=")),
         Action::Forget => format!("  {}", ui.red(".")),
-        Action::NoOp => String::new(),
+        Action::NoOp => "   ".to_string(),
     };
     let _ = writeln!(
         out,

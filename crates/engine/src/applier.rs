@@ -49,6 +49,10 @@ pub enum Event {
     },
     /// An operation failed.
     Failed { addr: String, action: Action },
+    /// An `import` block's object is being recorded.
+    Importing { addr: String, id: String },
+    /// It is recorded; any change planned for it comes next.
+    Imported { addr: String, id: String },
     /// The state could not be written (told once, when writes start failing): the apply
     /// goes on, keeping it in memory and trying again at every later save.
     StateNotSaved { place: String, error: String },
@@ -357,6 +361,9 @@ impl Applier<'_> {
             self.walk.use_recorded_value(&addr, &self.state, schema);
             return true;
         };
+        if let Some(id) = &change.importing {
+            self.import(change, schema, id);
+        }
         match change.action {
             Action::NoOp => {
                 let value = change
@@ -589,6 +596,28 @@ impl Applier<'_> {
                 _ = ticker.tick() => self.progress.event(Event::Still { addr: addr.to_string(), action, elapsed: started.elapsed(), note: status.note() }),
             }
         }
+    }
+
+    /// Records the object an `import` block adopts, as the plan read it.
+    fn import(&self, change: &ResourceChange, schema: &Schema, id: &str) {
+        let addr = change.addr.to_string();
+        let Some(value) = &change.before else {
+            return;
+        };
+        self.progress.event(Event::Importing {
+            addr: addr.clone(),
+            id: id.to_string(),
+        });
+        let recorded = ResourceChange {
+            action: Action::NoOp,
+            ..change.clone()
+        };
+        self.record(&recorded, value, schema, InstanceStatus::Ready);
+        self.persist();
+        self.progress.event(Event::Imported {
+            addr,
+            id: id.to_string(),
+        });
     }
 
     /// Announces a finished operation and saves the state.

@@ -2,7 +2,8 @@
 //!
 //! Nodes are the things a module declares (per static module path, before `count` and
 //! `for_each` expand); an edge `a -> b` means `b` refers to `a`, so `a` is evaluated
-//! first. Edges come from references, `depends_on`, providers, and module nesting.
+//! first. Edges come from references, `depends_on`, providers, module nesting, and the
+//! `import` blocks that adopt into a resource.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -274,6 +275,19 @@ impl Builder {
             for p in &m.providers {
                 let idx = self.index[&here(NodeKind::Provider(p.name.clone(), p.alias.clone()))];
                 self.body_refs(tree, path, idx, &p.body);
+            }
+            // An import block's expressions are evaluated (in the root module) when its
+            // target is planned.
+            for i in &m.imports {
+                let t = &i.target;
+                let kind = NodeKind::Resource(Mode::Managed, t.ty.clone(), t.name.clone());
+                let Some(idx) = self.node(&t.module_path(), kind) else {
+                    continue;
+                };
+                let keys = t.modules.iter().filter_map(|(_, k)| k.as_ref()).chain(&t.key);
+                for e in keys.chain(&i.for_each).chain([&i.id]) {
+                    self.refs(tree, path, idx, e);
+                }
             }
         }
     }

@@ -79,7 +79,7 @@ pub async fn import(
 }
 
 /// Evaluates the provider block (and what it refers to) and configures it.
-async fn configure_provider(
+pub(crate) async fn configure_provider(
     stack: &Stack,
     walk: &Walk<'_>,
     key: &ProviderKey,
@@ -88,11 +88,21 @@ async fn configure_provider(
         module: vec![],
         kind: NodeKind::Provider(key.0.clone(), key.1.clone()),
     };
-    let Some(&idx) = stack.graph.index.get(&node) else {
-        return Ok(());
-    };
+    evaluate_nodes(stack, walk, [node]).await
+}
+
+/// Evaluates root-module `nodes` (variables, locals, provider blocks) and what they
+/// refer to; a resource among them is an error, as none is read outside a plan.
+pub(crate) async fn evaluate_nodes(
+    stack: &Stack,
+    walk: &Walk<'_>,
+    nodes: impl IntoIterator<Item = Node>,
+) -> Result<(), Diagnostic> {
     let mut subset: HashSet<NodeIndex> = HashSet::new();
-    let mut todo = vec![idx];
+    let mut todo: Vec<NodeIndex> = nodes
+        .into_iter()
+        .filter_map(|n| stack.graph.index.get(&n).copied())
+        .collect();
     while let Some(n) = todo.pop() {
         if subset.insert(n) {
             todo.extend(stack.graph.dependencies(n));
@@ -101,8 +111,8 @@ async fn configure_provider(
     let outcomes = sched::run(&stack.graph.graph, &subset, &iac_provider::Stop::new(), |n| async move {
         match stack.graph.graph[n].kind {
             NodeKind::Resource(..) => {
-                walk.report(Diagnostic::error("Provider configuration depends on a resource", None)
-                    .with_detail("The provider block refers to a resource, which cannot be known while importing."));
+                walk.report(Diagnostic::error("Import depends on a resource", None)
+                    .with_detail("The provider block or the import id refers to a resource, which cannot be known while importing."));
                 false
             }
             _ => walk.eval_node(&stack.graph.graph[n]).await,

@@ -9,7 +9,9 @@ pub mod applier;
 mod decode;
 mod expand;
 mod exprs;
+pub mod generate;
 pub mod graph;
+pub mod import_blocks;
 pub mod importer;
 pub mod json;
 pub mod moves;
@@ -60,6 +62,25 @@ impl Stack {
         sources: &mut Sources,
         providers: &Providers,
     ) -> Result<Stack, Diagnostics> {
+        Stack::load_with(dir, sources, providers, false)
+    }
+
+    /// [`Stack::load`] for `plan -generate-config-out`: an import block whose target
+    /// has no resource block is not an error (configuration is generated for it).
+    pub fn load_generating(
+        dir: &Path,
+        sources: &mut Sources,
+        providers: &Providers,
+    ) -> Result<Stack, Diagnostics> {
+        Stack::load_with(dir, sources, providers, true)
+    }
+
+    fn load_with(
+        dir: &Path,
+        sources: &mut Sources,
+        providers: &Providers,
+        generating: bool,
+    ) -> Result<Stack, Diagnostics> {
         let releases: Vec<iac_lang::ProviderRelease> = providers
             .iter()
             .map(|(name, p)| {
@@ -80,6 +101,7 @@ impl Stack {
             }
         }
         diags.extend(check_schemas(&tree, providers).0);
+        diags.extend(import_blocks::check(&tree, generating).0);
         let (moves, move_diags) = moves::statements(&tree, sources);
         diags.extend(move_diags.0);
         let graph = match Graph::build(&tree) {

@@ -148,12 +148,20 @@ pub struct ResourceChange {
     /// For the deletion of a deposed object (one a `create_before_destroy` replacement
     /// superseded but could not yet destroy): its key.
     pub deposed: Option<String>,
+    /// The id an `import` block adopts this object by: the apply records `before` as
+    /// the object, then carries out `action` on it.
+    pub importing: Option<String>,
 }
 
 impl ResourceChange {
     /// The order changes are kept in: by address, the current object before deposed ones.
     pub fn sort_key(&self) -> (&InstanceAddr, Option<&str>) {
         (&self.addr, self.deposed.as_deref())
+    }
+
+    /// Whether applying it does anything: an action, or an import.
+    pub fn does_something(&self) -> bool {
+        self.action != Action::NoOp || self.importing.is_some()
     }
 
     /// Whether this is a managed resource (not a data source).
@@ -207,9 +215,14 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The changes that do something.
+    /// The changes that do something (imports included).
     pub fn actions(&self) -> impl Iterator<Item = &ResourceChange> {
-        self.changes.iter().filter(|c| c.action != Action::NoOp)
+        self.changes.iter().filter(|c| c.does_something())
+    }
+
+    /// How many objects `import` blocks adopt.
+    pub fn imports(&self) -> usize {
+        self.changes.iter().filter(|c| c.importing.is_some()).count()
     }
 
     /// Counts of (add, change, destroy) as the summary line shows them.

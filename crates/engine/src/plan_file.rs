@@ -77,6 +77,9 @@ fn change_json(c: &ResourceChange) -> Json {
             json!(paths_to_json(&c.replace_paths)),
         );
     }
+    if let Some(id) = &c.importing {
+        change.insert("importing".into(), json!({ "id": id }));
+    }
     obj.insert("change".into(), Json::Object(change));
     if let Some(reason) = c.reason {
         obj.insert("action_reason".into(), json!(reason.as_str()));
@@ -275,5 +278,6 @@ fn read_change(c: &Json, schemas: SchemaLookup) -> Result<ResourceChange, String
         dependencies: serde_json::from_value(c["dependencies"].clone()).unwrap_or_default(),
         create_before_destroy: c["create_before_destroy"].as_bool().unwrap_or(false),
         deposed: c["deposed"].as_str().map(str::to_string),
+        importing: ch["importing"]["id"].as_str().map(str::to_string),
     })
 }

@@ -251,6 +251,48 @@ pub struct Removed {
     pub destroy: bool,
 }
 
+/// An `import` block (root module only): adopt the object `id` at the address `to`.
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The span of the block header.
+    pub span: Span,
+    /// `to` as written.
+    pub to: Expr,
+    /// The resource `to` names, its instance keys left unevaluated.
+    pub target: ImportTo,
+    pub id: Expr,
+    pub for_each: Option<Expr>,
+    /// `provider = aws.west`, with where it is written.
+    pub provider: Option<(ProviderRef, Span)>,
+}
+
+/// The resource instance an `import` block's `to` names: `module.a["x"].aws_s3_bucket.b[each.key]`.
+#[derive(Debug, Clone)]
+pub struct ImportTo {
+    /// The module calls on the way, each with its instance key expression, if any.
+    pub modules: Vec<(String, Option<Expr>)>,
+    pub ty: String,
+    pub name: String,
+    pub key: Option<Expr>,
+}
+
+impl ImportTo {
+    /// The static path of module call names.
+    pub fn module_path(&self) -> Vec<String> {
+        self.modules.iter().map(|(m, _)| m.clone()).collect()
+    }
+
+    /// The static resource address, keys left out (`module.a.aws_s3_bucket.b`).
+    pub fn static_address(&self) -> String {
+        let mut out = String::new();
+        for (m, _) in &self.modules {
+            out.push_str(&format!("module.{m}."));
+        }
+        out.push_str(&format!("{}.{}", self.ty, self.name));
+        out
+    }
+}
+
 /// The `terraform` block's backend setting.
 #[derive(Debug, Clone)]
 pub struct Backend {
@@ -298,6 +340,8 @@ pub struct Module {
     pub module_calls: BTreeMap<String, ModuleCall>,
     pub moved: Vec<Moved>,
     pub removed: Vec<Removed>,
+    /// `import` blocks, in source order.
+    pub imports: Vec<Import>,
 }
 
 impl Module {

@@ -154,6 +154,7 @@ async fn confirm(plan: &Plan, ui: &Ui) -> Result<bool, Failed> {
 /// Prints progress lines as Terraform does, and counts what completed.
 struct Printer {
     ui: Ui,
+    imported: AtomicUsize,
     added: AtomicUsize,
     changed: AtomicUsize,
     destroyed: AtomicUsize,
@@ -216,6 +217,13 @@ impl Progress for Printer {
                 );
             }
             Event::Failed { .. } => {}
+            Event::Importing { addr, id } => {
+                println!("{}: Importing... [id={id}]", self.ui.bold(&addr))
+            }
+            Event::Imported { addr, id } => {
+                self.imported.fetch_add(1, Ordering::SeqCst);
+                println!("{}: Import complete [id={id}]", self.ui.bold(&addr))
+            }
             Event::StateNotSaved { place, error } => eprint!(
                 "{}",
                 iac_lang::Diagnostic::warning("Failed to save the state", None)
@@ -231,6 +239,7 @@ async fn run_apply(p: &Prepared, plan: &Plan, parallelism: usize, ui: &Ui) -> Re
     let watcher = tokio::spawn(watch_signals(stop.clone()));
     let printer = Printer {
         ui: *ui,
+        imported: AtomicUsize::new(0),
         added: AtomicUsize::new(0),
         changed: AtomicUsize::new(0),
         destroyed: AtomicUsize::new(0),
@@ -250,13 +259,16 @@ async fn run_apply(p: &Prepared, plan: &Plan, parallelism: usize, ui: &Ui) -> Re
     if !outcome.diags.is_empty() {
         return Err(Failed(outcome.diags));
     }
-    let (a, c, d) = (
+    let (i, a, c, d) = (
+        printer.imported.into_inner(),
         printer.added.into_inner(),
         printer.changed.into_inner(),
         printer.destroyed.into_inner(),
     );
     let done = if plan.mode == PlanMode::Destroy {
         format!("Destroy complete! Resources: {d} destroyed.")
+    } else if i > 0 {
+        format!("Apply complete! Resources: {i} imported, {a} added, {c} changed, {d} destroyed.")
     } else {
         format!("Apply complete! Resources: {a} added, {c} changed, {d} destroyed.")
     };

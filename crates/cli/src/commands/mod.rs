@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod fmt;
+pub mod generate;
 pub mod import;
 pub mod init;
 pub mod inspect;

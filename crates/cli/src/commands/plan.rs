@@ -130,6 +130,13 @@ pub async fn plan(
     raw: &[String],
     sources: &mut Sources,
 ) -> Result<i32, Failed> {
+    let generated = match &a.generate_config_out {
+        Some(file) => {
+            crate::commands::generate::write_missing(file, &a.dir, &a.opts.lock, raw, sources, &ui)
+                .await?
+        }
+        None => false,
+    };
     let p = prepare(&a.dir, "plan", &a.opts.lock, sources)?;
     let mode = if a.destroy {
         PlanMode::Destroy
@@ -162,6 +169,9 @@ pub async fn plan(
                 out.display()
             );
         }
+    }
+    if let Some(file) = a.generate_config_out.as_ref().filter(|_| generated && !a.json) {
+        print!("{}", crate::commands::generate::note(file));
     }
     Ok(if a.detailed_exitcode && plan.has_changes() {
         2

@@ -202,6 +202,9 @@ fn resource_change(c: &ResourceChange, providers: &Providers) -> Json {
             .collect();
         change.insert("replace_paths".into(), Json::Array(paths));
     }
+    if let Some(id) = &c.importing {
+        change.insert("importing".into(), json!({ "id": id }));
+    }
     obj.insert("change".into(), Json::Object(change));
     if let Some(reason) = c.reason {
         obj.insert("action_reason".into(), json!(reason.as_str()));

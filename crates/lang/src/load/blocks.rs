@@ -24,6 +24,7 @@ const TOP_LEVEL_BLOCKS: &[&str] = &[
     "module",
     "moved",
     "removed",
+    "import",
 ];
 /// Decodes top-level blocks into a [`Module`].
 pub(super) struct Loader<'a> {
@@ -55,6 +56,7 @@ impl Loader<'_> {
             "module" => self.module_call(block),
             "moved" => self.moved(block),
             "removed" => self.removed(block),
+            "import" => super::imports::import(self, block),
             other => self.diags.push(
                 Diagnostic::error(
                     format!("Unsupported block type \"{other}\""),
@@ -68,7 +70,7 @@ impl Loader<'_> {
         }
     }
 
-    fn labels(&mut self, block: &Block, names: &[&str]) -> bool {
+    pub(super) fn labels(&mut self, block: &Block, names: &[&str]) -> bool {
         if block.labels.len() == names.len() {
             return true;
         }
@@ -92,7 +94,7 @@ impl Loader<'_> {
         false
     }
 
-    fn only(&mut self, body: &Body, attrs: &[&str], blocks: &[&str], what: &str) {
+    pub(super) fn only(&mut self, body: &Body, attrs: &[&str], blocks: &[&str], what: &str) {
         for a in &body.attrs {
             if !attrs.contains(&a.name.as_str()) {
                 self.diags.push(
@@ -539,7 +541,7 @@ impl Loader<'_> {
         }
     }
 
-    fn provider_ref(&mut self, attr: &Attr) -> Option<(String, Option<String>, Span)> {
+    pub(super) fn provider_ref(&mut self, attr: &Attr) -> Option<(String, Option<String>, Span)> {
         let span = attr.expr.span();
         let text = crate::references::static_path(&attr.expr.expr);
         match text

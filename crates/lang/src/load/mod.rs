@@ -5,7 +5,7 @@
 //!   files such as `.terraform.lock.hcl`, nor editor backups) and which are overrides.
 //! - `hcl` and `json`: each syntax into the same [`Body`](crate::config::Body).
 //! - `merge`: override files merged into the primary files' blocks.
-//! - `blocks`: top-level blocks decoded into the module.
+//! - `blocks`: top-level blocks decoded into the module; `imports`, the `import` blocks.
 //! - `checks`: static checks of expressions (unknown functions).
 //! - `versions` and `lock`: `required_version`, `required_providers` and the dependency
 //!   lock file checked against what `iac` implements.
@@ -14,6 +14,7 @@ mod blocks;
 mod checks;
 mod files;
 mod hcl;
+mod imports;
 pub(crate) mod json;
 mod lock;
 mod merge;
@@ -155,6 +156,12 @@ fn load_tree_inner(
         let (child, child_diags) = load_tree_inner(&child_dir, sources, stack);
         stack.pop();
         diags.extend(child_diags.0);
+        for import in &child.module.imports {
+            diags.push(
+                Diagnostic::error("Invalid import configuration", Some(import.span.clone()))
+                    .with_detail(format!("An import block was detected in \"{}\". Import blocks are only allowed in the root module.", child_dir.display())),
+            );
+        }
         children.insert(call.name.clone(), child);
     }
     (ModuleTree { module, children }, diags)

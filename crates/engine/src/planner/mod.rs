@@ -1,5 +1,8 @@
 //! Planning: refresh what exists, evaluate the configuration, and decide per resource
-//! instance whether to create, update, replace, delete, read or leave it.
+//! instance whether to create, update, replace, delete, read or leave it; `orphans`, what
+//! the state holds that nothing declares.
+
+mod orphans;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
@@ -15,6 +18,7 @@ use crate::addr::{InstanceAddr, InstanceKey, ModuleInstance, Target, parse_insta
 use crate::decode::decode_body;
 use crate::exprs::expr_target;
 use crate::graph::{Node, NodeKind};
+use crate::import_blocks::ImportInstance;
 use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
 use crate::proposal::{propose, replace_paths};
 use crate::recovery::Resolved;
@@ -268,6 +272,19 @@ impl Planner<'_> {
         let Some(instances) = self.walk.expand_resource(&node.module, res) else {
             return false;
         };
+        let imports = if self.opts.mode == PlanMode::Normal && res.mode == Mode::Managed {
+            let declared: Vec<InstanceAddr> = instances.iter().map(|(a, _)| a.clone()).collect();
+            match crate::import_blocks::instances_for(&self.walk, &node.module, res, &declared) {
+                Ok(i) => i,
+                Err(ds) => {
+                    self.walk.report_all(ds);
+                    return false;
+                }
+            }
+        } else {
+            BTreeMap::new()
+        };
+        let imports = &imports;
         let block = Block {
             res,
             schema,
@@ -286,7 +303,8 @@ impl Planner<'_> {
                     self.walk.use_recorded_value(&addr, &self.prior, schema);
                     return true;
                 }
-                self.plan_instance(block, addr, rep).await
+                let import = imports.get(&addr);
+                self.plan_instance(block, addr, rep, import).await
             }))
             .await;
         results.into_iter().all(|ok| ok)
@@ -398,7 +416,13 @@ impl Planner<'_> {
         adopted
     }
 
-    async fn plan_instance(&self, block: &Block<'_>, addr: InstanceAddr, rep: Repetition) -> bool {
+    async fn plan_instance(
+        &self,
+        block: &Block<'_>,
+        addr: InstanceAddr,
+        rep: Repetition,
+        import: Option<&ImportInstance>,
+    ) -> bool {
         let Block {
             res,
             schema,
@@ -416,9 +440,28 @@ impl Planner<'_> {
                 return false;
             }
         };
-        let (prior, tainted) = match refreshed {
-            Some((v, t)) => (Some(v), t),
-            None => (None, false),
+        // An import block adopts the object only where the state has none: once
+        // imported, the block plans nothing.
+        let mut importing = None;
+        let (prior, tainted) = match (refreshed, import) {
+            (Some((v, t)), _) => (Some(v), t),
+            (None, Some(import)) if self.opts.mode == PlanMode::Normal => {
+                let read = {
+                    let _permit = self.walk.limit.acquire().await.expect("semaphore open");
+                    crate::import_blocks::read(client, schema, import).await
+                };
+                match read {
+                    Ok(v) => {
+                        importing = Some(import.id.clone());
+                        (Some(v), false)
+                    }
+                    Err(d) => {
+                        self.walk.report(d);
+                        return false;
+                    }
+                }
+            }
+            (None, _) => (None, false),
         };
         if matches!(self.opts.mode, PlanMode::Destroy | PlanMode::RefreshOnly) {
             if self.opts.mode == PlanMode::Destroy {
@@ -462,6 +505,7 @@ impl Planner<'_> {
             dependencies,
             create_before_destroy: res.lifecycle.create_before_destroy,
             deposed: None,
+            importing,
         };
         if res.mode == Mode::Data {
             return self.plan_data(res, schema, client, base, config).await;
@@ -635,193 +679,6 @@ impl Planner<'_> {
                 && dependencies.contains(&crate::static_address(&c.addr))
         })
     }
-
-    /// Plans what to do with state entries no configuration claims.
-    async fn plan_orphans(&self) {
-        let seen = self.seen.lock().expect("seen lock").clone();
-        crate::recovery::resolve_unclaimed(&self.walk, &self.prior, &seen).await;
-        let orphans: Vec<iac_state::ResourceState> = {
-            self.prior
-                .lock()
-                .expect("prior lock")
-                .resources
-                .iter()
-                .filter(|r| r.deposed.is_some() || !seen.contains(&r.address))
-                .cloned()
-                .collect()
-        };
-        let tasks = orphans.into_iter().map(|stored| async move {
-            if stored.deposed.is_some() {
-                return self.plan_deposed(stored);
-            }
-            let Ok(addr) = parse_instance(&stored.address) else {
-                self.walk.report(Diagnostic::error(
-                    format!("Invalid address in state: {}", stored.address),
-                    None,
-                ));
-                return;
-            };
-            if addr.resource.mode == Mode::Data {
-                self.prior
-                    .lock()
-                    .expect("prior lock")
-                    .remove(&stored.address);
-                return;
-            }
-            if !self.opts.targets.is_empty() && !self.opts.targets.iter().any(|t| t.contains(&addr))
-            {
-                return;
-            }
-            let Some(key) = parse_provider_address(&stored.provider) else {
-                self.walk.report(Diagnostic::error(
-                    format!(
-                        "Invalid provider \"{}\" in state for {}",
-                        stored.provider, stored.address
-                    ),
-                    None,
-                ));
-                return;
-            };
-            let schema = self
-                .walk
-                .schema_of(&key.0, addr.resource.mode, &addr.resource.ty);
-            let client = match self.walk.client(&key).await {
-                Ok(c) => c,
-                Err(d) => {
-                    self.walk.report(d);
-                    return;
-                }
-            };
-            let prior = match schema {
-                Some(schema) => match self.refresh(&addr, schema, &*client).await {
-                    Ok(Some((v, _))) => v,
-                    Ok(None) => return,
-                    Err(d) => {
-                        self.walk.report(d);
-                        return;
-                    }
-                },
-                None => state_value(&stored, None),
-            };
-            let (action, reason) = self.orphan_action(&addr);
-            if action == Action::Delete
-                && self.opts.mode != PlanMode::Destroy
-                && let Some(res) = self
-                    .config_of(&addr)
-                    .filter(|r| r.lifecycle.prevent_destroy)
-            {
-                self.walk.report(prevent_destroy_error(&addr, res));
-                return;
-            }
-            if self.opts.mode == PlanMode::RefreshOnly {
-                return;
-            }
-            self.changes
-                .lock()
-                .expect("changes lock")
-                .push(ResourceChange {
-                    moved_from: self.moved_from.get(&stored.address).cloned(),
-                    addr,
-                    provider: stored.provider.clone(),
-                    action,
-                    reason: Some(reason),
-                    before: Some(prior),
-                    after: None,
-                    replace_paths: Vec::new(),
-                    dependencies: stored.dependencies.clone(),
-                    create_before_destroy: stored.create_before_destroy,
-                    deposed: None,
-                });
-        });
-        futures::future::join_all(tasks).await;
-    }
-
-    /// A deposed object is always destroyed (a refresh-only plan leaves it).
-    fn plan_deposed(&self, stored: iac_state::ResourceState) {
-        let Ok(addr) = parse_instance(&stored.address) else {
-            return;
-        };
-        let targeted =
-            self.opts.targets.is_empty() || self.opts.targets.iter().any(|t| t.contains(&addr));
-        if self.opts.mode == PlanMode::RefreshOnly || !targeted {
-            return;
-        }
-        let provider = parse_provider_address(&stored.provider)
-            .map(|k| k.0)
-            .unwrap_or_default();
-        let schema = self
-            .walk
-            .schema_of(&provider, addr.resource.mode, &addr.resource.ty);
-        self.changes
-            .lock()
-            .expect("changes lock")
-            .push(ResourceChange {
-                addr,
-                provider: stored.provider.clone(),
-                action: Action::Delete,
-                reason: None,
-                before: Some(state_value(&stored, schema)),
-                after: None,
-                replace_paths: Vec::new(),
-                moved_from: None,
-                dependencies: stored.dependencies.clone(),
-                create_before_destroy: stored.create_before_destroy,
-                deposed: stored.deposed.clone(),
-            });
-    }
-
-    fn config_of(&self, addr: &InstanceAddr) -> Option<&Resource> {
-        let tree = self.walk.tree().at(&addr.resource.module.static_path())?;
-        tree.module
-            .resource(addr.resource.mode, &addr.resource.ty, &addr.resource.name)
-    }
-
-    fn orphan_action(&self, addr: &InstanceAddr) -> (Action, Reason) {
-        if self.opts.mode == PlanMode::Destroy {
-            return (Action::Delete, Reason::DeleteBecauseNoResourceConfig);
-        }
-        for r in &self.walk.tree().module.removed {
-            if let Ok(t) = expr_target(&r.from)
-                && t.contains(addr)
-            {
-                return (
-                    if r.destroy {
-                        Action::Delete
-                    } else {
-                        Action::Forget
-                    },
-                    Reason::DeleteBecauseNoResourceConfig,
-                );
-            }
-        }
-        if self
-            .walk
-            .tree()
-            .at(&addr.resource.module.static_path())
-            .is_none()
-        {
-            return (Action::Delete, Reason::DeleteBecauseNoModule);
-        }
-        let module_exists = self
-            .walk
-            .values
-            .lock()
-            .expect("values lock")
-            .module_instances(&addr.resource.module.static_path())
-            .contains(&addr.resource.module);
-        if !module_exists {
-            return (Action::Delete, Reason::DeleteBecauseNoModule);
-        }
-        let Some(res) = self.config_of(addr) else {
-            return (Action::Delete, Reason::DeleteBecauseNoResourceConfig);
-        };
-        let reason = match (&addr.key, res.count.is_some(), res.for_each.is_some()) {
-            (InstanceKey::Int(_), true, _) => Reason::DeleteBecauseCountIndex,
-            (InstanceKey::Str(_), _, true) => Reason::DeleteBecauseEachKey,
-            _ => Reason::DeleteBecauseWrongRepetition,
-        };
-        (Action::Delete, reason)
-    }
 }
 
 fn drift_change(
@@ -846,6 +703,7 @@ fn drift_change(
         dependencies: Vec::new(),
         create_before_destroy: false,
         deposed: None,
+        importing: None,
     }
 }
 
