@@ -42,8 +42,14 @@ pub fn plan(plan: &Plan, ui: &Ui, schemas: SchemaOf) -> String {
         }
         return out;
     }
-    let used: BTreeSet<Action> = actions.iter().map(|c| c.action).collect();
-    out.push_str("\niac used the selected providers to generate the following execution plan. Resource actions are indicated with the following symbols:\n");
+    let used: BTreeSet<Action> = actions
+        .iter()
+        .map(|c| c.action)
+        .filter(|a| *a != Action::NoOp)
+        .collect();
+    if !used.is_empty() {
+        out.push_str("\niac used the selected providers to generate the following execution plan. Resource actions are indicated with the following symbols:\n");
+    }
     for a in &used {
         let (sym, text) = match a {
             Action::Create => (ui.green("+"), "create"),

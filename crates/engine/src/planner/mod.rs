@@ -14,7 +14,7 @@ use iac_state::{InstanceStatus, OutputState, State};
 use iac_value::Value;
 use petgraph::graph::NodeIndex;
 
-use crate::addr::{InstanceAddr, InstanceKey, ModuleInstance, Target, parse_instance};
+use crate::addr::{InstanceAddr, ModuleInstance, Target};
 use crate::decode::decode_body;
 use crate::exprs::expr_target;
 use crate::graph::{Node, NodeKind};
@@ -25,7 +25,7 @@ use crate::recovery::Resolved;
 use crate::sched::{self, Outcome};
 use crate::stateval::{paths_from_json, state_value};
 use crate::values::Repetition;
-use crate::walk::{ProviderKey, Providers, Walk, parse_provider_address, provider_address};
+use crate::walk::{ProviderKey, Providers, Walk, provider_address};
 use crate::{Stack, resource_dependencies};
 
 /// How to plan.
@@ -277,7 +277,7 @@ impl Planner<'_> {
             match crate::import_blocks::instances_for(&self.walk, &node.module, res, &declared) {
                 Ok(i) => i,
                 Err(ds) => {
-                    self.walk.report_all(ds);
+                    self.walk.report_all(ds.0);
                     return false;
                 }
             }
@@ -433,6 +433,12 @@ impl Planner<'_> {
         let dependencies = block.dependencies.clone();
         let key = addr.to_string();
         self.seen.lock().expect("seen lock").insert(key.clone());
+        // An import block adopts the object only where the state has none: once
+        // imported, the block plans nothing (also when the object is gone since).
+        let import = import.filter(|_| {
+            self.opts.mode == PlanMode::Normal
+                && self.prior.lock().expect("prior lock").resource(&key).is_none()
+        });
         let refreshed = match self.refresh(&addr, schema, client).await {
             Ok(r) => r,
             Err(d) => {
@@ -440,12 +446,10 @@ impl Planner<'_> {
                 return false;
             }
         };
-        // An import block adopts the object only where the state has none: once
-        // imported, the block plans nothing.
         let mut importing = None;
         let (prior, tainted) = match (refreshed, import) {
             (Some((v, t)), _) => (Some(v), t),
-            (None, Some(import)) if self.opts.mode == PlanMode::Normal => {
+            (None, Some(import)) => {
                 let read = {
                     let _permit = self.walk.limit.acquire().await.expect("semaphore open");
                     crate::import_blocks::read(client, schema, import).await
