@@ -42,12 +42,19 @@ const CASES: &[(&str, Emulator)] = &[
     ("digitalocean_record", Emulator::DigitalOcean),
     ("digitalocean_firewall", Emulator::DigitalOcean),
     ("digitalocean_reserved_ip", Emulator::DigitalOcean),
-    ("digitalocean_reserved_ip_assignment", Emulator::DigitalOcean),
+    (
+        "digitalocean_reserved_ip_assignment",
+        Emulator::DigitalOcean,
+    ),
 ];
 
 /// The id `import` takes for an object of type `ty` (docs/aws.md, docs/digitalocean.md).
 fn import_id(ty: &str, a: &Value) -> String {
-    let s = |k: &str| a[k].as_str().map(str::to_string).unwrap_or_else(|| a[k].to_string());
+    let s = |k: &str| {
+        a[k].as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| a[k].to_string())
+    };
     match ty {
         "aws_route53_record" => format!("{}_{}_{}", s("zone_id"), s("name"), s("type")),
         "aws_lb_target_group_attachment" if !a["port"].is_null() => {
@@ -68,14 +75,22 @@ fn block_name(address: &str) -> String {
     let after_type = address.split_once('.').map_or(address, |(_, rest)| rest);
     after_type
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect::<String>()
         .trim_end_matches('_')
         .replace("__", "_")
 }
 
 fn case_files(case: &str) -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(case);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(case);
     let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -107,7 +122,10 @@ fn run(stack: &Stack, args: &[&str], code: i32) -> Result<iac_e2e::Run, String> 
 
 async fn generate_for(case: &str, emulator: Emulator) -> Result<(), String> {
     let files = case_files(case);
-    let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let stack = Stack::new(emulator, &refs);
     probes::setup(case, &stack).await?;
     run(&stack, &["apply", "-auto-approve", "-no-color"], 0)?;
@@ -134,12 +152,19 @@ async fn generate_for(case: &str, emulator: Emulator) -> Result<(), String> {
     stack.write("imports.tf", &imports);
 
     let result = async {
-        let plan = run(&stack, &["plan", "-no-color", "-generate-config-out=generated.tf"], 0)?;
+        let plan = run(
+            &stack,
+            &["plan", "-no-color", "-generate-config-out=generated.tf"],
+            0,
+        )?;
         let generated = std::fs::read_to_string(stack.path().join("generated.tf"))
             .map_err(|e| format!("no generated.tf: {e}"))?;
         let want = format!("Plan: {count} to import, 0 to add, 0 to change, 0 to destroy.");
         if !plan.stdout.contains(&want) {
-            return Err(format!("expected `{want}`\n{}\n--- generated.tf\n{generated}", plan.stdout));
+            return Err(format!(
+                "expected `{want}`\n{}\n--- generated.tf\n{generated}",
+                plan.stdout
+            ));
         }
         run(&stack, &["apply", "-auto-approve", "-no-color"], 0)?;
         run(&stack, &["plan", "-detailed-exitcode", "-no-color"], 0)

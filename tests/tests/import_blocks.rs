@@ -204,13 +204,16 @@ import {{
         serde_json::json!({ "id": assets })
     );
 
-    let apply = stack.iac(&["apply", "-auto-approve", "-no-color"]).expect(0);
+    let apply = stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
     assert!(
-        apply.stdout.contains(&format!(
-            "aws_instance.web: Importing... [id={instance}]"
-        )) && apply
+        apply
             .stdout
-            .contains(&format!("aws_instance.web: Import complete [id={instance}]")),
+            .contains(&format!("aws_instance.web: Importing... [id={instance}]"))
+            && apply.stdout.contains(&format!(
+                "aws_instance.web: Import complete [id={instance}]"
+            )),
         "{}",
         apply.stdout
     );
@@ -324,7 +327,9 @@ import {{
         "{generated}"
     );
     assert!(
-        generated.contains(&format!("# __generated__ by iac from \"{instance}\"\nresource \"aws_instance\" \"web\" {{")),
+        generated.contains(&format!(
+            "# __generated__ by iac from \"{instance}\"\nresource \"aws_instance\" \"web\" {{"
+        )),
         "{generated}"
     );
     assert!(
@@ -346,7 +351,9 @@ import {{
         .iac(&["plan", "-no-color", "--generate-config-out=generated.tf"])
         .expect(1);
     assert!(
-        again.stderr.contains("Target generated file already exists"),
+        again
+            .stderr
+            .contains("Target generated file already exists"),
         "{}",
         again.stderr
     );

@@ -20,8 +20,15 @@ fn body(schema: &Schema, value: &Value, depth: usize, out: &mut String) {
     for (name, attr) in &schema.attributes {
         let Some(v) = fields.get(name) else { continue };
         let settable = attr.required || attr.optional;
-        let blank = matches!(v, Value::Null) || v.as_map().is_some_and(|m| m.is_empty()) || matches!(v, Value::List(l) | Value::Set(l) if l.is_empty());
-        if !settable || blank || v.is_sensitive() || attr.default.as_ref() == Some(v) || attr.derived_from.is_some() {
+        let blank = matches!(v, Value::Null)
+            || v.as_map().is_some_and(|m| m.is_empty())
+            || matches!(v, Value::List(l) | Value::Set(l) if l.is_empty());
+        if !settable
+            || blank
+            || v.is_sensitive()
+            || attr.default.as_ref() == Some(v)
+            || attr.derived_from.is_some()
+        {
             continue;
         }
         out.push_str(&format!("{pad}{name} = {}\n", v.render(2 * depth)));

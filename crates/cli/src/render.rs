@@ -201,7 +201,11 @@ fn render_change(c: &ResourceChange, ui: &Ui, schemas: SchemaOf, out: &mut Strin
     };
     let _ = writeln!(out, "  {}", ui.bold(&header));
     if let Some(id) = c.importing.as_ref().filter(|_| c.action != Action::NoOp) {
-        let _ = writeln!(out, "  # (imported from {})", serde_json::Value::String(id.clone()));
+        let _ = writeln!(
+            out,
+            "  # (imported from {})",
+            serde_json::Value::String(id.clone())
+        );
     }
     if let Some(from) = &c.moved_from {
         let _ = writeln!(out, "  # (moved from {from})");

@@ -79,7 +79,11 @@ async fn read_one<'a>(
                 "No provider of iac has the resource type \"{}\" (the provider \"{}\" is {}).",
                 t.ty,
                 key.0,
-                if providers.contains_key(&key.0) { "known" } else { "unknown" }
+                if providers.contains_key(&key.0) {
+                    "known"
+                } else {
+                    "unknown"
+                }
             ))
         })?;
     let needed = references(&import.id).into_iter().filter_map(|r| {
@@ -107,10 +111,10 @@ async fn read_one<'a>(
         name: t.name.clone(),
     }
     .instance(crate::addr::InstanceKey::None);
-    let value = client
-        .import(&t.ty, &id)
-        .await
-        .map_err(|e| provider_error(&addr, &format!("importing \"{id}\""), &e).with_related(import.span.clone(), "imported by this block"))?;
+    let value = client.import(&t.ty, &id).await.map_err(|e| {
+        provider_error(&addr, &format!("importing \"{id}\""), &e)
+            .with_related(import.span.clone(), "imported by this block")
+    })?;
     let paths = schema.sensitive_paths(&value);
     Ok(ToGenerate {
         import,

@@ -284,7 +284,11 @@ impl Builder {
                 let Some(idx) = self.node(&t.module_path(), kind) else {
                     continue;
                 };
-                let keys = t.modules.iter().filter_map(|(_, k)| k.as_ref()).chain(&t.key);
+                let keys = t
+                    .modules
+                    .iter()
+                    .filter_map(|(_, k)| k.as_ref())
+                    .chain(&t.key);
                 for e in keys.chain(&i.for_each).chain([&i.id]) {
                     self.refs(tree, path, idx, e);
                 }

@@ -120,7 +120,11 @@ pub(crate) fn instances_for(
                         .with_related(res.span.clone(), "the resource block, whose count or for_each has no such instance"),
                 );
             } else if let Some(first) = out.get(&inst.addr) {
-                diags.push(duplicate(&inst.addr.to_string(), import, first.span.clone()));
+                diags.push(duplicate(
+                    &inst.addr.to_string(),
+                    import,
+                    first.span.clone(),
+                ));
             } else {
                 out.insert(inst.addr.clone(), inst);
             }
@@ -181,12 +185,15 @@ fn instance_key(key: Option<&Expr>, ctx: &EvalContext) -> Result<InstanceKey, Di
         return Ok(InstanceKey::None);
     };
     let bad = |detail: &str| {
-        Diagnostic::error("Invalid import address", Some(expr.span())).with_detail(detail.to_string())
+        Diagnostic::error("Invalid import address", Some(expr.span()))
+            .with_detail(detail.to_string())
     };
     match evaluate(expr, ctx)?.into_unmarked().0 {
         Value::String(s) => Ok(InstanceKey::Str(s)),
         Value::Number(n) if n.fract() == 0.0 && n >= 0.0 => Ok(InstanceKey::Int(n as i64)),
-        Value::Unknown => Err(bad("The instance key depends on values that cannot be determined until apply.")),
+        Value::Unknown => Err(bad(
+            "The instance key depends on values that cannot be determined until apply.",
+        )),
         other => Err(bad(&format!(
             "An instance key must be a string or a whole number, not {}.",
             other.type_name()
@@ -196,14 +203,17 @@ fn instance_key(key: Option<&Expr>, ctx: &EvalContext) -> Result<InstanceKey, Di
 
 pub(crate) fn import_id(expr: &Expr, ctx: &EvalContext) -> Result<String, Diagnostic> {
     let bad = |detail: &str| {
-        Diagnostic::error("Invalid import id argument", Some(expr.span())).with_detail(detail.to_string())
+        Diagnostic::error("Invalid import id argument", Some(expr.span()))
+            .with_detail(detail.to_string())
     };
     match evaluate(expr, ctx)?.into_unmarked().0 {
         Value::String(s) if s.is_empty() => Err(bad("The import ID cannot be empty.")),
         Value::String(s) => Ok(s),
         Value::Number(n) => Ok(iac_value::display_number(n)),
         Value::Null => Err(bad("The import ID cannot be null.")),
-        Value::Unknown => Err(bad("The import block \"id\" argument depends on resource attributes that cannot be determined until apply, so iac cannot plan to import this resource.")),
+        Value::Unknown => Err(bad(
+            "The import block \"id\" argument depends on resource attributes that cannot be determined until apply, so iac cannot plan to import this resource.",
+        )),
         other => Err(bad(&format!(
             "The import ID value is unsuitable: a string is required, not {}.",
             other.type_name()

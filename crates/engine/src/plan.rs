@@ -222,7 +222,10 @@ impl Plan {
 
     /// How many objects `import` blocks adopt.
     pub fn imports(&self) -> usize {
-        self.changes.iter().filter(|c| c.importing.is_some()).count()
+        self.changes
+            .iter()
+            .filter(|c| c.importing.is_some())
+            .count()
     }
 
     /// Counts of (add, change, destroy) as the summary line shows them.

@@ -211,11 +211,17 @@ async fn bad_ids_and_addresses_are_errors() {
 
     let h = Harness::new(&ONE.replace("to = mem_thing.a", "to = data.mem_thing.a"));
     let err = load_errors(&h);
-    assert!(err.contains("Only managed resources can be imported."), "{err}");
+    assert!(
+        err.contains("Only managed resources can be imported."),
+        "{err}"
+    );
 
     let h = Harness::new(&ONE.replace("id = \"t-1\"", "id = var.missing"));
     let err = load_errors(&h);
-    assert!(err.contains("Reference to undeclared input variable"), "{err}");
+    assert!(
+        err.contains("Reference to undeclared input variable"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -231,13 +237,15 @@ async fn imports_survive_the_plan_file_and_plan_json() {
         .iter()
         .find(|c| c["address"] == "mem_thing.a")
         .unwrap();
-    assert_eq!(rc["change"]["importing"], serde_json::json!({ "id": "t-1" }));
+    assert_eq!(
+        rc["change"]["importing"],
+        serde_json::json!({ "id": "t-1" })
+    );
     assert_eq!(rc["change"]["actions"], serde_json::json!(["no-op"]));
 
     let text = iac_engine::plan_file::to_plan_file(&plan);
-    let lookup = |p: &str, _: iac_lang::config::Mode, ty: &str| {
-        providers.get(p)?.schema().resources.get(ty)
-    };
+    let lookup =
+        |p: &str, _: iac_lang::config::Mode, ty: &str| providers.get(p)?.schema().resources.get(ty);
     let back = iac_engine::plan_file::from_plan_file(&text, &lookup).unwrap();
     assert_eq!(back.changes, plan.changes);
     let out = h.apply(&back).await;

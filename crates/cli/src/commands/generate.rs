@@ -31,7 +31,13 @@ pub async fn write_missing(
     }
     let folder = file
         .parent()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
         .and_then(|p| p.canonicalize().ok());
     if folder.is_none() || folder != dir.canonicalize().ok() {
         return Err(error(

@@ -170,7 +170,11 @@ pub async fn plan(
             );
         }
     }
-    if let Some(file) = a.generate_config_out.as_ref().filter(|_| generated && !a.json) {
+    if let Some(file) = a
+        .generate_config_out
+        .as_ref()
+        .filter(|_| generated && !a.json)
+    {
         print!("{}", crate::commands::generate::note(file));
     }
     Ok(if a.detailed_exitcode && plan.has_changes() {

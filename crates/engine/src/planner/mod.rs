@@ -437,7 +437,12 @@ impl Planner<'_> {
         // imported, the block plans nothing (also when the object is gone since).
         let import = import.filter(|_| {
             self.opts.mode == PlanMode::Normal
-                && self.prior.lock().expect("prior lock").resource(&key).is_none()
+                && self
+                    .prior
+                    .lock()
+                    .expect("prior lock")
+                    .resource(&key)
+                    .is_none()
         });
         let refreshed = match self.refresh(&addr, schema, client).await {
             Ok(r) => r,

@@ -16,7 +16,12 @@ pub(super) fn import(loader: &mut Loader, block: Block) {
         return;
     }
     let body = &block.body;
-    loader.only(body, &["to", "id", "for_each", "provider"], &[], "an import block");
+    loader.only(
+        body,
+        &["to", "id", "for_each", "provider"],
+        &[],
+        "an import block",
+    );
     let Some(to) = body.attr("to") else {
         loader.diags.push(
             Diagnostic::error("Missing required argument", Some(block.span.clone()))
@@ -63,7 +68,8 @@ pub(super) fn import(loader: &mut Loader, block: Block) {
 /// expression (`each.key`, a literal).
 pub(crate) fn import_to(to: &Expr) -> Result<ImportTo, Diagnostic> {
     let invalid = |detail: &str| {
-        Err(Diagnostic::error("Invalid import address", Some(to.span())).with_detail(detail.to_string()))
+        Err(Diagnostic::error("Invalid import address", Some(to.span()))
+            .with_detail(detail.to_string()))
     };
     let general = "The \"to\" argument must be the address of a resource instance, such as aws_s3_bucket.logs, aws_s3_bucket.logs[\"key\"] or module.web.aws_instance.app.";
     let (root, operators) = match to.expr.as_ref() {
@@ -107,7 +113,9 @@ pub(crate) fn import_to(to: &Expr) -> Result<ImportTo, Diagnostic> {
         rest = tail;
     }
     match rest {
-        [(data, None), _, _] if data == "data" => invalid("Only managed resources can be imported."),
+        [(data, None), _, _] if data == "data" => {
+            invalid("Only managed resources can be imported.")
+        }
         [(ty, None), (name, key)] if ty != "module" => Ok(ImportTo {
             modules,
             ty: ty.clone(),
@@ -160,8 +168,17 @@ mod tests {
             parse("data.aws_ami.x").unwrap_err(),
             "Only managed resources can be imported."
         );
-        for bad in ["aws_s3_bucket", "module.a", "aws_s3_bucket.a.b", "aws_s3_bucket[0].a", "\"x\""] {
-            assert!(parse(bad).unwrap_err().contains("must be the address"), "{bad}");
+        for bad in [
+            "aws_s3_bucket",
+            "module.a",
+            "aws_s3_bucket.a.b",
+            "aws_s3_bucket[0].a",
+            "\"x\"",
+        ] {
+            assert!(
+                parse(bad).unwrap_err().contains("must be the address"),
+                "{bad}"
+            );
         }
     }
 }
