@@ -9,7 +9,6 @@ mod argv;
 mod commands;
 mod context;
 mod dot;
-mod generated;
 mod logging;
 mod render;
 mod signals;

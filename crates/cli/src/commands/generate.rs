@@ -86,7 +86,7 @@ fn file_text(found: &[ToGenerate]) -> String {
     );
     for g in found {
         let t = &g.import.target;
-        let mut block = crate::generated::resource_block(&t.ty, &t.name, g.schema, &g.value);
+        let mut block = iac_discovery::generate::resource_block(&t.ty, &t.name, g.schema, &g.value);
         if let Some((provider, _)) = &g.import.provider
             && let Some(end) = block.find('\n')
         {
