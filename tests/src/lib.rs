@@ -344,7 +344,7 @@ impl Stack {
     }
 
     /// The URL of the stack's DigitalOcean emulator.
-    fn endpoint(&self) -> String {
+    pub fn endpoint(&self) -> String {
         self.endpoint
             .clone()
             .unwrap_or_else(|| self.emulator.running().endpoint.clone())

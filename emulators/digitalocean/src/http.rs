@@ -70,7 +70,7 @@ pub fn page(path: &str, query: &HashMap<String, String>, key: &str, items: Vec<V
         let mut extra: Vec<String> = query
             .iter()
             .filter(|(k, _)| *k != "page" && *k != "per_page")
-            .map(|(k, v)| format!("&{k}={v}"))
+            .map(|(k, v)| format!("&{}={}", encode(k), encode(v)))
             .collect();
         extra.sort();
         format!("{path}?page={n}&per_page={per_page}{}", extra.concat())
@@ -90,6 +90,19 @@ pub fn page(path: &str, query: &HashMap<String, String>, key: &str, items: Vec<V
         .take(per_page)
         .collect();
     json!({key: slice, "links": {"pages": pages}, "meta": {"total": total}})
+}
+
+/// A query-string component: unreserved characters as they are, the rest escaped (the
+/// query was decoded, and its links must carry the filters as they were sent).
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Every request: a bearer token in DigitalOcean's format (401 without), the token's

@@ -202,6 +202,63 @@ async fn lists_are_paginated_and_filtered_by_tag() {
     assert_eq!(tagged["meta"]["total"], 10);
 }
 
+/// Every page of a listing, following `links.pages.next` from `path`.
+async fn every_page(api: &Api, path: &str, key: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut next = Some(path.to_string());
+    while let Some(url) = next.take() {
+        let (status, page) = api.get(&url).await;
+        assert_eq!(status, 200, "{url}: {page}");
+        items.extend(page[key].as_array().unwrap().iter().cloned());
+        next = page["links"]["pages"]["next"].as_str().map(str::to_string);
+    }
+    items
+}
+
+#[tokio::test]
+async fn the_next_pages_of_a_filtered_listing_keep_its_filters() {
+    let api = Api::new(quick()).await;
+    let names: Vec<String> = (0..5).map(|i| format!("p-{i}")).collect();
+    api.post("/v2/droplets", json!({"names": names, "region": "sgp1", "size": "s-1vcpu-1gb", "image": "debian-12-x64", "tags": ["env:prod"]}))
+        .await;
+    api.post("/v2/droplets", droplet("other")).await;
+    let (_, first) = api.get("/v2/droplets?tag_name=env%3Aprod&per_page=2").await;
+    let next = first["links"]["pages"]["next"].as_str().unwrap();
+    assert!(next.contains("tag_name=env%3Aprod"), "{next}");
+    let tagged = every_page(
+        &api,
+        "/v2/droplets?tag_name=env%3Aprod&per_page=2",
+        "droplets",
+    )
+    .await;
+    assert_eq!(tagged.len(), 5, "the tag is kept on every page");
+
+    api.post("/v2/domains", json!({"name": "paged.example"}))
+        .await;
+    for (kind, name, data) in [
+        ("A", "www", "192.0.2.1"),
+        ("A", "www", "192.0.2.2"),
+        ("A", "api", "192.0.2.3"),
+        ("TXT", "@", "v=spf1 -all"),
+    ] {
+        let (status, _) = api
+            .post(
+                "/v2/domains/paged.example/records",
+                json!({"type": kind, "name": name, "data": data, "ttl": 1800}),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    let path = "/v2/domains/paged.example/records?type=A&name=www.paged.example&per_page=1";
+    let www = every_page(&api, path, "domain_records").await;
+    assert_eq!(
+        www.len(),
+        2,
+        "type and name are kept on every page: {www:?}"
+    );
+    assert!(www.iter().all(|r| r["name"] == "www" && r["type"] == "A"));
+}
+
 #[tokio::test]
 async fn tokens_over_their_budget_get_429_with_rate_limit_headers() {
     let api = Api::new(Settings {

@@ -335,13 +335,32 @@ impl Api {
 
     /// Every item of a listing under `key`, following `links.pages.next` 200 at a time.
     pub async fn list_all(&self, path: &str, key: &str) -> Result<Vec<Value>, Failure> {
+        self.list_pages(path, key, None, |_| true).await
+    }
+
+    /// The items of a listing under `key` that `keep` accepts, 200 a page, following
+    /// `links.pages.next` until the last page or until `limit` are found.
+    pub async fn list_pages(
+        &self,
+        path: &str,
+        key: &str,
+        limit: Option<usize>,
+        keep: impl Fn(&Value) -> bool,
+    ) -> Result<Vec<Value>, Failure> {
         let separator = if path.contains('?') { '&' } else { '?' };
         let mut next = Some(format!("{path}{separator}per_page=200"));
         let mut items = Vec::new();
         while let Some(url) = next.take() {
+            if limit.is_some_and(|l| items.len() >= l) {
+                break;
+            }
             let page = self.get(&url).await?;
-            items.extend(page[key].as_array().cloned().unwrap_or_default());
+            let found = page[key].as_array().into_iter().flatten();
+            items.extend(found.filter(|item| keep(item)).cloned());
             next = page["links"]["pages"]["next"].as_str().map(str::to_string);
+        }
+        if let Some(l) = limit {
+            items.truncate(l);
         }
         Ok(items)
     }
@@ -386,6 +405,19 @@ impl Api {
             }
         }
     }
+}
+
+/// A value in a query string: unreserved characters as they are, the rest escaped.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// An error and its causes, as one line (reqwest's own text leaves them out).

@@ -3,16 +3,30 @@
 use async_trait::async_trait;
 use iac_provider::values::{int, num, string, text, with};
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, ListRequest, Listed, PlannedState, Schema,
+    ValidationError,
 };
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Value as Json, json};
 
-use crate::api::Api;
+use crate::api::{Api, encode};
+use crate::listing;
 use crate::lost::{self, Fresh};
 use crate::resource::{Resource, imported, read_back};
 
 pub struct Domain;
+
+/// A domain as the state holds it, from DigitalOcean's JSON: its `ip_address` (which
+/// DigitalOcean does not return) as `current` has it.
+fn domain_value(name: &str, d: &Json, current: &Value) -> Value {
+    Value::object([
+        ("name", Value::from(name)),
+        ("ip_address", current.get("ip_address").clone()),
+        ("id", Value::from(name)),
+        ("ttl", num(d["ttl"].as_f64())),
+        ("urn", Value::from(format!("do:domain:{name}"))),
+    ])
+}
 
 impl Domain {
     /// The planned domain as DigitalOcean lists it, if it exists.
@@ -50,15 +64,7 @@ impl Resource<Api> for Domain {
         Ok(api
             .get_if_exists(&format!("/v2/domains/{name}"))
             .await?
-            .map(|out| {
-                Value::object([
-                    ("name", Value::from(name.as_str())),
-                    ("ip_address", current.get("ip_address").clone()),
-                    ("id", Value::from(name.as_str())),
-                    ("ttl", num(out["domain"]["ttl"].as_f64())),
-                    ("urn", Value::from(format!("do:domain:{name}"))),
-                ])
-            }))
+            .map(|out| domain_value(&name, &out["domain"], current)))
     }
 
     async fn create(
@@ -123,6 +129,27 @@ impl Resource<Api> for Domain {
             .map(|_| ())
     }
 
+    /// Filter: `name_prefix`.
+    fn list_schema(&self) -> Option<Schema> {
+        Some(listing::schema(&["name_prefix"], &[]))
+    }
+
+    async fn list(&self, api: &Api, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let domains = listing::pages(api, "/v2/domains", "domains", request, |d| {
+            listing::has_prefix(request, d["name"].as_str())
+        })
+        .await?;
+        Ok(domains
+            .iter()
+            .map(|d| {
+                let name = d["name"].as_str().unwrap_or_default();
+                listing::found(request, name.to_string(), Some(name), || {
+                    domain_value(name, d, &Value::Null)
+                })
+            })
+            .collect())
+    }
+
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
         imported(
             self,
@@ -172,6 +199,19 @@ fn same_name(prior: &str, proposed: &str, domain: &str) -> bool {
     (prior == "@" && proposed == apex)
         || format!("{prior}.{apex}") == proposed
         || format!("{proposed}.{apex}") == prior
+}
+
+/// A record name as the state writes it (`www`, `@`, or already qualified) fully
+/// qualified in `domain`, as DigitalOcean's `?name=` filter takes it.
+fn qualified(name: &str, domain: &str) -> String {
+    let name = name.trim_end_matches('.');
+    if name == "@" || name == domain {
+        domain.to_string()
+    } else if name.ends_with(&format!(".{domain}")) {
+        name.to_string()
+    } else {
+        format!("{name}.{domain}")
+    }
 }
 
 fn record_value(r: &Json, domain: &str) -> Value {
@@ -413,6 +453,57 @@ impl Resource<Api> for Record {
             .map(|_| ())
     }
 
+    /// Filters: the `domain` (required), and its records' `type` and `name` (as the
+    /// state writes it: `www`, `@`), asked of DigitalOcean.
+    fn list_schema(&self) -> Option<Schema> {
+        Some(listing::schema(&["type", "name"], &["domain"]))
+    }
+
+    async fn list(&self, api: &Api, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let domain = listing::filter(request, "domain")
+            .ok_or_else(|| Error::new("a listing of records needs the domain filter"))?;
+        let mut query = Vec::new();
+        if let Some(kind) = listing::filter(request, "type") {
+            if !TYPES.contains(&kind.as_str()) {
+                return Err(Error::new(format!(
+                    "the type filter must be one of {}, not \"{kind}\"",
+                    TYPES.join(", ")
+                )));
+            }
+            query.push(format!("type={kind}"));
+        }
+        if let Some(name) = listing::filter(request, "name") {
+            query.push(format!("name={}", encode(&qualified(&name, &domain))));
+        }
+        let mut path = format!("/v2/domains/{domain}/records");
+        if !query.is_empty() {
+            path = format!("{path}?{}", query.join("&"));
+        }
+        let records = match api
+            .list_pages(&path, "domain_records", request.limit, |_| true)
+            .await
+        {
+            Ok(records) => records,
+            Err(f) if f.not_found() => {
+                return Err(Error::new(format!("no domain \"{domain}\" exists")));
+            }
+            Err(f) => return Err(f.into_error("GET /v2/domains/records")),
+        };
+        Ok(records
+            .iter()
+            .map(|r| {
+                let state = record_value(r, &domain);
+                let id = format!("{domain},{}", r["id"].as_u64().unwrap_or_default());
+                let shown = format!(
+                    "{} {}",
+                    string(&state, "type").unwrap_or_default(),
+                    string(&state, "fqdn").unwrap_or_default()
+                );
+                listing::found(request, id, Some(&shown), || state)
+            })
+            .collect())
+    }
+
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
         let Some((domain, record)) = id.split_once(',') else {
             return Err(Error::new(format!(
@@ -472,6 +563,17 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, vec![PathStep::Key("value".into())]);
         assert!(found[0].message.contains("\"www.example.org.\""));
+    }
+
+    #[test]
+    fn record_names_are_qualified_for_the_name_filter() {
+        assert_eq!(qualified("@", "example.com"), "example.com");
+        assert_eq!(qualified("www", "example.com"), "www.example.com");
+        assert_eq!(
+            qualified("www.example.com.", "example.com"),
+            "www.example.com"
+        );
+        assert_eq!(qualified("example.com", "example.com"), "example.com");
     }
 
     #[test]

@@ -5,14 +5,15 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use iac_provider::values::{flag, string, string_set, strings, text, with};
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
-    timeouts,
+    ApplyError, Attribute, CreateToken, Error, Found, ListRequest, Listed, PlannedState, Schema,
+    ValidationError, timeouts,
 };
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Value as Json, json};
 use sha1::{Digest, Sha1};
 
-use crate::api::Api;
+use crate::api::{Api, encode};
+use crate::listing;
 use crate::lost::{self, Fresh};
 use crate::poll::Polling;
 use crate::resource::{Resource, imported, read_back};
@@ -581,6 +582,34 @@ impl Resource<Api> for Droplet {
                 })?,
             }
         }
+    }
+
+    /// Filters: `tag_name` (asked of DigitalOcean), `region` and `name_prefix`.
+    fn list_schema(&self) -> Option<Schema> {
+        Some(listing::schema(&["tag_name", "region", "name_prefix"], &[]))
+    }
+
+    async fn list(&self, api: &Api, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let path = match listing::filter(request, "tag_name") {
+            Some(tag) => format!("/v2/droplets?tag_name={}", encode(&tag)),
+            None => "/v2/droplets".to_string(),
+        };
+        let region = listing::filter(request, "region");
+        let droplets = listing::pages(api, &path, "droplets", request, |d| {
+            region
+                .as_ref()
+                .is_none_or(|r| d["region"]["slug"] == r.as_str())
+                && listing::has_prefix(request, d["name"].as_str())
+        })
+        .await?;
+        Ok(droplets
+            .iter()
+            .map(|d| {
+                let id = d["id"].as_u64().unwrap_or_default().to_string();
+                let seed = Value::object([("id", Value::from(id.as_str()))]);
+                listing::found(request, id, d["name"].as_str(), || droplet_value(d, &seed))
+            })
+            .collect())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {

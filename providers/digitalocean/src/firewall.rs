@@ -3,12 +3,14 @@
 use async_trait::async_trait;
 use iac_provider::values::{blocks, string, string_set, strings, text, with};
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, ListRequest, Listed, NestedBlock, Schema,
+    ValidationError,
 };
 use iac_value::{PathStep, Type, Value};
 use serde_json::{Map, Value as Json, json};
 
 use crate::api::Api;
+use crate::listing;
 use crate::lost::{self, Fresh};
 use crate::resource::{Resource, imported, read_back};
 
@@ -252,6 +254,54 @@ fn same_rules(fw: &Json, planned: &Value) -> bool {
         && rules("outbound_rules", "destination", "destinations") == as_set("outbound_rule")
 }
 
+/// A firewall as the state holds it, from DigitalOcean's JSON.
+pub fn firewall_value(fw: &Json) -> Value {
+    let rules = |key: &str, side: &str, inner: &str| {
+        Value::set(
+            fw[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| rule_value(r, side, inner))
+                .collect(),
+        )
+    };
+    let droplets = set_or_null(
+        fw["droplet_ids"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.as_f64().map(Value::Number))
+            .collect(),
+    );
+    let tags: Vec<&str> = fw["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.as_str())
+        .collect();
+    Value::object([
+        ("name", text(fw["name"].as_str())),
+        ("droplet_ids", droplets),
+        (
+            "tags",
+            if tags.is_empty() {
+                Value::Null
+            } else {
+                string_set(tags)
+            },
+        ),
+        ("id", Value::from(fw["id"].as_str().unwrap_or_default())),
+        ("status", text(fw["status"].as_str())),
+        ("created_at", text(fw["created_at"].as_str())),
+        ("inbound_rule", rules("inbound_rules", "source", "sources")),
+        (
+            "outbound_rule",
+            rules("outbound_rules", "destination", "destinations"),
+        ),
+    ])
+}
+
 #[async_trait]
 impl Resource<Api> for Firewall {
     fn validate(&self, config: &Value) -> Vec<ValidationError> {
@@ -307,51 +357,7 @@ impl Resource<Api> for Firewall {
         let Some(out) = api.get_if_exists(&format!("/v2/firewalls/{id}")).await? else {
             return Ok(None);
         };
-        let fw = &out["firewall"];
-        let rules = |key: &str, side: &str, inner: &str| {
-            Value::set(
-                fw[key]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|r| rule_value(r, side, inner))
-                    .collect(),
-            )
-        };
-        let droplets = set_or_null(
-            fw["droplet_ids"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|d| d.as_f64().map(Value::Number))
-                .collect(),
-        );
-        let tags: Vec<&str> = fw["tags"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t.as_str())
-            .collect();
-        Ok(Some(Value::object([
-            ("name", text(fw["name"].as_str())),
-            ("droplet_ids", droplets),
-            (
-                "tags",
-                if tags.is_empty() {
-                    Value::Null
-                } else {
-                    string_set(tags)
-                },
-            ),
-            ("id", Value::from(id.as_str())),
-            ("status", text(fw["status"].as_str())),
-            ("created_at", text(fw["created_at"].as_str())),
-            ("inbound_rule", rules("inbound_rules", "source", "sources")),
-            (
-                "outbound_rule",
-                rules("outbound_rules", "destination", "destinations"),
-            ),
-        ])))
+        Ok(Some(firewall_value(&out["firewall"])))
     }
 
     async fn create(
@@ -413,6 +419,31 @@ impl Resource<Api> for Firewall {
         api.delete_if_exists(&format!("/v2/firewalls/{id}"))
             .await
             .map(|_| ())
+    }
+
+    /// Filters: `name_prefix`, and `tag` (the firewalls that apply to a tag).
+    fn list_schema(&self) -> Option<Schema> {
+        Some(listing::schema(&["name_prefix", "tag"], &[]))
+    }
+
+    async fn list(&self, api: &Api, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let tag = listing::filter(request, "tag");
+        let firewalls = listing::pages(api, "/v2/firewalls", "firewalls", request, |fw| {
+            listing::has_prefix(request, fw["name"].as_str())
+                && tag.as_ref().is_none_or(|t| {
+                    fw["tags"]
+                        .as_array()
+                        .is_some_and(|tags| tags.iter().any(|x| x == t.as_str()))
+                })
+        })
+        .await?;
+        Ok(firewalls
+            .iter()
+            .map(|fw| {
+                let id = fw["id"].as_str().unwrap_or_default().to_string();
+                listing::found(request, id, fw["name"].as_str(), || firewall_value(fw))
+            })
+            .collect())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {

@@ -11,6 +11,7 @@ mod droplet;
 #[cfg(test)]
 mod fake;
 mod firewall;
+mod listing;
 mod lost;
 mod pace;
 mod poll;

@@ -4,11 +4,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use iac_provider::values::{int, num, string, text, with};
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, ListRequest, Listed, Schema};
 use iac_value::{Type, Value};
 use serde_json::{Value as Json, json};
 
 use crate::api::Api;
+use crate::listing;
 use crate::lost::{self, Fresh};
 use crate::poll::Polling;
 use crate::resource::{Resource, imported, read_back};
@@ -83,6 +84,43 @@ fn unassigned(ips: Vec<Json>) -> Vec<Json> {
     ips.into_iter().filter(|r| r["droplet"].is_null()).collect()
 }
 
+/// A reserved IP as the state holds it, from DigitalOcean's JSON.
+fn ip_value(ip: &str, r: &Json) -> Value {
+    Value::object([
+        ("region", text(r["region"]["slug"].as_str())),
+        ("droplet_id", num(r["droplet"]["id"].as_f64())),
+        ("ip_address", Value::from(ip)),
+        ("id", Value::from(ip)),
+        ("urn", Value::from(format!("do:reservedip:{ip}"))),
+    ])
+}
+
+/// An assignment as the state holds it.
+fn assignment_value(ip: &str, droplet: i64) -> Value {
+    Value::object([
+        ("ip_address", Value::from(ip)),
+        ("droplet_id", Value::from(droplet)),
+        ("id", Value::from(format!("{ip},{droplet}"))),
+    ])
+}
+
+/// The reserved IPs of the request's `region` (any region without it) that `keep`
+/// accepts.
+async fn listed(
+    api: &Api,
+    request: &ListRequest,
+    keep: impl Fn(&Json) -> bool,
+) -> Result<Vec<Json>, Error> {
+    let region = listing::filter(request, "region");
+    listing::pages(api, "/v2/reserved_ips", "reserved_ips", request, |r| {
+        region
+            .as_ref()
+            .is_none_or(|g| r["region"]["slug"] == g.as_str())
+            && keep(r)
+    })
+    .await
+}
+
 pub struct ReservedIp;
 
 #[async_trait]
@@ -104,16 +142,7 @@ impl Resource<Api> for ReservedIp {
         let Some(ip) = string(current, "ip_address").or_else(|| string(current, "id")) else {
             return Ok(None);
         };
-        let Some(r) = get(api, &ip).await? else {
-            return Ok(None);
-        };
-        Ok(Some(Value::object([
-            ("region", text(r["region"]["slug"].as_str())),
-            ("droplet_id", num(r["droplet"]["id"].as_f64())),
-            ("ip_address", Value::from(ip.as_str())),
-            ("id", Value::from(ip.as_str())),
-            ("urn", Value::from(format!("do:reservedip:{ip}"))),
-        ])))
+        Ok(get(api, &ip).await?.map(|r| ip_value(&ip, &r)))
     }
 
     async fn create(
@@ -213,6 +242,22 @@ impl Resource<Api> for ReservedIp {
             .map(|_| ())
     }
 
+    /// Filter: `region`.
+    fn list_schema(&self) -> Option<Schema> {
+        Some(listing::schema(&["region"], &[]))
+    }
+
+    async fn list(&self, api: &Api, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        Ok(listed(api, request, |_| true)
+            .await?
+            .iter()
+            .map(|r| {
+                let ip = r["ip"].as_str().unwrap_or_default();
+                listing::found(request, ip.to_string(), Some(ip), || ip_value(ip, r))
+            })
+            .collect())
+    }
+
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {
         imported(
             self,
@@ -246,11 +291,9 @@ impl Resource<Api> for Assignment {
             return Ok(None);
         };
         match get(api, &ip).await? {
-            Some(r) if r["droplet"]["id"].as_i64() == Some(droplet) => Ok(Some(Value::object([
-                ("ip_address", Value::from(ip.as_str())),
-                ("droplet_id", Value::from(droplet)),
-                ("id", Value::from(format!("{ip},{droplet}"))),
-            ]))),
+            Some(r) if r["droplet"]["id"].as_i64() == Some(droplet) => {
+                Ok(Some(assignment_value(&ip, droplet)))
+            }
             _ => Ok(None),
         }
     }
@@ -318,6 +361,41 @@ impl Resource<Api> for Assignment {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Filters: `region` and `droplet_id`.
+    fn list_schema(&self) -> Option<Schema> {
+        Some(Schema::new(
+            [
+                ("region", Attribute::optional(Type::String)),
+                ("droplet_id", Attribute::optional(Type::Number)),
+            ],
+            [],
+        ))
+    }
+
+    /// The reserved IPs assigned to a droplet, each as `IP,DROPLET_ID` (its import id).
+    async fn list(&self, api: &Api, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let droplet = int(&request.filter, "droplet_id");
+        let assigned = listed(api, request, |r| {
+            r["droplet"]["id"]
+                .as_i64()
+                .is_some_and(|id| droplet.is_none_or(|d| d == id))
+        })
+        .await?;
+        Ok(assigned
+            .iter()
+            .map(|r| {
+                let ip = r["ip"].as_str().unwrap_or_default();
+                let droplet = r["droplet"]["id"].as_i64().unwrap_or_default();
+                let shown = format!(
+                    "{ip} -> {}",
+                    r["droplet"]["name"].as_str().unwrap_or_default()
+                );
+                let id = format!("{ip},{droplet}");
+                listing::found(request, id, Some(&shown), || assignment_value(ip, droplet))
+            })
+            .collect())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {

@@ -2,11 +2,12 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{same_ssh_key, string, text, with};
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, ListRequest, Listed, Schema};
 use iac_value::{Type, Value};
 use serde_json::{Value as Json, json};
 
 use crate::api::Api;
+use crate::listing;
 use crate::lost::{self, Fresh};
 use crate::resource::{Resource, imported, read_back};
 
@@ -136,6 +137,26 @@ impl Resource<Api> for SshKey {
         api.delete_if_exists(&format!("/v2/account/keys/{id}"))
             .await
             .map(|_| ())
+    }
+
+    /// Filter: `name_prefix`.
+    fn list_schema(&self) -> Option<Schema> {
+        Some(listing::schema(&["name_prefix"], &[]))
+    }
+
+    async fn list(&self, api: &Api, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let keys = listing::pages(api, "/v2/account/keys", "ssh_keys", request, |k| {
+            listing::has_prefix(request, k["name"].as_str())
+        })
+        .await?;
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let id = k["id"].as_u64().unwrap_or_default().to_string();
+                let seed = Value::object([("id", Value::from(id.as_str()))]);
+                listing::found(request, id, k["name"].as_str(), || key_value(k, &seed))
+            })
+            .collect())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {

@@ -2,14 +2,31 @@
 
 use async_trait::async_trait;
 use iac_provider::values::{num, string};
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
+use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, ListRequest, Listed, Schema};
 use iac_value::{Type, Value};
-use serde_json::json;
+use serde_json::{Value as Json, json};
 
 use crate::api::Api;
+use crate::listing;
 use crate::resource::{Resource, imported, read_back};
 
 pub struct Tag;
+
+/// A tag as the state holds it, from DigitalOcean's JSON.
+fn tag_value(name: &str, t: &Json) -> Value {
+    Value::object([
+        ("name", Value::from(name)),
+        ("id", Value::from(name)),
+        (
+            "total_resource_count",
+            num(t["resources"]["count"].as_f64()),
+        ),
+        (
+            "droplets_count",
+            num(t["resources"]["droplets"]["count"].as_f64()),
+        ),
+    ])
+}
 
 #[async_trait]
 impl Resource<Api> for Tag {
@@ -52,19 +69,7 @@ impl Resource<Api> for Tag {
         let Some(out) = api.get_if_exists(&format!("/v2/tags/{name}")).await? else {
             return Ok(None);
         };
-        let t = &out["tag"];
-        Ok(Some(Value::object([
-            ("name", Value::from(name.as_str())),
-            ("id", Value::from(name.as_str())),
-            (
-                "total_resource_count",
-                num(t["resources"]["count"].as_f64()),
-            ),
-            (
-                "droplets_count",
-                num(t["resources"]["droplets"]["count"].as_f64()),
-            ),
-        ])))
+        Ok(Some(tag_value(&name, &out["tag"])))
     }
 
     async fn create(
@@ -115,6 +120,25 @@ impl Resource<Api> for Tag {
         api.delete_if_exists(&format!("/v2/tags/{name}"))
             .await
             .map(|_| ())
+    }
+
+    /// Filter: `name_prefix`.
+    fn list_schema(&self) -> Option<Schema> {
+        Some(listing::schema(&["name_prefix"], &[]))
+    }
+
+    async fn list(&self, api: &Api, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let tags = listing::pages(api, "/v2/tags", "tags", request, |t| {
+            listing::has_prefix(request, t["name"].as_str())
+        })
+        .await?;
+        Ok(tags
+            .iter()
+            .map(|t| {
+                let name = t["name"].as_str().unwrap_or_default();
+                listing::found(request, name.to_string(), Some(name), || tag_value(name, t))
+            })
+            .collect())
     }
 
     async fn import(&self, api: &Api, id: &str) -> Result<Value, Error> {

@@ -7,7 +7,7 @@ use iac_provider::values::{string, strings};
 use iac_value::Value;
 use serde_json::Value as Json;
 
-use crate::api::Api;
+use crate::api::{Api, encode};
 
 /// The droplets that match what a create of `planned` sent.
 pub async fn matching(api: &Api, planned: &Value) -> Result<Vec<Json>, Error> {
@@ -45,17 +45,6 @@ fn sent_by(d: &Json, planned: &Value) -> bool {
         && same("size", d["size_slug"].as_str())
         && image
         && tags == planned_tags
-}
-
-/// A droplet name in a query: hostname characters need no escaping, anything else is
-/// percent-encoded.
-fn encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
