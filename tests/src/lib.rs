@@ -7,6 +7,7 @@
 //! (killed when it exits, by `localstack/supervise.sh`).
 
 pub mod fault_proxy;
+pub mod handmade;
 pub mod inventory;
 pub mod journal;
 pub mod seeds;
@@ -237,6 +238,18 @@ pub struct Stack {
     aws_via: Option<String>,
     /// The same for the DigitalOcean calls.
     digitalocean_via: Option<String>,
+    /// Temporary credentials of a role in the account `access_key` names
+    /// ([`Stack::in_own_account`]), for moto, which otherwise keeps every access key in
+    /// one account.
+    session: Option<Session>,
+}
+
+/// Temporary credentials from STS.
+#[derive(Clone)]
+struct Session {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: String,
 }
 
 /// What a run of `iac` did.
@@ -300,6 +313,7 @@ impl Stack {
             endpoint: None,
             aws_via: None,
             digitalocean_via: None,
+            session: None,
         };
         for (name, text) in files {
             stack.write(name, text);
@@ -446,10 +460,17 @@ impl Stack {
                     .as_deref()
                     .unwrap_or(&self.aws.running().endpoint),
             )
+            .env_remove("AWS_SESSION_TOKEN")
             .env_remove("AWS_PROFILE")
             .env("AWS_CONFIG_FILE", "/nonexistent")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
             .env("AWS_EC2_METADATA_DISABLED", "true");
+        if let Some(s) = &self.session {
+            command
+                .env("AWS_ACCESS_KEY_ID", &s.access_key_id)
+                .env("AWS_SECRET_ACCESS_KEY", &s.secret_access_key)
+                .env("AWS_SESSION_TOKEN", &s.session_token);
+        }
         if self.emulator == Emulator::DigitalOcean {
             command
                 .env(
@@ -464,11 +485,48 @@ impl Stack {
         command
     }
 
+    /// The same stack in an account of its own on moto too: `iac` and the independent
+    /// clients use a role of the account its access key names, so that a test which
+    /// lists everything in a region (`iac adopt`, `iac query`) sees only what it made.
+    /// (LocalStack already makes each access key its own account.)
+    pub async fn in_own_account(mut self) -> Stack {
+        let sts = aws_sdk_sts::Client::new(&self.sdk());
+        let role = sts
+            .assume_role()
+            .role_arn(format!("arn:aws:iam::{}:role/e2e", self.access_key))
+            .role_session_name("e2e")
+            .send()
+            .await
+            .expect("the emulator lends a role in the stack's account");
+        let creds = role.credentials().expect("temporary credentials");
+        self.session = Some(Session {
+            access_key_id: creds.access_key_id().to_string(),
+            secret_access_key: creds.secret_access_key().to_string(),
+            session_token: creds.session_token().to_string(),
+        });
+        self
+    }
+
+    /// The credentials `iac` and the independent clients use.
+    fn credentials(&self) -> aws_sdk_s3::config::Credentials {
+        match &self.session {
+            Some(s) => aws_sdk_s3::config::Credentials::new(
+                &s.access_key_id,
+                &s.secret_access_key,
+                Some(s.session_token.clone()),
+                None,
+                "e2e",
+            ),
+            None => {
+                aws_sdk_s3::config::Credentials::new(&self.access_key, "test", None, None, "e2e")
+            }
+        }
+    }
+
     /// The SDK configuration of the same account on the emulator, for independent
     /// clients of any service: `aws_sdk_ec2::Client::new(&stack.sdk())`.
     pub fn sdk(&self) -> aws_config::SdkConfig {
-        let creds =
-            aws_sdk_s3::config::Credentials::new(&self.access_key, "test", None, None, "e2e");
+        let creds = self.credentials();
         aws_config::SdkConfig::builder()
             .behavior_version(aws_config::BehaviorVersion::latest())
             .region(aws_config::Region::new("eu-west-1"))
@@ -521,8 +579,7 @@ impl Stack {
     /// An S3 client of the stack's AWS emulator in `region` (path-style addressing).
     pub fn s3_in(&self, region: &str) -> aws_sdk_s3::Client {
         let endpoint = &self.aws.running().endpoint;
-        let creds =
-            aws_sdk_s3::config::Credentials::new(&self.access_key, "test", None, None, "e2e");
+        let creds = self.credentials();
         let conf = aws_sdk_s3::config::Builder::new()
             .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
             .region(aws_sdk_s3::config::Region::new(region.to_string()))
