@@ -14,6 +14,7 @@ mod elbv2;
 mod endpoint;
 mod error;
 mod found;
+mod listing;
 mod names;
 mod partition;
 mod rds;
@@ -136,5 +137,17 @@ mod tests {
                 assert_ne!(e.message, cannot, "{name} cannot look for what it made");
             }
         }
+    }
+
+    /// `iac query` and `iac adopt` discover every type: each declares its filters.
+    #[test]
+    fn every_resource_type_can_be_listed() {
+        let provider = super::AwsProvider::new();
+        let schema = iac_provider::Provider::schema(&provider);
+        for name in schema.resources.keys() {
+            assert!(schema.lists.contains_key(name), "{name} cannot be listed");
+        }
+        let records = &schema.lists["aws_route53_record"];
+        assert!(records.attributes["zone_id"].required);
     }
 }

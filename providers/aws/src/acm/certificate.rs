@@ -7,6 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_acm::types::{Filters, KeyAlgorithm, Tag, ValidationMethod};
 use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema};
+use iac_provider::{ListRequest, Listed};
 use iac_value::{ObjectAttr, Type, Value};
 
 use super::{NOT_FOUND, describe};
@@ -63,7 +64,11 @@ fn time(t: Option<&aws_smithy_types::DateTime>) -> Value {
 }
 
 impl Certificate {
-    async fn tags(&self, aws: &AwsClients, arn: &str) -> Result<BTreeMap<String, String>, Error> {
+    pub(super) async fn tags(
+        &self,
+        aws: &AwsClients,
+        arn: &str,
+    ) -> Result<BTreeMap<String, String>, Error> {
         let req = aws.acm.list_tags_for_certificate().certificate_arn(arn);
         let out = retry("ListTagsForCertificate", &[], || req.clone().send())
             .await
@@ -107,6 +112,17 @@ fn tag_list(tags: &BTreeMap<String, String>) -> Vec<Tag> {
 
 #[async_trait]
 impl Resource<AwsClients> for Certificate {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::certificate_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::certificates(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

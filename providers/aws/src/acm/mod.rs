@@ -1,6 +1,7 @@
 //! ACM: certificates and waiting for their validation.
 
 mod certificate;
+mod list;
 mod validation;
 
 use aws_sdk_acm::types::CertificateDetail;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_acm::types::CertificateStatus;
 use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema, ValidationError};
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::describe;
@@ -35,6 +36,17 @@ fn failed(status: &CertificateStatus) -> bool {
 
 #[async_trait]
 impl Resource<AwsClients> for Validation {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::validation_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::validations(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

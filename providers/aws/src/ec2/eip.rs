@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{Address, DomainType, Filter, ResourceType};
 use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{arn, tag_map, tag_specification, update_tags};
@@ -92,6 +93,17 @@ pub(super) async fn disassociate(aws: &AwsClients, association_id: &str) -> Resu
 
 #[async_trait]
 impl Resource<AwsClients> for Eip {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::eip_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::eips(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

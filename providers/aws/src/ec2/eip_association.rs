@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::Filter;
 use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::eip::{associate, disassociate};
@@ -17,6 +18,17 @@ pub struct EipAssociation;
 
 #[async_trait]
 impl Resource<AwsClients> for EipAssociation {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::eip_association_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::eip_associations(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

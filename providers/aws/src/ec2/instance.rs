@@ -14,6 +14,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use iac_provider::{
     ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, PlannedState, Schema,
 };
+use iac_provider::{ListRequest, Listed};
 use iac_value::{PathStep, Type, Value};
 use sha1::{Digest, Sha1};
 
@@ -283,6 +284,17 @@ impl Instance {
 
 #[async_trait]
 impl Resource<AwsClients> for Instance {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::instance_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::instances(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         let root = Schema::new(
             [

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use aws_sdk_ec2::primitives::Blob;
 use aws_sdk_ec2::types::ResourceType;
 use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema, ValidationError};
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{arn, tag_map, tag_specification, update_tags};
@@ -46,6 +47,17 @@ impl KeyPair {
 
 #[async_trait]
 impl Resource<AwsClients> for KeyPair {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::key_pair_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::key_pairs(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

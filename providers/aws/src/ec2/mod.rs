@@ -6,6 +6,7 @@ mod eip;
 mod eip_association;
 mod instance;
 mod key_pair;
+mod list;
 mod lookup;
 mod rule;
 mod security_group;

@@ -7,6 +7,7 @@ use aws_sdk_ec2::types::{Filter, IpPermission, ResourceType};
 use iac_provider::{
     ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
 };
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::rule::{self, from_permissions, to_permission};
@@ -200,6 +201,17 @@ fn normalize_rules(v: &Value) -> Value {
 
 #[async_trait]
 impl Resource<AwsClients> for SecurityGroup {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::security_group_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::security_groups(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -9,6 +9,7 @@ use aws_sdk_ec2::types::{
 use iac_provider::{
     ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
 };
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::rule::protocol;
@@ -152,6 +153,17 @@ impl IngressRule {
 
 #[async_trait]
 impl Resource<AwsClients> for IngressRule {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::ingress_rule_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::ingress_rules(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthReasonEnum};
 use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use crate::client::AwsClients;
@@ -42,6 +43,17 @@ fn attachment_id(v: &Value) -> String {
 
 #[async_trait]
 impl Resource<AwsClients> for Attachment {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::attachment_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::attachments(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -9,6 +9,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use iac_provider::{
     ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, Schema, ValidationError,
 };
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tags_of, update_tags};
@@ -185,6 +186,17 @@ async fn locate(aws: &AwsClients, planned: &Value) -> Result<Option<String>, Err
 
 #[async_trait]
 impl Resource<AwsClients> for Listener {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::listener_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::listeners(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

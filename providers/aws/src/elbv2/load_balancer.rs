@@ -8,6 +8,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     LoadBalancerTypeEnum,
 };
 use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema, ValidationError};
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{arn_suffix, tag_list, tags_of, update_tags};
@@ -139,6 +140,17 @@ impl LoadBalancer {
 
 #[async_trait]
 impl Resource<AwsClients> for LoadBalancer {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::load_balancer_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::load_balancers(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

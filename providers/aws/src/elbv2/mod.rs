@@ -2,6 +2,7 @@
 //! listeners.
 
 mod attachment;
+mod list;
 mod listener;
 mod load_balancer;
 mod target_group;

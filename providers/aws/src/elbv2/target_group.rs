@@ -9,6 +9,7 @@ use iac_provider::{
     ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, PlannedState, Schema,
     ValidationError,
 };
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{arn_suffix, tag_list, tags_of, update_tags};
@@ -94,6 +95,17 @@ fn hc_int(hc: &Value, name: &str) -> Option<i32> {
 
 #[async_trait]
 impl Resource<AwsClients> for TargetGroup {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::target_group_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::target_groups(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         let hc = Schema::new(
             [

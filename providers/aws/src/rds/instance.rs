@@ -8,6 +8,7 @@ use aws_sdk_rds::types::DbInstance as Description;
 use iac_provider::{
     ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
 };
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tag_map, update_tags};
@@ -180,6 +181,17 @@ fn recorded_version<'a>(
 
 #[async_trait]
 impl Resource<AwsClients> for DbInstance {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::instance_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::instances(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         let oc = Attribute::optional_computed;
         Schema::new(

@@ -1,6 +1,7 @@
 //! RDS: database instances, their parameter groups and subnet groups.
 
 mod instance;
+mod list;
 mod parameter_group;
 mod subnet_group;
 

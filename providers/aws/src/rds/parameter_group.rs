@@ -8,6 +8,7 @@ use aws_sdk_rds::types::{ApplyMethod, Parameter};
 use iac_provider::{
     ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, Schema, ValidationError,
 };
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tags_of, update_tags};
@@ -122,6 +123,17 @@ impl ParameterGroup {
 
 #[async_trait]
 impl Resource<AwsClients> for ParameterGroup {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::group_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::parameter_groups(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         let parameter = Schema::new(
             [

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema, ValidationError};
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{tag_list, tags_of, update_tags};
@@ -35,6 +36,17 @@ impl SubnetGroup {
 
 #[async_trait]
 impl Resource<AwsClients> for SubnetGroup {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::subnet_group_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::subnet_groups(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

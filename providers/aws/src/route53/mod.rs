@@ -1,5 +1,6 @@
 //! Route 53: hosted zones and their records, and the zone lookup.
 
+mod list;
 mod record;
 mod zone;
 

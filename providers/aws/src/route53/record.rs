@@ -9,6 +9,7 @@ use aws_sdk_route53::types::{
 use iac_provider::{
     ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, Schema, ValidationError,
 };
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{BUSY, bare_zone_id, normalize_name, wait_insync};
@@ -47,7 +48,7 @@ fn from_route53(t: &str, value: &str) -> String {
 }
 
 /// The zone's own name, to complete relative record names.
-async fn zone_name(aws: &AwsClients, zone: &str) -> Result<String, Error> {
+pub(super) async fn zone_name(aws: &AwsClients, zone: &str) -> Result<String, Error> {
     let req = aws.route53.get_hosted_zone().id(zone);
     let out = retry("GetHostedZone", &[], || req.clone().send())
         .await
@@ -59,7 +60,7 @@ async fn zone_name(aws: &AwsClients, zone: &str) -> Result<String, Error> {
 
 /// The fully qualified name of `name` in zone `apex`: as given when it already ends
 /// in the zone's name, else with the zone's name appended.
-fn qualify(name: &str, apex: &str) -> String {
+pub(super) fn qualify(name: &str, apex: &str) -> String {
     let name = normalize_name(name);
     if name == apex || name.ends_with(&format!(".{apex}")) {
         name
@@ -236,6 +237,17 @@ impl Record {
 
 #[async_trait]
 impl Resource<AwsClients> for Record {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::record_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::records(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -7,6 +7,7 @@ use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, HostedZone, HostedZoneConfig, RrType,
 };
 use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema};
+use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
 use super::{BUSY, bare_zone_id, change_zone_tags, normalize_name, wait_insync, zone_tags};
@@ -160,6 +161,17 @@ impl Zone {
 
 #[async_trait]
 impl Resource<AwsClients> for Zone {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::zone_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::zones(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -9,6 +9,7 @@ use aws_sdk_s3::types::{
 use iac_provider::{
     ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
 };
+use iac_provider::{ListRequest, Listed};
 use iac_value::{PathStep, Type, Value};
 
 use super::NO_BUCKET;
@@ -220,6 +221,17 @@ impl Bucket {
 
 #[async_trait]
 impl Resource<AwsClients> for Bucket {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::bucket_schema())
+    }
+
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        super::list::buckets(aws, request)
+            .await?
+            .finish(self, aws, request)
+            .await
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             [

@@ -2,6 +2,7 @@
 
 mod bucket;
 mod lifecycle;
+mod list;
 mod public_access_block;
 mod setting;
 mod versioning;

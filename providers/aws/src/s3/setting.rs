@@ -3,7 +3,10 @@
 //! setting with one Put call and reads it back, and an import reads it by bucket name.
 
 use async_trait::async_trait;
-use iac_provider::{ApplyError, CreateToken, Error, Found, PlannedState, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, CreateToken, Error, Found, ListRequest, Listed, PlannedState, Schema,
+    ValidationError,
+};
 use iac_value::Value;
 
 use crate::client::AwsClients;
@@ -38,6 +41,12 @@ pub trait BucketSetting: Send + Sync {
         current: &Value,
     ) -> Result<Option<Value>, Error>;
 
+    /// Whether a bucket's setting as `get` read it is one the bucket holds (a listing
+    /// leaves out the others).
+    fn present(&self, _state: &Value) -> bool {
+        true
+    }
+
     /// Removes the setting (a bucket already gone is fine).
     async fn remove(&self, aws: &AwsClients, prior: &Value) -> Result<(), Error>;
 }
@@ -47,6 +56,32 @@ pub struct Setting<T>(pub T);
 
 #[async_trait]
 impl<T: BucketSetting> Resource<AwsClients> for Setting<T> {
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::list::bucket_schema())
+    }
+
+    /// The buckets of the region (as `aws_s3_bucket` lists them) that hold the setting,
+    /// with the setting read on the way.
+    async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let every = ListRequest {
+            limit: None,
+            ..request.clone()
+        };
+        let mut found = crate::listing::Found::new(request);
+        for bucket in super::list::buckets(aws, &every).await?.ids() {
+            if found.full() {
+                break;
+            }
+            let seed = Value::object([("bucket", Value::from(bucket.as_str()))]);
+            if let Some(state) = self.0.get(aws, &bucket, &seed).await?
+                && self.0.present(&state)
+            {
+                found.push_with_state(bucket.as_str(), Some(bucket.as_str()), state);
+            }
+        }
+        found.finish(self, aws, request).await
+    }
+
     fn schema(&self) -> Schema {
         self.0.schema()
     }

@@ -17,6 +17,14 @@ const STATUSES: &[&str] = &["Enabled", "Suspended", "Disabled"];
 
 #[async_trait]
 impl BucketSetting for Versioning {
+    /// A bucket whose versioning was never enabled holds no versioning setting.
+    fn present(&self, state: &Value) -> bool {
+        crate::values::block(state, "versioning_configuration")
+            .get("status")
+            .as_str()
+            != Some("Disabled")
+    }
+
     fn put_operation(&self) -> &'static str {
         "PutBucketVersioning"
     }
