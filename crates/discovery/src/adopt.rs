@@ -13,6 +13,7 @@ use iac_provider::{ListRequest, ProviderClient, Schema};
 use iac_value::{Path as ValuePath, PathStep, Value};
 
 use crate::files::{self, Files};
+use crate::fold::{self as folding, Fold};
 use crate::generate;
 use crate::lookups::{self, Lookups};
 use crate::naming::{Names, base_name};
@@ -50,6 +51,8 @@ struct Found {
     id: String,
     state: Value,
     name: String,
+    /// `type.name`, or `type.this["key"]` when folded.
+    address: String,
 }
 
 /// Adopts what `opts` selects into new files in `dir`.
@@ -95,7 +98,7 @@ pub async fn adopt(
         iac_engine::importer::root_provider_client(&stack, providers, &vars, &opts.provider)
             .await?;
     let mut report = Report::default();
-    let found = discover(
+    let mut found = discover(
         client.as_ref(),
         &schema.resources,
         &schema.lists,
@@ -103,6 +106,11 @@ pub async fn adopt(
         &mut report,
     )
     .await?;
+    let folds = if opts.fold {
+        fold_objects(&mut found, &schema.resources)
+    } else {
+        Vec::new()
+    };
     let outside = lookups::gather(
         client.as_ref(),
         &schema.data_sources,
@@ -119,6 +127,7 @@ pub async fn adopt(
         outside.clone(),
         &forced,
         &providers_tf,
+        &folds,
     );
     for round in 0..3 {
         let changes = prove(work.path(), &files, &found, providers, sources).await?;
@@ -128,10 +137,9 @@ pub async fn adopt(
             if round < 2 && forced.insert((i, attr.clone())) {
                 progress = true;
             }
-            report.unsettled.push(format!(
-                "{}.{}: {attr} {what}",
-                found[i].type_name, found[i].name
-            ));
+            report
+                .unsettled
+                .push(format!("{}: {attr} {what}", found[i].address));
         }
         if !progress {
             break;
@@ -142,12 +150,13 @@ pub async fn adopt(
             outside.clone(),
             &forced,
             &providers_tf,
+            &folds,
         );
     }
     write_new(dir, &files, &mut report)?;
     report.adopted = found
         .iter()
-        .map(|f| (format!("{}.{}", f.type_name, f.name), f.id.clone()))
+        .map(|f| (f.address.clone(), f.id.clone()))
         .collect();
     Ok(report)
 }
@@ -210,6 +219,7 @@ async fn discover(
                 id: l.id,
                 state,
                 name: String::new(),
+                address: String::new(),
             });
         }
     }
@@ -230,6 +240,7 @@ async fn discover(
                 _ => base_name(&f.state, &f.id),
             };
             f.name = names.unique(&f.type_name, &base);
+            f.address = format!("{}.{}", f.type_name, f.name);
             f
         })
         .collect())
@@ -316,12 +327,13 @@ fn generate_files(
     outside: lookups::Outside,
     forced: &BTreeSet<(usize, String)>,
     providers_tf: &str,
+    folds: &[Fold],
 ) -> Files {
     let targets: Vec<Target> = found
         .iter()
         .map(|f| Target {
             type_name: f.type_name.clone(),
-            address: format!("{}.{}", f.type_name, f.name),
+            address: f.address.clone(),
             state: f.state.clone(),
         })
         .collect();
@@ -331,10 +343,26 @@ fn generate_files(
     out.add("providers.tf", providers_tf);
     for (i, f) in found.iter().enumerate() {
         let schema = &schemas[&f.type_name];
+        let fold = folds
+            .iter()
+            .find(|x| x.members.iter().any(|(m, _)| *m == i));
+        if fold.is_some_and(|x| x.members[0].0 != i) {
+            continue;
+        }
         let managed_elsewhere = managed_elsewhere(found, i);
         let mut secrets = Vec::new();
         let subst = |path: &ValuePath, value: &Value| -> Option<hcl_edit::expr::Expression> {
             if let [PathStep::Key(attr)] = path.as_slice() {
+                if let Some(x) = fold
+                    && x.differing.contains(attr)
+                {
+                    let e = if x.key_attr.as_ref() == Some(attr) {
+                        "each.key".to_string()
+                    } else {
+                        format!("each.value.{attr}")
+                    };
+                    return e.parse().ok();
+                }
                 if managed_elsewhere.contains(&attr.as_str()) {
                     return None;
                 }
@@ -347,7 +375,26 @@ fn generate_files(
                 .or_else(|| lookups.expression(path, value))?;
             text.parse().ok()
         };
-        let mut block = generate::block(&f.type_name, &f.name, schema, &f.state, &subst);
+        let block_name = fold.map_or(f.name.clone(), |x| x.names().0);
+        let mut block = generate::block(&f.type_name, &block_name, schema, &f.state, &subst);
+        if let Some(x) = fold {
+            let (_, values, ids) = x.names();
+            let each: hcl_edit::expr::Expression = format!("local.{values}")
+                .parse()
+                .expect("a local reference");
+            block.body.insert(
+                0,
+                hcl_edit::structure::Attribute::new(hcl_edit::Ident::new("for_each"), each),
+            );
+            out.add(
+                files::file_for(&f.type_name),
+                &fold_locals(x, found, &refs, &lookups),
+            );
+            out.add(
+                "imports.tf",
+                &files::import_for_each(&format!("{}.{block_name}", f.type_name), &ids),
+            );
+        }
         for (attr, a) in &schema.attributes {
             if a.sensitive && a.config_only && f.state.get(attr).is_null() {
                 let var = format!("{}_{attr}", f.name);
@@ -370,10 +417,9 @@ fn generate_files(
         for s in secrets {
             out.add("variables.tf", &s);
         }
-        out.add(
-            "imports.tf",
-            &files::import_block(&format!("{}.{}", f.type_name, f.name), &f.id),
-        );
+        if fold.is_none() {
+            out.add("imports.tf", &files::import_block(&f.address, &f.id));
+        }
     }
     let lookup_text = lookups.blocks();
     if !lookups.is_empty() {
@@ -451,7 +497,7 @@ async fn prove(
     }
     let mut state = iac_state::State::new();
     for f in found {
-        let addr = iac_engine::addr::parse_instance(&format!("{}.{}", f.type_name, f.name))
+        let addr = iac_engine::addr::parse_instance(&f.address)
             .map_err(|m| Diagnostic::error("Invalid address", None).with_detail(m))?;
         let entry = iac_engine::importer::import(&stack, providers, &vars, &addr, &f.id).await?;
         state.upsert(entry);
@@ -460,10 +506,7 @@ async fn prove(
         .await?;
     let mut out = Vec::new();
     for c in plan.actions().filter(|c| c.is_managed()) {
-        let Some(i) = found
-            .iter()
-            .position(|f| format!("{}.{}", f.type_name, f.name) == c.addr.to_string())
-        else {
+        let Some(i) = found.iter().position(|f| f.address == c.addr.to_string()) else {
             continue;
         };
         let what = match c.action {
@@ -521,4 +564,62 @@ fn write_new(dir: &Path, files: &Files, report: &mut Report) -> Result<(), Diagn
         report.written.push(path);
     }
     Ok(())
+}
+
+/// Decides the folds and gives folded objects their keyed addresses.
+fn fold_objects(found: &mut [Found], schemas: &BTreeMap<String, Schema>) -> Vec<Fold> {
+    let objects: Vec<(String, Value, String)> = found
+        .iter()
+        .map(|f| (f.type_name.clone(), f.state.clone(), fold_key(f)))
+        .collect();
+    let folds = folding::folds(&objects, schemas);
+    for x in &folds {
+        let (block, _, _) = x.names();
+        for (i, key) in &x.members {
+            found[*i].address = format!("{}.{block}[{}]", x.type_name, quoted(key));
+        }
+    }
+    folds
+}
+
+/// An object's key in a fold's map: its name as found.
+fn fold_key(f: &Found) -> String {
+    ["name", "identifier", "bucket"]
+        .iter()
+        .find_map(|a| f.state.get(a).as_str())
+        .or_else(|| f.state.get("tags").get("Name").as_str())
+        .unwrap_or(&f.id)
+        .to_string()
+}
+
+fn quoted(s: &str) -> String {
+    hcl_edit::expr::Expression::from(s).to_string()
+}
+
+/// The `locals` of a fold: the map of each object's differing attributes, and of ids.
+fn fold_locals(x: &Fold, found: &[Found], refs: &Refs<'_>, lookups: &Lookups) -> String {
+    let (_, values, ids) = x.names();
+    let mut text = format!("locals {{\n{values} = {{\n");
+    for (i, key) in &x.members {
+        let subst = |path: &ValuePath, value: &Value| -> Option<hcl_edit::expr::Expression> {
+            refs.reference(*i, path, value)
+                .or_else(|| lookups.expression(path, value))?
+                .parse()
+                .ok()
+        };
+        text.push_str(&format!("{} = {{\n", quoted(key)));
+        for attr in x.mapped() {
+            let mut at = vec![PathStep::Key(attr.clone())];
+            let v = found[*i].state.get(attr);
+            let e = subst(&at, v).unwrap_or_else(|| generate::expression(v, &subst, &mut at));
+            text.push_str(&format!("{attr} = {e}\n"));
+        }
+        text.push_str("}\n");
+    }
+    text.push_str(&format!("}}\n{ids} = {{\n"));
+    for (i, key) in &x.members {
+        text.push_str(&format!("{} = {}\n", quoted(key), quoted(&found[*i].id)));
+    }
+    text.push_str("}\n}\n");
+    iac_lang::format::format_text(&text)
 }

@@ -5,6 +5,7 @@
 
 pub mod adopt;
 pub mod files;
+pub mod fold;
 pub mod generate;
 pub mod lookups;
 pub mod naming;
