@@ -54,11 +54,12 @@ pub fn block(
         &mut comments,
     );
     comment_body(&mut body, &comments);
-    Block::builder(Ident::new("resource"))
+    let mut block = Block::builder(Ident::new("resource"))
         .label(type_name)
         .label(name)
-        .structures(body)
-        .build()
+        .build();
+    block.body = body;
+    block
 }
 
 /// A body as text, formatted as `iac fmt` formats it.
