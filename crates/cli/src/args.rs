@@ -38,6 +38,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Adopt an existing object into the state, under a resource block of the stack.
     Import(ImportArgs),
+    /// Discover a provider's objects and write a stack that adopts them, proven to plan no change.
+    Adopt(AdoptArgs),
     /// Inspect and change the state.
     #[command(subcommand)]
     State(StateCommand),
@@ -163,6 +165,28 @@ pub struct ImportArgs {
     pub var_files: Vec<PathBuf>,
     #[command(flatten)]
     pub lock: LockArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AdoptArgs {
+    /// The folder to write the stack into (new files only).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The provider whose objects to adopt: aws or digitalocean.
+    #[arg(long)]
+    pub provider: String,
+    /// The AWS region (default: the SDK's own chain, AWS_REGION).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Only objects of this resource type (repeatable).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// Only objects with this tag (KEY=VALUE, or KEY; repeatable).
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
+    /// Fold objects of one type that differ in a few attributes into one block with for_each.
+    #[arg(long)]
+    pub fold: bool,
 }
 
 #[derive(Args, Debug)]

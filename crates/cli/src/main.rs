@@ -87,6 +87,9 @@ async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
         Command::Import(a) => {
             signals::unless_interrupted(commands::import::import(a, ui, raw, &mut sources)).await
         }
+        Command::Adopt(a) => {
+            signals::unless_interrupted(commands::adopt::adopt(a, ui, &mut sources)).await
+        }
         Command::State(c) => commands::state::run(c),
         Command::Graph(a) => commands::inspect::graph(a, &mut sources),
         Command::Fmt(a) => commands::fmt::fmt(a, &mut sources),

@@ -8,6 +8,8 @@
 //! Computed-only attributes, `timeouts` and a `*_prefix` beside the name it prefixes are
 //! left out; secrets are never written: a sensitive attribute is left out with a comment.
 
+use std::collections::BTreeMap;
+
 use hcl_edit::Decorate;
 use hcl_edit::expr::{Array, Expression, Object, ObjectKey, ObjectValue, ObjectValueTerminator};
 use hcl_edit::structure::{Attribute, Block, Body};
@@ -52,11 +54,12 @@ pub fn block(
         &mut comments,
     );
     comment_body(&mut body, &comments);
-    Block::builder(Ident::new("resource"))
+    let mut block = Block::builder(Ident::new("resource"))
         .label(type_name)
         .label(name)
-        .structures(body)
-        .build()
+        .build();
+    block.body = body;
+    block
 }
 
 /// A body as text, formatted as `iac fmt` formats it.
@@ -145,6 +148,23 @@ fn fill_body(
         }
         at.pop();
     }
+}
+
+/// The top-level attributes and blocks that [`block`] writes with literal values, by
+/// name, with their values: what two objects' blocks are compared by.
+pub fn written(schema: &Schema, state: &Value) -> BTreeMap<String, Value> {
+    let attrs = schema.attributes.iter().filter(|(name, a)| {
+        (a.optional || a.required) && !a.sensitive && keep(state.get(name), a.default.as_ref())
+    });
+    let blocks = schema
+        .blocks
+        .keys()
+        .filter(|name| *name != "timeouts" && keep(state.get(name), None));
+    attrs
+        .map(|(name, _)| name)
+        .chain(blocks)
+        .map(|name| (name.clone(), state.get(name).clone()))
+        .collect()
 }
 
 /// Whether a value must be written: not null, unknown or empty, and not the default.

@@ -78,6 +78,20 @@ pub async fn import(
     })
 }
 
+/// The configured client of the root module's default configuration of `provider`, as
+/// importing configures it: for reading objects that no resource block names yet.
+pub async fn root_provider_client(
+    stack: &Stack,
+    providers: &Providers,
+    vars: &BTreeMap<String, Value>,
+    provider: &str,
+) -> Result<std::sync::Arc<dyn iac_provider::ProviderClient>, Diagnostic> {
+    let key: ProviderKey = (provider.to_string(), None);
+    let walk = Walk::new(stack, providers, vars, 1);
+    configure_provider(stack, &walk, &key).await?;
+    walk.client(&key).await
+}
+
 /// Evaluates the provider block (and what it refers to) and configures it.
 pub(crate) async fn configure_provider(
     stack: &Stack,

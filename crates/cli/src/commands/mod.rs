@@ -1,5 +1,6 @@
 //! One module per group of commands.
 
+pub mod adopt;
 pub mod apply;
 pub mod fmt;
 pub mod generate;
