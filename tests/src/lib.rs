@@ -1,7 +1,8 @@
 //! The end-to-end test harness: emulators on free ports, throwaway stacks, the built
 //! `iac` binary, and an independent AWS client to check what it did; for crash safety,
 //! a fault-injecting proxy (`fault_proxy`), the seed stacks on clean clouds (`seeds`)
-//! and what they left in the cloud (`inventory`).
+//! and what they left in the cloud (`inventory`); the AWS provider's listings called
+//! in process (`listing`).
 //!
 //! The emulators come from `localstack/install.sh`; each test binary starts its own
 //! (killed when it exits, by `localstack/supervise.sh`).
@@ -10,6 +11,7 @@ pub mod fault_proxy;
 pub mod handmade;
 pub mod inventory;
 pub mod journal;
+pub mod listing;
 pub mod seeds;
 
 pub use fault_proxy::{Fault, FaultProxy, Faults};
