@@ -79,7 +79,7 @@ pub async fn import(
 }
 
 /// Evaluates the provider block (and what it refers to) and configures it.
-async fn configure_provider(
+pub(crate) async fn configure_provider(
     stack: &Stack,
     walk: &Walk<'_>,
     key: &ProviderKey,
@@ -91,8 +91,19 @@ async fn configure_provider(
     let Some(&idx) = stack.graph.index.get(&node) else {
         return Ok(());
     };
+    evaluate(stack, walk, vec![idx]).await
+}
+
+/// Evaluates the non-resource nodes `roots` and what they refer to (variables, locals,
+/// providers), as `import` and `query` need them before any plan; a resource among them
+/// is an error.
+pub(crate) async fn evaluate(
+    stack: &Stack,
+    walk: &Walk<'_>,
+    roots: Vec<NodeIndex>,
+) -> Result<(), Diagnostic> {
     let mut subset: HashSet<NodeIndex> = HashSet::new();
-    let mut todo = vec![idx];
+    let mut todo = roots;
     while let Some(n) = todo.pop() {
         if subset.insert(n) {
             todo.extend(stack.graph.dependencies(n));
@@ -102,7 +113,7 @@ async fn configure_provider(
         match stack.graph.graph[n].kind {
             NodeKind::Resource(..) => {
                 walk.report(Diagnostic::error("Provider configuration depends on a resource", None)
-                    .with_detail("The provider block refers to a resource, which cannot be known while importing."));
+                    .with_detail("The provider block refers to a resource, which cannot be known before a plan."));
                 false
             }
             _ => walk.eval_node(&stack.graph.graph[n]).await,

@@ -68,7 +68,7 @@ impl Loader<'_> {
         }
     }
 
-    fn labels(&mut self, block: &Block, names: &[&str]) -> bool {
+    pub(super) fn labels(&mut self, block: &Block, names: &[&str]) -> bool {
         if block.labels.len() == names.len() {
             return true;
         }
@@ -92,7 +92,7 @@ impl Loader<'_> {
         false
     }
 
-    fn only(&mut self, body: &Body, attrs: &[&str], blocks: &[&str], what: &str) {
+    pub(super) fn only(&mut self, body: &Body, attrs: &[&str], blocks: &[&str], what: &str) {
         for a in &body.attrs {
             if !attrs.contains(&a.name.as_str()) {
                 self.diags.push(
@@ -539,7 +539,7 @@ impl Loader<'_> {
         }
     }
 
-    fn provider_ref(&mut self, attr: &Attr) -> Option<(String, Option<String>, Span)> {
+    pub(super) fn provider_ref(&mut self, attr: &Attr) -> Option<(String, Option<String>, Span)> {
         let span = attr.expr.span();
         let text = crate::references::static_path(&attr.expr.expr);
         match text
