@@ -106,17 +106,29 @@ pub(crate) async fn configure_provider(
 }
 
 /// Evaluates root-module `nodes` (variables, locals, provider blocks) and what they
-/// refer to; a resource among them is an error, as none is read outside a plan.
+/// refer to, as [`evaluate`] does.
 pub(crate) async fn evaluate_nodes(
     stack: &Stack,
     walk: &Walk<'_>,
     nodes: impl IntoIterator<Item = Node>,
 ) -> Result<(), Diagnostic> {
-    let mut subset: HashSet<NodeIndex> = HashSet::new();
-    let mut todo: Vec<NodeIndex> = nodes
+    let roots = nodes
         .into_iter()
         .filter_map(|n| stack.graph.index.get(&n).copied())
         .collect();
+    evaluate(stack, walk, roots).await
+}
+
+/// Evaluates the non-resource nodes `roots` and what they refer to (variables, locals,
+/// providers), as `import`, import blocks and `query` need them before any plan; a
+/// resource among them is an error.
+pub(crate) async fn evaluate(
+    stack: &Stack,
+    walk: &Walk<'_>,
+    roots: Vec<NodeIndex>,
+) -> Result<(), Diagnostic> {
+    let mut subset: HashSet<NodeIndex> = HashSet::new();
+    let mut todo = roots;
     while let Some(n) = todo.pop() {
         if subset.insert(n) {
             todo.extend(stack.graph.dependencies(n));
@@ -125,8 +137,8 @@ pub(crate) async fn evaluate_nodes(
     let outcomes = sched::run(&stack.graph.graph, &subset, &iac_provider::Stop::new(), |n| async move {
         match stack.graph.graph[n].kind {
             NodeKind::Resource(..) => {
-                walk.report(Diagnostic::error("Import depends on a resource", None)
-                    .with_detail("The provider block or the import id refers to a resource, which cannot be known while importing."));
+                walk.report(Diagnostic::error("Provider configuration depends on a resource", None)
+                    .with_detail("The provider block or an import id refers to a resource, which cannot be known before a plan."));
                 false
             }
             _ => walk.eval_node(&stack.graph.graph[n]).await,

@@ -14,6 +14,7 @@ pub mod graph;
 pub mod import_blocks;
 pub mod importer;
 pub mod json;
+pub mod listing;
 pub mod moves;
 mod persist;
 pub mod plan;
@@ -81,15 +82,32 @@ impl Stack {
         providers: &Providers,
         generating: bool,
     ) -> Result<Stack, Diagnostics> {
-        let releases: Vec<iac_lang::ProviderRelease> = providers
+        let releases = Stack::releases(providers);
+        let (tree, diags) = iac_lang::load_stack(dir, sources, &releases);
+        Stack::build(dir, tree, diags, sources, providers, generating)
+    }
+
+    /// The releases of the compiled-in providers, as loading checks them.
+    fn releases(providers: &Providers) -> Vec<iac_lang::ProviderRelease> {
+        providers
             .iter()
             .map(|(name, p)| {
                 let r = p.release();
                 iac_lang::ProviderRelease::new(name, r.source, r.version)
                     .expect("a provider's release version is MAJOR.MINOR.PATCH")
             })
-            .collect();
-        let (mut tree, mut diags) = iac_lang::load_stack(dir, sources, &releases);
+            .collect()
+    }
+
+    /// Checks a loaded module tree against the providers and builds its graph.
+    fn build(
+        dir: &Path,
+        mut tree: ModuleTree,
+        mut diags: Diagnostics,
+        sources: &mut Sources,
+        providers: &Providers,
+        generating: bool,
+    ) -> Result<Stack, Diagnostics> {
         iac_lang::settle_json_bodies(&mut tree, sources, &SchemaShapes(providers));
         for (_, module) in tree.walk() {
             for res in &module.resources {

@@ -9,6 +9,9 @@ use iac_value::{Type, Value};
 
 use crate::source::{FileId, Span};
 
+mod list;
+pub use list::ListBlock;
+
 /// An expression together with the file it was written in.
 #[derive(Debug, Clone)]
 pub struct Expr {

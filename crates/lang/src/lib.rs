@@ -23,8 +23,8 @@ pub mod vars;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use load::{
-    BlockShape, LOCK_FILE, ProviderRelease, Shapes, load_module, load_stack, load_tree,
-    settle_json_bodies,
+    BlockShape, LOCK_FILE, ProviderRelease, QUERY_SUFFIX, Shapes, load_module, load_query,
+    load_stack, load_tree, settle_json_bodies,
 };
 pub use references::{Needs, Reference, Step, needs, references, static_traversal};
 pub use source::{FileId, Sources, Span};

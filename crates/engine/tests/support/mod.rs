@@ -13,8 +13,8 @@ use iac_engine::planner::{self, PlanOptions};
 use iac_engine::{Providers, Stack};
 use iac_lang::{Diagnostics, Sources};
 use iac_provider::{
-    ApplyError, Attribute, CreateToken, Error, Found, NestedBlock, PlannedState, Provider,
-    ProviderClient, ProviderSchema, Schema, ValidationError,
+    ApplyError, Attribute, CreateToken, Error, Found, ListRequest, Listed, NestedBlock,
+    PlannedState, Provider, ProviderClient, ProviderSchema, Schema, ValidationError,
 };
 use iac_state::{Backend, LocalBackend, State};
 use iac_value::{PathStep, Type, Value};
@@ -154,7 +154,11 @@ impl MemProvider {
                 provider: Schema::new([("prefix", Attribute::optional(Type::String))], []),
                 resources,
                 data_sources,
-                lists: BTreeMap::new(),
+                // Things can be listed by name prefix; boxes cannot be listed.
+                lists: BTreeMap::from([(
+                    "mem_thing".to_string(),
+                    Schema::new([("name_prefix", Attribute::optional(Type::String))], []),
+                )]),
             },
             cloud: Arc::new(Cloud::default()),
         }
@@ -425,6 +429,36 @@ impl ProviderClient for MemClient {
             .ok_or_else(|| Error::new("not found"))
     }
 
+    /// The things whose name starts with the filter's `name_prefix`, in id order; the
+    /// log records the provider's `prefix` and the filter.
+    async fn list(&self, type_name: &str, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        let prefix = request
+            .filter
+            .get("name_prefix")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        self.cloud.log.lock().unwrap().push(format!(
+            "list {type_name} provider_prefix={} name_prefix={prefix}",
+            self.prefix
+        ));
+        let objects = self.cloud.objects.lock().unwrap();
+        Ok(objects
+            .iter()
+            .filter(|(_, o)| {
+                o.get("name")
+                    .as_str()
+                    .is_some_and(|n| n.starts_with(&prefix))
+            })
+            .take(request.limit.unwrap_or(usize::MAX))
+            .map(|(id, o)| Listed {
+                id: id.clone(),
+                display_name: o.get("name").as_str().unwrap_or_default().to_string(),
+                state: request.include_resource.then(|| o.clone()),
+            })
+            .collect())
+    }
+
     async fn read_data(&self, _type_name: &str, config: &Value) -> Result<Value, Error> {
         let input = config.get("input").as_str().unwrap_or_default();
         Ok(with(
@@ -540,6 +574,29 @@ impl Harness {
         let out = self.apply(&plan).await;
         assert!(out.diags.is_empty(), "apply failed: {:?}", out.diags);
         plan
+    }
+
+    /// Loads the stack with its query files and runs its list blocks.
+    pub async fn query(
+        &self,
+        vars: &[(&str, Value)],
+    ) -> Result<Vec<iac_engine::listing::Found>, Diagnostics> {
+        let mut sources = Sources::default();
+        let q = iac_engine::listing::Query::load(self.dir.path(), &mut sources, &self.providers())?;
+        let (mut values, diags) = iac_lang::vars::root_variables(
+            self.dir.path(),
+            &q.stack.tree.module,
+            &[],
+            std::iter::empty(),
+            &mut sources,
+        );
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        for (k, v) in vars {
+            values.insert(k.to_string(), v.clone());
+        }
+        q.run(&self.providers(), &values, false).await
     }
 
     pub fn log(&self) -> Vec<String> {

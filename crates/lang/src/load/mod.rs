@@ -7,6 +7,7 @@
 //! - `merge`: override files merged into the primary files' blocks.
 //! - `blocks`: top-level blocks decoded into the module; `imports`, the `import` blocks.
 //! - `checks`: static checks of expressions (unknown functions).
+//! - `query`: the `list` blocks of `*.tfquery.hcl` files, for `iac query`.
 //! - `versions` and `lock`: `required_version`, `required_providers` and the dependency
 //!   lock file checked against what `iac` implements.
 
@@ -18,6 +19,7 @@ mod imports;
 pub(crate) mod json;
 mod lock;
 mod merge;
+mod query;
 mod versions;
 
 use std::collections::BTreeMap;
@@ -30,6 +32,7 @@ use crate::source::Sources;
 pub(crate) use hcl::parse_file as parse_hcl;
 pub use json::settle::{BlockShape, Shapes, settle_json_bodies};
 pub use lock::LOCK_FILE;
+pub use query::{QUERY_SUFFIX, load_query};
 pub use versions::ProviderRelease;
 
 /// Reads the configuration files of `dir` into a module: primary files in name order,
