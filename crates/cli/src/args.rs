@@ -38,6 +38,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Adopt an existing object into the state, under a resource block of the stack.
     Import(ImportArgs),
+    /// List the objects the list blocks of the folder's *.tfquery.hcl files find.
+    Query(QueryArgs),
     /// Inspect and change the state.
     #[command(subcommand)]
     State(StateCommand),
@@ -159,6 +161,25 @@ pub struct ImportArgs {
     pub var_files: Vec<PathBuf>,
     #[command(flatten)]
     pub lock: LockArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    /// The stack folder (default: the current folder).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Set a variable: -var 'name=value'.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variables from a file.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Print Terraform's machine-readable UI messages, one JSON object a line.
+    #[arg(long)]
+    pub json: bool,
+    /// Write an import and a resource block for each object found to this new file.
+    #[arg(long, value_name = "FILE")]
+    pub generate_config_out: Option<std::path::PathBuf>,
 }
 
 #[derive(Args, Debug)]
