@@ -40,6 +40,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Discover a provider's objects and write a stack that adopts them, proven to plan no change.
     Adopt(AdoptArgs),
+    /// List the objects the list blocks of the folder's *.tfquery.hcl files find.
+    Query(QueryArgs),
     /// Inspect and change the state.
     #[command(subcommand)]
     State(StateCommand),
@@ -187,6 +189,25 @@ pub struct AdoptArgs {
     /// Fold objects of one type that differ in a few attributes into one block with for_each.
     #[arg(long)]
     pub fold: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    /// The stack folder (default: the current folder).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Set a variable: -var 'name=value'.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variables from a file.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Print Terraform's machine-readable UI messages, one JSON object a line.
+    #[arg(long)]
+    pub json: bool,
+    /// Write an import and a resource block for each object found to this new file.
+    #[arg(long, value_name = "FILE")]
+    pub generate_config_out: Option<std::path::PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -71,7 +71,11 @@ async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
     let mut sources = iac_lang::Sources::default();
     if matches!(
         command,
-        Command::Plan(_) | Command::Apply(_) | Command::Destroy(_) | Command::Import(_)
+        Command::Plan(_)
+            | Command::Apply(_)
+            | Command::Destroy(_)
+            | Command::Import(_)
+            | Command::Query(_)
     ) {
         signals::install();
     }
@@ -89,6 +93,9 @@ async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
         }
         Command::Adopt(a) => {
             signals::unless_interrupted(commands::adopt::adopt(a, ui, &mut sources)).await
+        }
+        Command::Query(a) => {
+            signals::unless_interrupted(commands::query::query(a, ui, raw, &mut sources)).await
         }
         Command::State(c) => commands::state::run(c),
         Command::Graph(a) => commands::inspect::graph(a, &mut sources),

@@ -8,5 +8,7 @@ pub mod import;
 pub mod init;
 pub mod inspect;
 pub mod plan;
+pub mod query;
+mod query_config;
 pub mod state;
 pub mod version;
