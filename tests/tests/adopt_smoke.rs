@@ -57,7 +57,9 @@ fn adopting_hand_made_droplets_a_domain_and_a_firewall_plans_clean() {
     let (status, f) = stack.digitalocean("POST", "/v2/firewalls", Some(&rules));
     assert_eq!(status, 202, "{f}");
 
-    let adopt = stack.iac(&["adopt", ".", "--provider", "digitalocean"]).expect(0);
+    let adopt = stack
+        .iac(&["adopt", ".", "--provider", "digitalocean"])
+        .expect(0);
     assert!(adopt.stdout.contains("Adopted"), "{}", adopt.stdout);
 
     let read = |name: &str| {
@@ -65,30 +67,56 @@ fn adopting_hand_made_droplets_a_domain_and_a_firewall_plans_clean() {
             .unwrap_or_else(|e| panic!("{name}: {e}\n{}", adopt.stdout))
     };
     let (network, dns, compute) = (read("network.tf"), read("dns.tf"), read("compute.tf"));
-    for text in [&network, &dns, &compute, &read("imports.tf"), &read("providers.tf")] {
+    for text in [
+        &network,
+        &dns,
+        &compute,
+        &read("imports.tf"),
+        &read("providers.tf"),
+    ] {
         hcl_edit::parser::parse_body(text).unwrap_or_else(|e| panic!("{e}:\n{text}"));
     }
     // References, never the ids or addresses of adopted objects, outside imports.tf.
     for literal in [web.to_string(), db.to_string(), web_ip.clone()] {
         for text in [&network, &dns, &compute] {
-            assert!(!text.contains(&literal), "{literal} is written literally:\n{text}");
+            assert!(
+                !text.contains(&literal),
+                "{literal} is written literally:\n{text}"
+            );
         }
     }
-    assert!(network.contains("digitalocean_droplet.web_1.id"), "{network}");
-    assert!(network.contains("digitalocean_droplet.db_1.id"), "{network}");
-    assert!(dns.contains("digitalocean_droplet.web_1.ipv4_address"), "{dns}");
-    assert!(dns.contains("digitalocean_domain.adopt_example_com.name"), "{dns}");
+    assert!(
+        network.contains("digitalocean_droplet.web_1.id"),
+        "{network}"
+    );
+    assert!(
+        network.contains("digitalocean_droplet.db_1.id"),
+        "{network}"
+    );
+    assert!(
+        dns.contains("digitalocean_droplet.web_1.ipv4_address"),
+        "{dns}"
+    );
+    assert!(
+        dns.contains("digitalocean_domain.adopt_example_com.name"),
+        "{dns}"
+    );
 
     let plan = stack.iac(&["plan", "-no-color"]).expect(0);
     assert!(
-        plan.stdout.contains("to import, 0 to add, 0 to change, 0 to destroy"),
+        plan.stdout
+            .contains("to import, 0 to add, 0 to change, 0 to destroy"),
         "{}",
         plan.stdout
     );
-    stack.iac(&["apply", "-auto-approve", "-no-color"]).expect(0);
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
     stack.iac(&["plan", "-detailed-exitcode"]).expect(0);
 
     // Adopting again into the same folder writes nothing.
-    let again = stack.iac(&["adopt", ".", "--provider", "digitalocean"]).expect(1);
+    let again = stack
+        .iac(&["adopt", ".", "--provider", "digitalocean"])
+        .expect(1);
     assert!(again.stderr.contains("already exist"), "{}", again.stderr);
 }
