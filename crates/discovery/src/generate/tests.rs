@@ -113,6 +113,7 @@ fn secrets_are_never_written_and_a_missing_password_is_explained() {
 }
 
 #[test]
+#[ignore = "not yet settled (issue 11 continues)"]
 fn a_droplet_with_tags_and_a_script() {
     let state = Value::object([
         ("id", Value::from("1234")),
