@@ -233,7 +233,7 @@ async fn security_groups_rules_instances_addresses_and_keys(emu: Emulator) {
         None,
     )
     .await;
-    assert_eq!(ids(&eips), [allocation.clone()]);
+    assert_eq!(ids(&eips), std::slice::from_ref(&allocation));
     assert_eq!(eips[0].display_name, "cache-ip");
     let associations = list(
         &*aws,
@@ -253,7 +253,7 @@ async fn security_groups_rules_instances_addresses_and_keys(emu: Emulator) {
         None,
     )
     .await;
-    assert_eq!(ids(&keys), [key.clone()]);
+    assert_eq!(ids(&keys), std::slice::from_ref(&key));
     assert!(
         list(
             &*aws,

@@ -67,7 +67,7 @@ async fn zones_and_their_records(emu: Emulator) {
         None,
     )
     .await;
-    assert_eq!(ids(&zones), [zone.clone()]);
+    assert_eq!(ids(&zones), std::slice::from_ref(&zone));
     assert_eq!(zones[0].display_name, domain);
 
     let in_zone = [("zone_id", Value::from(zone.as_str()))];
@@ -330,7 +330,7 @@ async fn load_balancers_groups_listeners_targets_and_certificates(emu: Emulator)
 
     for alias in ["aws_lb", "aws_alb"] {
         let lbs = list(&*aws, alias, &[("vpc_id", Value::from(vpc.as_str()))], None).await;
-        assert_eq!(ids(&lbs), [lb.clone()]);
+        assert_eq!(ids(&lbs), std::slice::from_ref(&lb));
         assert_eq!(lbs[0].display_name, format!("{name}-lb"));
     }
     let tagged = list(
@@ -348,9 +348,9 @@ async fn load_balancers_groups_listeners_targets_and_certificates(emu: Emulator)
         None,
     )
     .await;
-    assert_eq!(ids(&groups), [group.clone()]);
+    assert_eq!(ids(&groups), std::slice::from_ref(&group));
     let listeners = list(&*aws, "aws_lb_listener", &[], None).await;
-    assert_eq!(ids(&listeners), [listener.clone()]);
+    assert_eq!(ids(&listeners), std::slice::from_ref(&listener));
     assert_eq!(listeners[0].display_name, format!("{name}-lb:80"));
     let request = ListRequest {
         filter: Value::object([("target_group_arn", Value::from(group.as_str()))]),
@@ -393,7 +393,7 @@ async fn load_balancers_groups_listeners_targets_and_certificates(emu: Emulator)
         None,
     )
     .await;
-    assert_eq!(ids(&certs), [arn.clone()]);
+    assert_eq!(ids(&certs), std::slice::from_ref(&arn));
     assert_eq!(certs[0].display_name, domain);
     let status = acm
         .describe_certificate()

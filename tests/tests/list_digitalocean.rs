@@ -324,7 +324,7 @@ async fn records_are_listed_by_domain_type_and_name() {
     let client = client.as_ref();
     let zone = ("domain", Value::from("zone.example"));
 
-    let all = list(client, "digitalocean_record", &[zone.clone()]).await;
+    let all = list(client, "digitalocean_record", std::slice::from_ref(&zone)).await;
     // The domain's own NS/SOA records aside (the emulator makes none), the four.
     assert_eq!(all.len(), 4);
     assert!(
@@ -449,7 +449,7 @@ async fn reserved_ips_and_their_assignments_are_listed_by_region_and_droplet() {
     let id = format!("{assigned},{droplet}");
     assert_eq!(
         ids(&assignments),
-        [id.clone()],
+        std::slice::from_ref(&id),
         "only assigned IPs, as IP,DROPLET_ID"
     );
     assert_eq!(assignments[0].display_name, format!("{assigned} -> edge-1"));

@@ -129,7 +129,7 @@ impl Written {
                 .get_attribute_mut(attribute)
                 .unwrap_or_else(|| panic!("{type_name} {value} has no {attribute}"));
             *attr.value_mut() = Expression::from(new);
-            std::fs::write(&path, body.to_string()).unwrap();
+            std::fs::write(path, body.to_string()).unwrap();
             return;
         }
         panic!("no {type_name} block with {key} = {value:?}");
