@@ -68,18 +68,6 @@ pub const LINKS: &[Link] = &[
         "id",
     ),
     link(
-        "aws_vpc_security_group_egress_rule",
-        "security_group_id",
-        "aws_security_group",
-        "id",
-    ),
-    link(
-        "aws_vpc_security_group_egress_rule",
-        "referenced_security_group_id",
-        "aws_security_group",
-        "id",
-    ),
-    link(
         "aws_db_instance",
         "vpc_security_group_ids",
         "aws_security_group",
@@ -266,7 +254,7 @@ pub struct Target {
 pub struct Refs<'a> {
     targets: &'a [Target],
     /// (type, attribute, value as compared) -> the targets holding it.
-    index: BTreeMap<(&'static str, &'static str, String), Vec<usize>>,
+    index: BTreeMap<(&'static str, &'static str, String), BTreeSet<usize>>,
     /// References taken so far, from object to object, kept acyclic.
     edges: RefCell<BTreeSet<(usize, usize)>>,
 }
@@ -296,11 +284,11 @@ pub fn dotted(path: &Path) -> String {
 impl<'a> Refs<'a> {
     /// The index of every linked attribute of `targets`.
     pub fn new(targets: &'a [Target]) -> Refs<'a> {
-        let mut index: BTreeMap<_, Vec<usize>> = BTreeMap::new();
+        let mut index: BTreeMap<_, BTreeSet<usize>> = BTreeMap::new();
         for (i, t) in targets.iter().enumerate() {
             for l in LINKS.iter().filter(|l| l.to == t.type_name) {
                 if let Some(k) = key(t.state.get(l.attr)) {
-                    index.entry((l.to, l.attr, k)).or_default().push(i);
+                    index.entry((l.to, l.attr, k)).or_default().insert(i);
                 }
             }
         }
@@ -322,14 +310,15 @@ impl<'a> Refs<'a> {
             let Some(found) = self.index.get(&(l.to, l.attr, k.clone())) else {
                 continue;
             };
-            let [to] = found.as_slice() else {
+            let mut holders = found.iter();
+            let (Some(&to), None) = (holders.next(), holders.next()) else {
                 continue;
             };
-            if *to == from || self.reaches(*to, from) {
+            if to == from || self.reaches(to, from) {
                 continue;
             }
-            self.edges.borrow_mut().insert((from, *to));
-            return Some(format!("{}.{}", self.targets[*to].address, l.attr));
+            self.edges.borrow_mut().insert((from, to));
+            return Some(format!("{}.{}", self.targets[to].address, l.attr));
         }
         None
     }

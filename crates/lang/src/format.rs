@@ -171,24 +171,17 @@ pub fn format_text(text: &str) -> String {
     let mut in_comment = false;
     for raw in text.lines() {
         if let Some(delim) = &heredoc {
+            // The content and the closing marker stay as written, as in `terraform fmt`.
             if raw.trim() == delim {
                 heredoc = None;
-                lines.push(Line {
-                    indent: 2 * levels.len(),
-                    text: raw.trim().to_string(),
-                    attr: None,
-                    aligned: false,
-                    verbatim: false,
-                });
-            } else {
-                lines.push(Line {
-                    indent: 0,
-                    text: raw.trim_end().to_string(),
-                    attr: None,
-                    aligned: false,
-                    verbatim: true,
-                });
             }
+            lines.push(Line {
+                indent: 0,
+                text: raw.trim_end().to_string(),
+                attr: None,
+                aligned: false,
+                verbatim: true,
+            });
             continue;
         }
         let was_comment = in_comment;
@@ -296,6 +289,8 @@ mod tests {
     fn keeps_strings_comments_and_heredocs() {
         let input = "locals {\n  # a { comment\n  s = \"a { b ${var.x} }\"\n  h = <<-EOT\n    keep   this\n  EOT\n  c = x == y\n}\n";
         assert_eq!(format_text(input), input);
+        let flush = "locals {\n  h = <<EOT\n#!/bin/sh\nEOT\n}\n";
+        assert_eq!(format_text(flush), flush);
     }
 
     #[test]

@@ -15,7 +15,6 @@ fn key(k: &str) -> PathStep {
 }
 
 #[test]
-#[ignore = "the reference table's tests fail: not yet settled (issue 11 continues)"]
 fn linked_attributes_become_references() {
     let targets = vec![
         target(
@@ -72,7 +71,6 @@ fn linked_attributes_become_references() {
 }
 
 #[test]
-#[ignore = "the reference table's tests fail: not yet settled (issue 11 continues)"]
 fn numbers_match_ids_and_cycles_are_refused() {
     let targets = vec![
         target(
@@ -144,7 +142,6 @@ fn ambiguous_values_stay_literal() {
 }
 
 #[test]
-#[ignore = "the reference table's tests fail: not yet settled (issue 11 continues)"]
 fn every_link_names_attributes_of_the_providers_schemas() {
     use iac_provider::Provider;
     let aws = iac_provider_aws::AwsProvider::new();
