@@ -32,7 +32,6 @@ fn droplet(stack: &Stack, name: &str, tags: &[&str]) -> (u64, String) {
 }
 
 #[test]
-#[ignore = "iac adopt and config generation do not yet settle every attribute (issue 11 continues)"]
 fn adopting_hand_made_droplets_a_domain_and_a_firewall_plans_clean() {
     let stack = Stack::new(Emulator::DigitalOcean, &[]);
     let (web, web_ip) = droplet(&stack, "web-1", &["web"]);

@@ -174,53 +174,54 @@ async fn discover(
     report: &mut Report,
 ) -> Result<Vec<Found>, Diagnostics> {
     let mut found: Vec<Found> = Vec::new();
-    for type_name in resources.keys() {
-        let asked = opts.types.is_empty() && select::listed_by_default(type_name)
-            || opts.types.contains(type_name);
-        if !asked {
-            continue;
-        }
+    let asked: Vec<&String> = resources
+        .keys()
+        .filter(|t| {
+            opts.types.is_empty() && select::listed_by_default(t) || opts.types.contains(*t)
+        })
+        .collect();
+    // Types listed within a parent (records within their zone or domain) come after
+    // every parent has been found.
+    let (within, alone): (Vec<&String>, Vec<&String>) = asked
+        .into_iter()
+        .partition(|t| lists.get(*t).is_some_and(|l| !required_filters(l).is_empty()));
+    for type_name in alone.into_iter().chain(within) {
         let Some(filter_schema) = lists.get(type_name) else {
             report.not_listed.push(type_name.clone());
             continue;
         };
-        let filter = Value::Map(
-            filter_schema
-                .attributes
-                .keys()
-                .map(|k| (k.clone(), Value::Null))
-                .collect(),
-        );
-        let request = ListRequest {
-            filter,
-            include_resource: true,
-            limit: None,
-        };
-        let listed = client.list(type_name, &request).await.map_err(|e| {
-            Diagnostic::error(format!("Failed to list {type_name}"), None)
-                .with_detail(e.to_string())
-        })?;
-        for l in listed {
-            let state = match l.state {
-                Some(s) => s,
-                None => client.import(type_name, &l.id).await.map_err(|e| {
-                    Diagnostic::error(format!("Failed to read {type_name} \"{}\"", l.id), None)
-                        .with_detail(e.to_string())
-                })?,
+        for filter in filters(type_name, filter_schema, &found) {
+            let request = ListRequest {
+                filter,
+                include_resource: true,
+                limit: None,
             };
-            if let Some(why) = select::made_by_the_cloud(type_name, &state) {
-                report
-                    .skipped
-                    .push(format!("{type_name} \"{}\": {why}", l.id));
-                continue;
+            let listed = client.list(type_name, &request).await.map_err(|e| {
+                Diagnostic::error(format!("Failed to list {type_name}"), None)
+                    .with_detail(e.to_string())
+            })?;
+            for l in listed {
+                let state = match l.state {
+                    Some(s) => s,
+                    None => client.import(type_name, &l.id).await.map_err(|e| {
+                        Diagnostic::error(format!("Failed to read {type_name} \"{}\"", l.id), None)
+                            .with_detail(e.to_string())
+                    })?,
+                };
+                if let Some(why) = select::made_by_the_cloud(type_name, &state) {
+                    report
+                        .skipped
+                        .push(format!("{type_name} \"{}\": {why}", l.id));
+                    continue;
+                }
+                found.push(Found {
+                    type_name: type_name.clone(),
+                    id: l.id,
+                    state,
+                    name: String::new(),
+                    address: String::new(),
+                });
             }
-            found.push(Found {
-                type_name: type_name.clone(),
-                id: l.id,
-                state,
-                name: String::new(),
-                address: String::new(),
-            });
         }
     }
     let found = filter_tags(found, &opts.tags, report);
@@ -244,6 +245,51 @@ async fn discover(
             f
         })
         .collect())
+}
+
+/// The filters a listing must be given.
+fn required_filters(filter_schema: &Schema) -> Vec<&str> {
+    filter_schema
+        .attributes
+        .iter()
+        .filter(|(_, a)| a.required)
+        .map(|(k, _)| k.as_str())
+        .collect()
+}
+
+/// The filters to list `type_name` with: one of nothing set, or, where the listing needs
+/// a parent (a record's zone or domain), one per parent found, the value taken as the
+/// reference table links the two.
+fn filters(type_name: &str, filter_schema: &Schema, found: &[Found]) -> Vec<Value> {
+    let unset: BTreeMap<String, Value> = filter_schema
+        .attributes
+        .keys()
+        .map(|k| (k.clone(), Value::Null))
+        .collect();
+    let mut filters = vec![unset];
+    for attr in required_filters(filter_schema) {
+        let parents: BTreeSet<String> = crate::refs::LINKS
+            .iter()
+            .filter(|l| l.from == type_name && l.path == attr)
+            .flat_map(|l| {
+                found
+                    .iter()
+                    .filter(move |f| f.type_name == l.to)
+                    .filter_map(move |f| f.state.get(l.attr).as_str().map(str::to_string))
+            })
+            .collect();
+        filters = filters
+            .iter()
+            .flat_map(|f| {
+                parents.iter().map(move |p| {
+                    let mut f = f.clone();
+                    f.insert(attr.to_string(), Value::from(p.as_str()));
+                    f
+                })
+            })
+            .collect();
+    }
+    filters.into_iter().map(Value::Map).collect()
 }
 
 /// Keeps tagged objects that match every filter, and untagged ones (records,

@@ -236,6 +236,11 @@ pub(crate) async fn read(
             Diagnostic::error(format!("Cannot import {addr} from id \"{}\"", import.id), Some(import.span.clone()))
                 .with_detail(format!("{}{place}\n\nOnly objects that exist can be imported: check that the id is right and that the object is in the region or endpoint the provider is configured for.", e.message))
         })?;
-    let paths = schema.sensitive_paths(&value);
-    Ok(value.mark_paths(&paths))
+    // In the shape the state gives it (sets as sets), as a refreshed object has it.
+    let (attributes, sensitive) = crate::stateval::to_state_parts(&value, Some(schema));
+    Ok(crate::stateval::value_from_json(
+        &attributes,
+        Some(schema),
+        &crate::stateval::paths_from_json(&sensitive),
+    ))
 }
