@@ -6,7 +6,6 @@ use iac_e2e::handmade::{self, digitalocean};
 use iac_e2e::{Emulator, Stack};
 
 #[test]
-#[ignore = "iac adopt and config generation do not yet settle every attribute (issue 11 continues)"]
 fn insync_is_adopted_with_its_droplets_folded_into_one_block() {
     let stack = Stack::new(Emulator::DigitalOcean, &[]);
     let made = digitalocean::insync(&stack);

@@ -422,9 +422,10 @@ fn generate_files(
             text.parse().ok()
         };
         let block_name = fold.map_or(f.name.clone(), |x| x.names().0);
-        let mut block = generate::block(&f.type_name, &block_name, schema, &f.state, &subst);
+        let shown = select::as_written(&f.type_name, &f.state);
+        let mut block = generate::block(&f.type_name, &block_name, schema, &shown, &subst);
         if let Some(x) = fold {
-            let (_, values, ids) = x.names();
+            let values = x.names().1;
             let each: hcl_edit::expr::Expression = format!("local.{values}")
                 .parse()
                 .expect("a local reference");
@@ -438,7 +439,13 @@ fn generate_files(
             );
             out.add(
                 "imports.tf",
-                &files::import_for_each(&format!("{}.{block_name}", f.type_name), &ids),
+                &files::import_for_each(
+                    &format!("{}.{block_name}", f.type_name),
+                    &x.members
+                        .iter()
+                        .map(|(m, key)| (key.clone(), found[*m].id.clone()))
+                        .collect::<Vec<_>>(),
+                ),
             );
         }
         for (attr, a) in &schema.attributes {
@@ -616,11 +623,14 @@ fn write_new(dir: &Path, files: &Files, report: &mut Report) -> Result<(), Diagn
 fn fold_objects(found: &mut [Found], schemas: &BTreeMap<String, Schema>) -> Vec<Fold> {
     let objects: Vec<(String, Value, String)> = found
         .iter()
-        .map(|f| (f.type_name.clone(), f.state.clone(), fold_key(f)))
+        .map(|f| {
+            let shown = select::as_written(&f.type_name, &f.state);
+            (f.type_name.clone(), shown, fold_key(f))
+        })
         .collect();
     let folds = folding::folds(&objects, schemas);
     for x in &folds {
-        let (block, _, _) = x.names();
+        let block = x.names().0;
         for (i, key) in &x.members {
             found[*i].address = format!("{}.{block}[{}]", x.type_name, quoted(key));
         }
@@ -642,9 +652,9 @@ fn quoted(s: &str) -> String {
     hcl_edit::expr::Expression::from(s).to_string()
 }
 
-/// The `locals` of a fold: the map of each object's differing attributes, and of ids.
+/// The `locals` of a fold: the map of each object's differing attributes.
 fn fold_locals(x: &Fold, found: &[Found], refs: &Refs<'_>, lookups: &Lookups) -> String {
-    let (_, values, ids) = x.names();
+    let values = x.names().1;
     let mut text = format!("locals {{\n{values} = {{\n");
     for (i, key) in &x.members {
         let subst = |path: &ValuePath, value: &Value| -> Option<hcl_edit::expr::Expression> {
@@ -661,10 +671,6 @@ fn fold_locals(x: &Fold, found: &[Found], refs: &Refs<'_>, lookups: &Lookups) ->
             text.push_str(&format!("{attr} = {e}\n"));
         }
         text.push_str("}\n");
-    }
-    text.push_str(&format!("}}\n{ids} = {{\n"));
-    for (i, key) in &x.members {
-        text.push_str(&format!("{} = {}\n", quoted(key), quoted(&found[*i].id)));
     }
     text.push_str("}\n}\n");
     iac_lang::format::format_text(&text)

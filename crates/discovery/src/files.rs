@@ -80,11 +80,16 @@ pub fn import_block(to: &str, id: &str) -> String {
     iac_lang::format::format_text(&format!("import {{\nto = {to}\nid = {id}\n}}\n"))
 }
 
-/// An `import` block for every instance of a folded resource: `ids` is a local map of
-/// key to id.
-pub fn import_for_each(resource: &str, ids_local: &str) -> String {
+/// An `import` block for every instance of a folded resource, over the map of each
+/// instance's key to its id (kept in the import block: ids belong to imports only).
+pub fn import_for_each(resource: &str, ids: &[(String, String)]) -> String {
+    let quoted = |s: &str| hcl_edit::expr::Expression::from(s).to_string();
+    let entries: String = ids
+        .iter()
+        .map(|(key, id)| format!("{} = {}\n", quoted(key), quoted(id)))
+        .collect();
     iac_lang::format::format_text(&format!(
-        "import {{\nfor_each = local.{ids_local}\nto = {resource}[each.key]\nid = each.value\n}}\n"
+        "import {{\nfor_each = {{\n{entries}}}\nto = {resource}[each.key]\nid = each.value\n}}\n"
     ))
 }
 
@@ -120,7 +125,10 @@ mod tests {
             provider_block("digitalocean", None),
             secret_variable("orders_password", "aws_db_instance.orders", "password"),
             import_block("aws_instance.web", "i-0123"),
-            import_for_each("digitalocean_droplet.this", "droplet_ids"),
+            import_for_each(
+                "digitalocean_droplet.this",
+                &[("web-1".into(), "101".into()), ("db".into(), "102".into())],
+            ),
         ] {
             hcl_edit::parser::parse_body(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
             assert_eq!(iac_lang::format::format_text(&text), text);

@@ -10,7 +10,7 @@ use iac_value::Value;
 use crate::generate::written;
 
 /// At most this many attributes may differ between the objects of a fold.
-pub const MAX_DIFFERING: usize = 4;
+pub const MAX_DIFFERING: usize = 6;
 /// At least this many objects make a fold worth it.
 pub const MIN_OBJECTS: usize = 3;
 
@@ -27,17 +27,13 @@ pub struct Fold {
 }
 
 impl Fold {
-    /// The block's name and the locals' names: `this`, `droplets`, `droplet_ids`.
-    pub fn names(&self) -> (String, String, String) {
+    /// The block's name and the local map's name: `this`, `droplets`.
+    pub fn names(&self) -> (String, String) {
         let noun = self
             .type_name
             .split_once('_')
             .map_or(self.type_name.as_str(), |(_, rest)| rest);
-        (
-            "this".to_string(),
-            format!("{noun}s"),
-            format!("{noun}_ids"),
-        )
+        ("this".to_string(), format!("{noun}s"))
     }
 
     /// The attributes held in the local map (those not written `each.key`).
@@ -49,7 +45,7 @@ impl Fold {
 }
 
 /// The folds among `objects` (type, state, key): per type, all its objects when there are
-/// enough, they write the same attributes, and at most [`MAX_DIFFERING`] of them differ.
+/// enough and at most [`MAX_DIFFERING`] of the attributes they write differ.
 pub fn folds(objects: &[(String, Value, String)], schemas: &BTreeMap<String, Schema>) -> Vec<Fold> {
     let mut by_type: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, (ty, _, _)) in objects.iter().enumerate() {
@@ -69,16 +65,12 @@ pub fn folds(objects: &[(String, Value, String)], schemas: &BTreeMap<String, Sch
             .iter()
             .map(|i| written(schema, &objects[*i].1))
             .collect();
-        let names: BTreeSet<&String> = attrs[0].keys().collect();
-        if attrs
-            .iter()
-            .any(|a| a.keys().collect::<BTreeSet<_>>() != names)
-        {
-            continue;
-        }
+        // An attribute some objects write and others leave at its default differs too:
+        // each object's map entry then holds its own value.
+        let names: BTreeSet<&String> = attrs.iter().flat_map(|a| a.keys()).collect();
         let differing: Vec<String> = names
             .iter()
-            .filter(|n| attrs.iter().any(|a| a[**n] != attrs[0][**n]))
+            .filter(|n| attrs.iter().any(|a| a.get(**n) != attrs[0].get(**n)))
             .map(|n| (*n).clone())
             .collect();
         if differing.is_empty() || differing.len() > MAX_DIFFERING {
@@ -93,7 +85,9 @@ pub fn folds(objects: &[(String, Value, String)], schemas: &BTreeMap<String, Sch
                 members
                     .iter()
                     .zip(&attrs)
-                    .all(|(i, a)| a[*d].as_str() == Some(objects[*i].2.as_str()))
+                    .all(|(i, a)| {
+                        a.get(*d).and_then(Value::as_str) == Some(objects[*i].2.as_str())
+                    })
             })
             .cloned();
         out.push(Fold {
@@ -161,7 +155,7 @@ mod tests {
         assert_eq!(f.mapped().collect::<Vec<_>>(), vec!["tags"]);
         assert_eq!(
             f.names(),
-            ("this".into(), "droplets".into(), "droplet_ids".into())
+            ("this".into(), "droplets".into())
         );
 
         let two = &objects[..2];
@@ -174,7 +168,23 @@ mod tests {
             ("image", Value::from("debian")),
             ("tags", Value::set(vec![Value::from("a")])),
             ("ipv6", Value::Bool(true)),
+            ("monitoring", Value::Bool(true)),
+            ("backups", Value::Bool(true)),
         ]);
-        assert!(folds(&varied, &schemas).is_empty(), "different attributes");
+        assert!(folds(&varied, &schemas).is_empty(), "too many differences");
+        varied[1].1 = Value::object([
+            ("name", Value::from("db")),
+            ("region", Value::from("nyc3")),
+            ("size", Value::from("s-4vcpu-8gb")),
+            ("image", Value::from("ubuntu-24-04-x64")),
+            ("tags", Value::set(vec![Value::from("db")])),
+            ("monitoring", Value::Bool(true)),
+        ]);
+        let found = folds(&varied, &schemas);
+        assert_eq!(
+            found[0].differing,
+            ["monitoring", "name", "size", "tags"].map(String::from),
+            "written by one, left at the default by others"
+        );
     }
 }

@@ -23,14 +23,16 @@ use iac_value::{Path, PathStep, Value};
 /// Asked for a whole attribute first, then for each element of a collection.
 pub type Substitute<'a> = &'a dyn Fn(&Path, &Value) -> Option<Expression>;
 
-/// One `resource "TYPE" "NAME" { ... }` block with literal values, formatted.
+/// One `resource "TYPE" "NAME" { ... }` block with literal values, formatted, without
+/// what the cloud sets by itself.
 pub fn resource_block(
     type_name: &str,
     name: &str,
     schema: &Schema,
     state: &iac_value::Value,
 ) -> String {
-    let block = block(type_name, name, schema, state, &|_, _| None);
+    let shown = crate::select::as_written(type_name, state);
+    let block = block(type_name, name, schema, &shown, &|_, _| None);
     render(&Body::builder().block(block).build())
 }
 

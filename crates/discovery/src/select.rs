@@ -21,6 +21,33 @@ pub fn made_by_the_cloud(type_name: &str, state: &Value) -> Option<&'static str>
     }
 }
 
+/// Attributes the cloud sets from other settings, which a person leaves out (an
+/// instance's zone comes with its subnet, a droplet's VPC is its region's): they are
+/// optional and computed, so the provider keeps the object's own value and leaving them
+/// out plans no change.
+fn left_to_the_cloud(type_name: &str) -> &'static [&'static str] {
+    match type_name {
+        "aws_instance" => &[
+            "availability_zone",
+            "private_ip",
+            "associate_public_ip_address",
+        ],
+        "digitalocean_droplet" => &["private_networking", "vpc_uuid"],
+        _ => &[],
+    }
+}
+
+/// The object as generation writes it: without what is left to the cloud.
+pub fn as_written(type_name: &str, state: &Value) -> Value {
+    let mut state = state.clone();
+    if let Value::Map(m) = &mut state {
+        for attr in left_to_the_cloud(type_name) {
+            m.remove(*attr);
+        }
+    }
+    state
+}
+
 /// Types adoption lists only when `--type` names them: aliases of other types, and rule
 /// types whose rules the groups' own blocks already hold.
 pub fn listed_by_default(type_name: &str) -> bool {

@@ -83,8 +83,8 @@ pub fn assert_adopt_refuses_to_overwrite(stack: &Stack, args: &[&str]) {
     let again = stack.iac(&adopt);
     assert_ne!(again.code, 0, "{}", again.stdout);
     assert!(
-        again.stderr.contains("already exists"),
-        "the refusal names the file: {}",
+        again.stderr.contains("already exist") && again.stderr.contains("compute.tf"),
+        "the refusal names the files: {}",
         again.stderr
     );
     assert_eq!(check::Written::read(stack.path()).text(), before);
