@@ -22,7 +22,7 @@ install_venv() {
   echo "installed $(basename "$venv") in $venv"
 }
 
-# Five places where moto's answers differ from AWS's in ways the Rust SDK sees; all
+# Seven places where moto's answers differ from AWS's in ways the Rust SDK sees; all
 # are patched to answer as AWS does. Idempotent.
 # - Route 53 record values come wrapped in CDATA, which real Route 53 never sends and
 #   the SDK's XML decoder skips (the values read back empty).
@@ -37,6 +37,11 @@ install_venv() {
 # - Every DB instance gets the same DbiResourceId (`aws_db_instance.id`); AWS gives
 #   each its own, and iac tells objects apart by id (a second database an interrupted
 #   apply made would read as the first).
+# - An application load balancer's attributes lack `idle_timeout.timeout_seconds`,
+#   which AWS always returns (60 unless set).
+# - Whether DescribeKeyPairs includes public keys is kept in a dictionary that every
+#   request shares, so a concurrent request without IncludePublicKey drops the keys
+#   from an answer that asked for them; each request gets its own copy.
 patch_moto() {
   local site
   site="$("$MOTO_VENV/bin/python" -c 'import moto, os; print(os.path.dirname(moto.__file__))')"
@@ -50,6 +55,10 @@ patch_moto() {
     "$site/rds/models.py"
   sed -i 's|"client_token": self._get_param("ClientToken", "ABCDE"),|"client_token": self._get_param("ClientToken", ""),|' \
     "$site/ec2/responses/instances.py"
+  sed -i 's|^        self.RESPONSE_KEY_PATH_TO_TRANSFORMER\[response_key_path\] = \(.*\)$|        self.RESPONSE_KEY_PATH_TO_TRANSFORMER = {**self.RESPONSE_KEY_PATH_TO_TRANSFORMER, response_key_path: \1}|' \
+    "$site/core/responses.py"
+  sed -i 's|^            # "idle_timeout.timeout_seconds": "60",  # commented out for TF compatibility$|            **({"idle_timeout.timeout_seconds": "60"} if self.type == "application" else {}),|' \
+    "$site/elbv2/models.py"
   grep -q '"client-token": "client_token",' "$site/ec2/utils.py" ||
     sed -i 's|^    "key-name": "key_name",$|    "key-name": "key_name",\n    "client-token": "client_token",|' \
       "$site/ec2/utils.py"

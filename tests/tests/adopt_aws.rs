@@ -12,7 +12,6 @@ async fn account() -> Stack {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "iac adopt and config generation do not yet settle every attribute (issue 11 continues)"]
 async fn web_monitoring_is_adopted_with_one_command() {
     let stack = account().await;
     let made = systems::web_monitoring(&stack).await;
@@ -28,7 +27,6 @@ async fn web_monitoring_is_adopted_with_one_command() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "iac adopt and config generation do not yet settle every attribute (issue 11 continues)"]
 async fn human_essentials_is_adopted_with_one_command() {
     let stack = account().await;
     let prefix = unique("he").replace('_', "-");
@@ -53,7 +51,6 @@ async fn human_essentials_is_adopted_with_one_command() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "iac adopt and config generation do not yet settle every attribute (issue 11 continues)"]
 async fn amy_is_adopted_with_one_command() {
     let stack = account().await;
     let made = systems::amy(&stack, "carpentries.org").await;
@@ -67,7 +64,6 @@ async fn amy_is_adopted_with_one_command() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "iac adopt and config generation do not yet settle every attribute (issue 11 continues)"]
 async fn web_bugs_is_adopted_with_one_command() {
     let stack = account().await;
     let bucket = unique("web-bugs-snapshots").replace('_', "-");

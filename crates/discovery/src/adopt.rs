@@ -16,8 +16,8 @@ use crate::files::{self, Files};
 use crate::fold::{self as folding, Fold};
 use crate::generate;
 use crate::lookups::{self, Lookups};
-use crate::naming::{Names, base_name};
-use crate::refs::{Refs, Target};
+use crate::naming::{self, Names, base_name};
+use crate::refs::{LINKS, Refs, Target};
 use crate::select::{self, TagFilter};
 
 /// What `iac adopt` was asked.
@@ -201,7 +201,7 @@ async fn discover(
                     .with_detail(e.to_string())
             })?;
             for l in listed {
-                let state = match l.state {
+                let state = match l.state_as_written() {
                     Some(s) => s,
                     None => client.import(type_name, &l.id).await.map_err(|e| {
                         Diagnostic::error(format!("Failed to read {type_name} \"{}\"", l.id), None)
@@ -224,27 +224,69 @@ async fn discover(
             }
         }
     }
-    let found = filter_tags(found, &opts.tags, report);
+    let mut found = filter_tags(found, &opts.tags, report);
+    name_objects(&mut found);
+    Ok(found)
+}
+
+/// Gives every object its block name and address: those named after another object
+/// once that one has its name.
+fn name_objects(found: &mut [Found]) {
     let mut names = Names::default();
-    Ok(found
-        .into_iter()
-        .map(|mut f| {
-            let base = match f.type_name.as_str() {
-                "aws_route53_record" | "digitalocean_record" => {
-                    let n = f.state.get("name").as_str().unwrap_or("this");
-                    let n = if n == "@" { "apex" } else { n };
-                    crate::naming::snake_case(&format!(
-                        "{n}_{}",
-                        f.state.get("type").as_str().unwrap_or("")
-                    ))
-                }
-                _ => base_name(&f.state, &f.id),
-            };
-            f.name = names.unique(&f.type_name, &base);
-            f.address = format!("{}.{}", f.type_name, f.name);
-            f
+    let (after, own): (Vec<usize>, Vec<usize>) =
+        (0..found.len()).partition(|i| naming::named_after(&found[*i].type_name).is_some());
+    for i in own.into_iter().chain(after) {
+        let base = base_for(found, i);
+        let f = &mut found[i];
+        f.name = names.unique(&f.type_name, &base);
+        f.address = format!("{}.{}", f.type_name, f.name);
+    }
+}
+
+/// The name a person would give object `i`, before it is made unique.
+fn base_for(found: &[Found], i: usize) -> String {
+    let f = &found[i];
+    let text = |v: &Value| scalar(v).unwrap_or_default();
+    if matches!(
+        f.type_name.as_str(),
+        "aws_route53_record" | "digitalocean_record"
+    ) {
+        let zone = referred(found, f, "zone_id").and_then(|z| z.state.get("name").as_str());
+        return naming::record_name(&text(f.state.get("name")), zone, &text(f.state.get("type")));
+    }
+    if let Some((attr, suffix)) = naming::named_after(&f.type_name)
+        && let Some(parent) = referred(found, f, attr)
+    {
+        let name = match suffix.map(|s| text(f.state.get(s))) {
+            Some(s) if !s.is_empty() => format!("{}_{s}", parent.name),
+            _ => parent.name.clone(),
+        };
+        return naming::snake_case(&name);
+    }
+    base_name(&f.state, &f.id)
+}
+
+/// The adopted object that `f`'s attribute `attr` refers to, as the reference table
+/// links them.
+fn referred<'a>(found: &'a [Found], f: &Found, attr: &str) -> Option<&'a Found> {
+    let value = scalar(f.state.get(attr))?;
+    LINKS
+        .iter()
+        .filter(|l| l.from == f.type_name && l.path == attr)
+        .find_map(|l| {
+            found
+                .iter()
+                .find(|p| p.type_name == l.to && scalar(p.state.get(l.attr)).as_ref() == Some(&value))
         })
-        .collect())
+}
+
+/// A string or number as text.
+fn scalar(value: &Value) -> Option<String> {
+    match value.unmark().0 {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(iac_value::display_number(*n)),
+        _ => None,
+    }
 }
 
 /// The filters a listing must be given.
@@ -268,7 +310,7 @@ fn filters(type_name: &str, filter_schema: &Schema, found: &[Found]) -> Vec<Valu
         .collect();
     let mut filters = vec![unset];
     for attr in required_filters(filter_schema) {
-        let parents: BTreeSet<String> = crate::refs::LINKS
+        let parents: BTreeSet<String> = LINKS
             .iter()
             .filter(|l| l.from == type_name && l.path == attr)
             .flat_map(|l| {
@@ -409,9 +451,6 @@ fn generate_files(
                     };
                     return e.parse().ok();
                 }
-                if managed_elsewhere.contains(&attr.as_str()) {
-                    return None;
-                }
                 if forced.contains(&(i, attr.clone())) && !value.is_null() {
                     return Some(generate::expression(value, &|_, _| None, &mut path.clone()));
                 }
@@ -422,7 +461,12 @@ fn generate_files(
             text.parse().ok()
         };
         let block_name = fold.map_or(f.name.clone(), |x| x.names().0);
-        let shown = select::as_written(&f.type_name, &f.state);
+        let mut shown = select::as_written(&f.type_name, &f.state);
+        if let Value::Map(m) = &mut shown {
+            for attr in &managed_elsewhere {
+                m.remove(*attr);
+            }
+        }
         let mut block = generate::block(&f.type_name, &block_name, schema, &shown, &subst);
         if let Some(x) = fold {
             let values = x.names().1;

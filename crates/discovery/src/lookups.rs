@@ -49,7 +49,23 @@ pub async fn gather(
         && let Some(id) = vpc.get("id").as_str()
     {
         out.default_vpc = Some(id.to_string());
-        for az in zones(objects) {
+        let mut zones = zones(objects);
+        if let Some(schema) = schemas.get("aws_availability_zones")
+            && let Ok(region) = client
+                .read_data("aws_availability_zones", &config(schema, [], &[]))
+                .await
+        {
+            zones.extend(
+                region
+                    .get("names")
+                    .as_items()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string),
+            );
+        }
+        for az in zones {
             let filters = [
                 ("vpc-id", id),
                 ("availability-zone", az.as_str()),
@@ -96,7 +112,8 @@ pub async fn gather(
     out
 }
 
-/// The availability zones the instances are in.
+/// The availability zones the instances are in (the region's are added where they can
+/// be listed, for the subnets of load balancers and subnet groups).
 fn zones(objects: &[(String, Value)]) -> BTreeSet<String> {
     objects
         .iter()

@@ -16,6 +16,40 @@ const NAME_ATTRS: &[&str] = &[
     "ip_address",
 ];
 
+/// Objects with no name of their own, named after the object they attach to: the
+/// type, the attribute that refers to that object, and the attribute whose value ends
+/// the name (a listener of `web` on HTTPS is `web_https`).
+const NAMED_AFTER: &[(&str, &str, Option<&str>)] = &[
+    ("aws_eip_association", "allocation_id", None),
+    ("aws_lb_listener", "load_balancer_arn", Some("protocol")),
+    ("aws_lb_target_group_attachment", "target_id", None),
+    ("digitalocean_reserved_ip_assignment", "droplet_id", None),
+];
+
+/// For a type named after another object: the attribute referring to it, and the
+/// attribute that ends the name.
+pub fn named_after(type_name: &str) -> Option<(&'static str, Option<&'static str>)> {
+    NAMED_AFTER
+        .iter()
+        .find(|(t, _, _)| *t == type_name)
+        .map(|(_, attr, suffix)| (*attr, *suffix))
+}
+
+/// A record's name within its zone, with its type: `www_a`, `apex_mx`.
+pub fn record_name(name: &str, zone: Option<&str>, record_type: &str) -> String {
+    let name = name.trim_end_matches('.');
+    let relative = match zone.map(|z| z.trim_end_matches('.')) {
+        Some(z) if name.eq_ignore_ascii_case(z) => "@",
+        Some(z) => name
+            .strip_suffix(z)
+            .and_then(|n| n.strip_suffix('.'))
+            .unwrap_or(name),
+        None => name,
+    };
+    let relative = if relative == "@" { "apex" } else { relative };
+    snake_case(&format!("{relative}_{record_type}"))
+}
+
 /// The name a person would give the object's block, before making it unique.
 pub fn base_name(state: &Value, id: &str) -> String {
     let tag = state.get("tags").get("Name").as_str().map(str::to_string);
@@ -99,6 +133,22 @@ mod tests {
         let named = Value::object([("identifier", Value::from("orders-db"))]);
         assert_eq!(base_name(&named, "x"), "orders_db");
         assert_eq!(base_name(&Value::Null, "i-0abc"), "i_0abc");
+    }
+
+    #[test]
+    fn records_are_named_within_their_zone() {
+        assert_eq!(
+            record_name("web-bugs.webcompat.com.", Some("webcompat.com"), "A"),
+            "web_bugs_a"
+        );
+        assert_eq!(
+            record_name("webcompat.com", Some("webcompat.com."), "MX"),
+            "apex_mx"
+        );
+        assert_eq!(record_name("@", None, "A"), "apex_a");
+        assert_eq!(record_name("www", None, "CNAME"), "www_cname");
+        assert_eq!(named_after("aws_lb_listener"), Some(("load_balancer_arn", Some("protocol"))));
+        assert_eq!(named_after("aws_instance"), None);
     }
 
     #[test]

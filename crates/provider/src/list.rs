@@ -32,6 +32,21 @@ pub struct Listed {
     pub display_name: String,
     /// Its full state as `import` reads it, when [`ListRequest::include_resource`].
     pub state: Option<Value>,
+    /// Values the state keeps only as a digest (an instance's `user_data`), as a
+    /// configuration writes them: an object of those attributes, or null.
+    pub written: Value,
+}
+
+impl Listed {
+    /// The state as a configuration would write it: the written values in place of
+    /// their digests.
+    pub fn state_as_written(&self) -> Option<Value> {
+        let mut state = self.state.clone()?;
+        if let (Value::Map(s), Value::Map(w)) = (&mut state, &self.written) {
+            s.extend(w.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        Some(state)
+    }
 }
 
 /// The error of a resource type that cannot be listed.

@@ -90,6 +90,7 @@ impl Found {
             id,
             display_name,
             state: None,
+            written: Value::Null,
         });
     }
 

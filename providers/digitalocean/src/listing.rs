@@ -66,5 +66,6 @@ pub fn found(
             .map_or_else(|| id.clone(), str::to_string),
         id,
         state: request.include_resource.then(state),
+        written: Value::Null,
     }
 }

@@ -159,9 +159,8 @@ impl Console {
                 self.made.id(rule.security_group_rule_id().unwrap());
             }
         }
+        // Its rules are adopted with it, as the group's `ingress` blocks.
         self.made.count("aws_security_group", 1);
-        self.made
-            .count("aws_vpc_security_group_ingress_rule", rules.len());
         self.made.id(id)
     }
 

@@ -15,11 +15,13 @@ pub fn generate(found: &[Found]) -> String {
     );
     for f in found {
         for r in &f.results {
-            let Some(state) = &r.state else { continue };
+            let Some(state) = r.state_as_written() else {
+                continue;
+            };
             if !written.insert((f.type_name.as_str(), r.id.as_str())) {
                 continue;
             }
-            let name = names.unique(&f.type_name, &base_name(state, &r.id));
+            let name = names.unique(&f.type_name, &base_name(&state, &r.id));
             out.push_str(&format!(
                 "\n# {} ({})\nimport {{\n  to = {}.{name}\n  id = {}\n}}\n\n",
                 f.address,
@@ -27,7 +29,7 @@ pub fn generate(found: &[Found]) -> String {
                 f.type_name,
                 quoted(&r.id)
             ));
-            out.push_str(&resource_block(&f.type_name, &name, &f.schema, state));
+            out.push_str(&resource_block(&f.type_name, &name, &f.schema, &state));
             if !out.ends_with('\n') {
                 out.push('\n');
             }

@@ -455,6 +455,7 @@ impl ProviderClient for MemClient {
                 id: id.clone(),
                 display_name: o.get("name").as_str().unwrap_or_default().to_string(),
                 state: request.include_resource.then(|| o.clone()),
+                written: Value::Null,
             })
             .collect())
     }

@@ -104,6 +104,17 @@ impl Instance {
         .await
     }
 
+    /// The instance's user data as it was given (the state keeps its digest).
+    async fn user_data(&self, aws: &AwsClients, id: &str) -> Result<Option<String>, Error> {
+        Ok(self
+            .attribute(aws, id, InstanceAttributeName::UserData)
+            .await?
+            .user_data()
+            .and_then(|u| u.value())
+            .and_then(|b64| BASE64.decode(b64).ok())
+            .map(|raw| String::from_utf8_lossy(&raw).into_owned()))
+    }
+
     async fn attribute(
         &self,
         aws: &AwsClients,
@@ -289,10 +300,18 @@ impl Resource<AwsClients> for Instance {
     }
 
     async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
-        super::list::instances(aws, request)
+        let mut listed = super::list::instances(aws, request)
             .await?
             .finish(self, aws, request)
-            .await
+            .await?;
+        if request.include_resource {
+            for item in &mut listed {
+                if let Some(raw) = self.user_data(aws, &item.id).await? {
+                    item.written = Value::object([("user_data", Value::from(raw))]);
+                }
+            }
+        }
+        Ok(listed)
     }
 
     fn schema(&self) -> Schema {
@@ -422,12 +441,9 @@ impl Resource<AwsClients> for Instance {
             return Ok(None);
         }
         let user_data = self
-            .attribute(aws, &id, InstanceAttributeName::UserData)
+            .user_data(aws, &id)
             .await?
-            .user_data()
-            .and_then(|u| u.value())
-            .and_then(|b64| BASE64.decode(b64).ok())
-            .map(|raw| user_data_digest(&String::from_utf8_lossy(&raw)));
+            .map(|raw| user_data_digest(&raw));
         let termination_protected = self
             .attribute(aws, &id, InstanceAttributeName::DisableApiTermination)
             .await?
