@@ -5,8 +5,8 @@
 //! not empty and not its schema default (a default equal to the value changes nothing,
 //! any other value must stay, or the plan would change the object: a security group's
 //! `description` that differs from "Managed by Terraform" would force a replacement).
-//! Computed-only attributes, `timeouts` and a `*_prefix` beside the name it prefixes are
-//! left out; secrets are never written: a sensitive attribute is left out with a comment.
+//! Computed-only attributes, `timeouts` and a name made from a recorded `*_prefix` (the
+//! prefix is written) are left out; secrets are never written: a sensitive attribute is left out with a comment.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +34,41 @@ pub fn resource_block(
     let shown = crate::select::as_written(type_name, state);
     let block = block(type_name, name, schema, &shown, &|_, _| None);
     render(&Body::builder().block(block).build())
+}
+
+/// One object to write a resource block for.
+pub struct ToWrite<'a> {
+    pub type_name: &'a str,
+    pub name: &'a str,
+    pub schema: &'a Schema,
+    pub state: &'a Value,
+}
+
+/// The resource blocks of `objects`, formatted, in their order: literal values, except
+/// where one object names another of them, which is written as a reference (as
+/// [`crate::refs`] links types), so the blocks depend on each other as the objects do.
+pub fn resource_blocks(objects: &[ToWrite<'_>]) -> Vec<String> {
+    let targets: Vec<crate::refs::Target> = objects
+        .iter()
+        .map(|o| crate::refs::Target {
+            type_name: o.type_name.to_string(),
+            address: format!("{}.{}", o.type_name, o.name),
+            state: o.state.clone(),
+        })
+        .collect();
+    let refs = crate::refs::Refs::new(&targets);
+    objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let subst = |path: &Path, value: &Value| -> Option<Expression> {
+                refs.reference(i, path, value)?.parse().ok()
+            };
+            let shown = crate::select::as_written(o.type_name, o.state);
+            let block = block(o.type_name, o.name, o.schema, &shown, &subst);
+            render(&Body::builder().block(block).build())
+        })
+        .collect()
 }
 
 /// The resource block of an object, as an hcl-edit structure, with `subst` deciding
@@ -90,9 +125,9 @@ fn fill_body(
         if !attr.optional && !attr.required {
             continue;
         }
-        if let Some(base) = name.strip_suffix("_prefix")
-            && !state.get(base).unmark().0.is_null()
-        {
+        // A name made from a prefix (the state records the prefix only then) is written
+        // as that prefix, as its configuration had it; the name is the cloud's.
+        if !state.get(&format!("{name}_prefix")).unmark().0.is_null() {
             continue;
         }
         let raw = state.get(name);

@@ -4,6 +4,7 @@
 use std::io::Write as _;
 use std::path::Path;
 
+use iac_discovery::generate::{ToWrite, resource_blocks};
 use iac_engine::Stack;
 use iac_engine::generate::{ToGenerate, read_missing};
 use iac_lang::Sources;
@@ -79,14 +80,22 @@ pub async fn write_missing(
     Ok(true)
 }
 
-/// The generated file: a header, then each block under a comment naming its id.
+/// The generated file: a header, then each block under a comment naming its id, with
+/// references where the objects name each other.
 fn file_text(found: &[ToGenerate]) -> String {
     let mut out = String::from(
         "# __generated__ by iac\n# Please review these resources and move them into your main configuration files.\n",
     );
-    for g in found {
-        let t = &g.import.target;
-        let mut block = iac_discovery::generate::resource_block(&t.ty, &t.name, g.schema, &g.value);
+    let objects: Vec<ToWrite<'_>> = found
+        .iter()
+        .map(|g| ToWrite {
+            type_name: &g.import.target.ty,
+            name: &g.import.target.name,
+            schema: g.schema,
+            state: &g.value,
+        })
+        .collect();
+    for (g, mut block) in found.iter().zip(resource_blocks(&objects)) {
         if let Some((provider, _)) = &g.import.provider
             && let Some(end) = block.find('\n')
         {

@@ -1,7 +1,7 @@
 use iac_provider::{Provider, Schema};
 use iac_value::Value;
 
-use super::resource_block;
+use super::{ToWrite, resource_block, resource_blocks};
 
 fn aws(type_name: &str) -> Schema {
     iac_provider_aws::AwsProvider::new().schema().resources[type_name].clone()
@@ -37,7 +37,7 @@ fn a_security_group_keeps_what_would_change_it_and_drops_the_computed() {
         ),
         ("owner_id", Value::from("123456789012")),
         ("name", Value::from("web")),
-        ("name_prefix", Value::from("we")),
+        ("name_prefix", Value::Null),
         ("description", Value::from("web servers")),
         ("vpc_id", Value::from("vpc-1")),
         ("ingress", Value::set(vec![rule])),
@@ -69,6 +69,59 @@ fn a_security_group_keeps_what_would_change_it_and_drops_the_computed() {
 }
 "#
     );
+}
+
+#[test]
+fn a_name_made_from_a_prefix_is_written_as_the_prefix() {
+    let state = Value::object([
+        ("name", Value::from("web-20261202150000000000000001")),
+        ("name_prefix", Value::from("web-")),
+        ("description", Value::from("web servers")),
+    ]);
+    let text = resource_block(
+        "aws_security_group",
+        "web",
+        &aws("aws_security_group"),
+        &state,
+    );
+    assert!(text.contains("  name_prefix = \"web-\"\n"), "{text}");
+    assert!(!text.contains("  name "), "{text}");
+}
+
+#[test]
+fn generated_blocks_refer_to_each_other() {
+    let zone = Value::object([
+        ("name", Value::from("example.com")),
+        ("zone_id", Value::from("Z123")),
+    ]);
+    let record = Value::object([
+        ("zone_id", Value::from("Z123")),
+        ("name", Value::from("www.example.com")),
+        ("type", Value::from("A")),
+        ("ttl", Value::Number(300.0)),
+        ("records", strings(&["192.0.2.1"])),
+    ]);
+    let (zone_schema, record_schema) = (aws("aws_route53_zone"), aws("aws_route53_record"));
+    let blocks = resource_blocks(&[
+        ToWrite {
+            type_name: "aws_route53_zone",
+            name: "main",
+            schema: &zone_schema,
+            state: &zone,
+        },
+        ToWrite {
+            type_name: "aws_route53_record",
+            name: "www",
+            schema: &record_schema,
+            state: &record,
+        },
+    ]);
+    assert!(
+        blocks[1].contains("zone_id = aws_route53_zone.main.zone_id"),
+        "{}",
+        blocks[1]
+    );
+    assert!(!blocks[1].contains("Z123"), "{}", blocks[1]);
 }
 
 #[test]

@@ -7,7 +7,9 @@ use aws_sdk_elasticloadbalancingv2::types::{
     IpAddressType, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum,
     LoadBalancerTypeEnum,
 };
-use iac_provider::{ApplyError, Attribute, CreateToken, Error, Found, Schema, ValidationError};
+use iac_provider::{
+    ApplyError, Attribute, CreateToken, Error, Found, PlannedState, Schema, ValidationError,
+};
 use iac_provider::{ListRequest, Listed};
 use iac_value::{Type, Value};
 
@@ -229,6 +231,27 @@ impl Resource<AwsClients> for LoadBalancer {
         }
         timeouts::validate(config, &mut out);
         out
+    }
+
+    /// Only an application load balancer has an idle timeout: for the others the
+    /// default is no change (as Terraform suppresses the difference).
+    fn plan(
+        &self,
+        _aws: &AwsClients,
+        prior: Option<&Value>,
+        proposed: Value,
+    ) -> Result<PlannedState, Error> {
+        let kind = string(&proposed, "load_balancer_type");
+        let planned = if kind.is_some_and(|k| k != "application") {
+            let kept = prior.map_or(Value::Null, |p| p.get("idle_timeout").clone());
+            crate::values::with(proposed, "idle_timeout", kept)
+        } else {
+            proposed
+        };
+        Ok(PlannedState {
+            planned,
+            requires_replace: Vec::new(),
+        })
     }
 
     async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error> {
