@@ -182,9 +182,11 @@ async fn discover(
         .collect();
     // Types listed within a parent (records within their zone or domain) come after
     // every parent has been found.
-    let (within, alone): (Vec<&String>, Vec<&String>) = asked
-        .into_iter()
-        .partition(|t| lists.get(*t).is_some_and(|l| !required_filters(l).is_empty()));
+    let (within, alone): (Vec<&String>, Vec<&String>) = asked.into_iter().partition(|t| {
+        lists
+            .get(*t)
+            .is_some_and(|l| !required_filters(l).is_empty())
+    });
     for type_name in alone.into_iter().chain(within) {
         let Some(filter_schema) = lists.get(type_name) else {
             report.not_listed.push(type_name.clone());
@@ -274,9 +276,9 @@ fn referred<'a>(found: &'a [Found], f: &Found, attr: &str) -> Option<&'a Found> 
         .iter()
         .filter(|l| l.from == f.type_name && l.path == attr)
         .find_map(|l| {
-            found
-                .iter()
-                .find(|p| p.type_name == l.to && scalar(p.state.get(l.attr)).as_ref() == Some(&value))
+            found.iter().find(|p| {
+                p.type_name == l.to && scalar(p.state.get(l.attr)).as_ref() == Some(&value)
+            })
         })
 }
 

@@ -85,9 +85,7 @@ pub fn folds(objects: &[(String, Value, String)], schemas: &BTreeMap<String, Sch
                 members
                     .iter()
                     .zip(&attrs)
-                    .all(|(i, a)| {
-                        a.get(*d).and_then(Value::as_str) == Some(objects[*i].2.as_str())
-                    })
+                    .all(|(i, a)| a.get(*d).and_then(Value::as_str) == Some(objects[*i].2.as_str()))
             })
             .cloned();
         out.push(Fold {
@@ -153,10 +151,7 @@ mod tests {
         assert_eq!(f.differing, vec!["name".to_string(), "tags".to_string()]);
         assert_eq!(f.key_attr.as_deref(), Some("name"));
         assert_eq!(f.mapped().collect::<Vec<_>>(), vec!["tags"]);
-        assert_eq!(
-            f.names(),
-            ("this".into(), "droplets".into())
-        );
+        assert_eq!(f.names(), ("this".into(), "droplets".into()));
 
         let two = &objects[..2];
         assert!(folds(two, &schemas).is_empty(), "too few to fold");

@@ -147,7 +147,10 @@ mod tests {
         );
         assert_eq!(record_name("@", None, "A"), "apex_a");
         assert_eq!(record_name("www", None, "CNAME"), "www_cname");
-        assert_eq!(named_after("aws_lb_listener"), Some(("load_balancer_arn", Some("protocol"))));
+        assert_eq!(
+            named_after("aws_lb_listener"),
+            Some(("load_balancer_arn", Some("protocol")))
+        );
         assert_eq!(named_after("aws_instance"), None);
     }
 

@@ -190,7 +190,10 @@ fn a_droplet_with_tags_and_a_script() {
     assert!(!text.contains("backups"), "{text}");
     assert!(!text.contains("ipv4_address"), "{text}");
     assert!(!text.contains("urn"), "{text}");
-    assert!(text.contains("  tags      = [\"prod\", \"web\"]\n"), "{text}");
+    assert!(
+        text.contains("  tags      = [\"prod\", \"web\"]\n"),
+        "{text}"
+    );
     assert!(
         text.contains("<<EOT\n#!/bin/sh\necho $${HOME}\nEOT\n"),
         "{text}"
