@@ -7,11 +7,13 @@
 //! The emulators come from `localstack/install.sh`; each test binary starts its own
 //! (killed when it exits, by `localstack/supervise.sh`).
 
+pub mod ec2;
 pub mod fault_proxy;
 pub mod handmade;
 pub mod inventory;
 pub mod journal;
 pub mod listing;
+pub mod route53;
 pub mod seeds;
 
 pub use fault_proxy::{Fault, FaultProxy, Faults};

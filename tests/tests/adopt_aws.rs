@@ -31,7 +31,7 @@ async fn human_essentials_is_adopted_with_one_command() {
     let stack = account().await;
     let prefix = unique("he").replace('_', "-");
     let made = systems::human_essentials(&stack, &prefix).await;
-    let written = handmade::adopt(&stack, &made, &ARGS);
+    let mut written = handmade::adopt(&stack, &made, &ARGS);
     let db = written.resource_where("aws_db_instance", "identifier", "human-essentials");
     assert!(
         db.body.get_attribute("password").is_some(),
@@ -48,6 +48,12 @@ async fn human_essentials_is_adopted_with_one_command() {
         "the password's variable is sensitive:\n{}",
         written.text()
     );
+    written.edit(
+        ("aws_instance", "tags.Name", "human-essentials-staging"),
+        "instance_type",
+        "t3.medium",
+    );
+    handmade::assert_plans_one_update(&stack, "instance_type");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -34,16 +34,7 @@ async fn make_bucket(stack: &Stack, name: &str) {
 /// instance in it. Returns (group id, instance id, image id, subnet id).
 async fn make_server(stack: &Stack, name: &str) -> (String, String, String, String) {
     let ec2 = ec2(stack);
-    let vpc = ec2
-        .describe_vpcs()
-        .filters(Filter::builder().name("is-default").values("true").build())
-        .send()
-        .await
-        .unwrap()
-        .vpcs()[0]
-        .vpc_id()
-        .unwrap()
-        .to_string();
+    let vpc = iac_e2e::ec2::default_vpc(&ec2).await;
     let subnet = ec2
         .describe_subnets()
         .filters(Filter::builder().name("vpc-id").values(&vpc).build())

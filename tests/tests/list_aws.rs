@@ -22,16 +22,7 @@ async fn security_groups_rules_instances_addresses_and_keys(emu: Emulator) {
     let stack = Stack::new(emu, &[]);
     let ec2 = aws_sdk_ec2::Client::new(&stack.sdk());
     let aws = provider(&stack).await;
-    let vpc = ec2
-        .describe_vpcs()
-        .filters(Filter::builder().name("is-default").values("true").build())
-        .send()
-        .await
-        .unwrap()
-        .vpcs()[0]
-        .vpc_id()
-        .unwrap()
-        .to_string();
+    let vpc = iac_e2e::ec2::default_vpc(&ec2).await;
     let mut groups = Vec::new();
     for (name, team) in [("web-a", "web"), ("web-b", "web"), ("db", "data")] {
         let out = ec2

@@ -8,9 +8,8 @@ use iac_provider::ListRequest;
 use iac_value::Value;
 
 async fn zones_and_their_records(emu: Emulator) {
-    use aws_sdk_route53::types::{
-        Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
-    };
+    use aws_sdk_route53::types::RrType;
+    use iac_e2e::route53::{self, record};
     let stack = Stack::new(emu, &[]);
     let r53 = aws_sdk_route53::Client::new(&stack.sdk());
     let aws = provider(&stack).await;
@@ -27,38 +26,16 @@ async fn zones_and_their_records(emu: Emulator) {
         .id()
         .trim_start_matches("/hostedzone/")
         .to_string();
-    let record = |name: &str, kind: RrType, value: &str| {
-        Change::builder()
-            .action(ChangeAction::Create)
-            .resource_record_set(
-                ResourceRecordSet::builder()
-                    .name(name)
-                    .r#type(kind)
-                    .ttl(300)
-                    .resource_records(ResourceRecord::builder().value(value).build().unwrap())
-                    .build()
-                    .unwrap(),
-            )
-            .build()
-            .unwrap()
-    };
-    r53.change_resource_record_sets()
-        .hosted_zone_id(&zone)
-        .change_batch(
-            ChangeBatch::builder()
-                .changes(record(&format!("www.{domain}"), RrType::A, "192.0.2.10"))
-                .changes(record(
-                    &format!("www.{domain}"),
-                    RrType::Aaaa,
-                    "2001:db8::10",
-                ))
-                .changes(record(&format!("_acme.{domain}"), RrType::Txt, "\"token\""))
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    route53::create(
+        &r53,
+        &zone,
+        vec![
+            record(&format!("www.{domain}"), RrType::A, "192.0.2.10"),
+            record(&format!("www.{domain}"), RrType::Aaaa, "2001:db8::10"),
+            record(&format!("_acme.{domain}"), RrType::Txt, "\"token\""),
+        ],
+    )
+    .await;
 
     let zones = list(
         &*aws,

@@ -230,6 +230,11 @@ fn generate_config_out_writes_import_and_resource_blocks_once() {
         "{written}"
     );
     assert!(!written.contains("db_1_2"), "{written}");
+    // The tag found is referred to, not named literally.
+    assert!(
+        written.contains("tags   = [digitalocean_tag.db.name]"),
+        "{written}"
+    );
     assert!(
         written.contains("id = \"zone.example,"),
         "records by DOMAIN,ID: {written}"

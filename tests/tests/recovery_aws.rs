@@ -276,36 +276,12 @@ resource "aws_route53_record" "www" {{
             ),
         )],
     );
-    let set = aws_sdk_route53::types::ResourceRecordSet::builder()
-        .name(format!("www.{domain}"))
-        .r#type(aws_sdk_route53::types::RrType::A)
-        .ttl(300)
-        .resource_records(
-            aws_sdk_route53::types::ResourceRecord::builder()
-                .value("192.0.2.10")
-                .build()
-                .unwrap(),
-        )
-        .build()
-        .unwrap();
-    route53
-        .change_resource_record_sets()
-        .hosted_zone_id(&zone)
-        .change_batch(
-            aws_sdk_route53::types::ChangeBatch::builder()
-                .changes(
-                    aws_sdk_route53::types::Change::builder()
-                        .action(aws_sdk_route53::types::ChangeAction::Create)
-                        .resource_record_set(set)
-                        .build()
-                        .unwrap(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let set = iac_e2e::route53::record(
+        &format!("www.{domain}"),
+        aws_sdk_route53::types::RrType::A,
+        "192.0.2.10",
+    );
+    iac_e2e::route53::create(&route53, &zone, vec![set]).await;
     journal::write_one(
         &stack,
         "aws_route53_record.www",

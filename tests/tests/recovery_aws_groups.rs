@@ -90,16 +90,7 @@ async fn a_group_a_key_pair_and_a_rule_are_found_by_what_their_creates_sent() {
     let key = KEY.trim().to_string();
     let stack = group_rule_and_key(&name);
     let ec2 = ec2(&stack);
-    let vpc = ec2
-        .describe_vpcs()
-        .filters(Filter::builder().name("is-default").values("true").build())
-        .send()
-        .await
-        .unwrap()
-        .vpcs()[0]
-        .vpc_id()
-        .unwrap()
-        .to_string();
+    let vpc = iac_e2e::ec2::default_vpc(&ec2).await;
     // Made by a first apply that then lost track of them: the group and its rule.
     let group = ec2
         .create_security_group()

@@ -192,7 +192,14 @@ async fn discover(
             report.not_listed.push(type_name.clone());
             continue;
         };
-        for filter in filters(type_name, filter_schema, &found) {
+        let filters = filters(type_name, filter_schema, &found);
+        if filters.is_empty() {
+            report.skipped.push(format!(
+                "{type_name}: listed within its parent ({}), and none was adopted",
+                required_filters(filter_schema).join(", ")
+            ));
+        }
+        for filter in filters {
             let request = ListRequest {
                 filter,
                 include_resource: true,
@@ -572,9 +579,9 @@ fn strip_secret_comments(mut block: hcl_edit::structure::Block) -> hcl_edit::str
     block
 }
 
-/// Plans the stack on a copy (without its import blocks: the objects are imported into
-/// the copy's state as `iac import` does) and returns each change that remains, per
-/// object and attribute.
+/// Plans the stack on a copy, with its import blocks and an empty state, as its first
+/// `iac plan` will, and returns each change that remains besides the imports, per object
+/// and attribute.
 async fn prove(
     work: &Path,
     files: &Files,
@@ -583,9 +590,6 @@ async fn prove(
     sources: &mut Sources,
 ) -> Result<Vec<(usize, String, String)>, Diagnostics> {
     for (name, text) in &files.texts {
-        if name == "imports.tf" {
-            continue;
-        }
         std::fs::write(work.join(name), text).map_err(|e| io_error(name, &e))?;
     }
     let stack = Stack::load(work, sources, providers)?;
@@ -594,17 +598,14 @@ async fn prove(
     if diags.has_errors() {
         return Err(diags);
     }
-    let mut state = iac_state::State::new();
-    for f in found {
-        let addr = iac_engine::addr::parse_instance(&f.address)
-            .map_err(|m| Diagnostic::error("Invalid address", None).with_detail(m))?;
-        let entry = iac_engine::importer::import(&stack, providers, &vars, &addr, &f.id).await?;
-        state.upsert(entry);
-    }
+    let state = iac_state::State::new();
     let plan = iac_engine::planner::plan(&stack, providers, &state, &vars, &PlanOptions::default())
         .await?;
     let mut out = Vec::new();
-    for c in plan.actions().filter(|c| c.is_managed()) {
+    let changes = plan
+        .actions()
+        .filter(|c| c.is_managed() && c.action != Action::NoOp);
+    for c in changes {
         let Some(i) = found.iter().position(|f| f.address == c.addr.to_string()) else {
             continue;
         };

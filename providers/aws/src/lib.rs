@@ -22,6 +22,8 @@ mod resource;
 mod retry;
 mod route53;
 mod s3;
+#[cfg(test)]
+mod stand_in;
 mod sts;
 mod tags;
 pub(crate) use iac_provider::timeouts;

@@ -50,14 +50,7 @@ impl Console {
 
     /// The default VPC's id, which a hand-made system uses without owning.
     pub async fn default_vpc(&mut self) -> String {
-        let vpcs = self
-            .ec2
-            .describe_vpcs()
-            .filters(Filter::builder().name("is-default").values("true").build())
-            .send()
-            .await
-            .unwrap();
-        let id = vpcs.vpcs()[0].vpc_id().unwrap().to_string();
+        let id = crate::ec2::default_vpc(&self.ec2).await;
         self.made.id(id)
     }
 
@@ -396,34 +389,8 @@ impl Console {
 
     /// An `A` record `name` in `zone` pointing at `address`.
     pub async fn a_record(&mut self, zone: &str, name: &str, address: &str) {
-        use aws_sdk_route53::types::{
-            Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
-        };
-        let set = ResourceRecordSet::builder()
-            .name(name)
-            .r#type(RrType::A)
-            .ttl(300)
-            .resource_records(ResourceRecord::builder().value(address).build().unwrap())
-            .build()
-            .unwrap();
-        self.route53
-            .change_resource_record_sets()
-            .hosted_zone_id(zone)
-            .change_batch(
-                ChangeBatch::builder()
-                    .changes(
-                        Change::builder()
-                            .action(ChangeAction::Create)
-                            .resource_record_set(set)
-                            .build()
-                            .unwrap(),
-                    )
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
+        let set = crate::route53::record(name, aws_sdk_route53::types::RrType::A, address);
+        crate::route53::create(&self.route53, zone, vec![set]).await;
         self.made.count("aws_route53_record", 1);
     }
 

@@ -32,7 +32,34 @@ pub(super) struct Loader<'a> {
     pub diags: &'a mut Diagnostics,
 }
 
+/// Takes attribute `name` out of `body`.
+pub(super) fn take(body: &mut Body, name: &str) -> Option<Attr> {
+    let i = body.attrs.iter().position(|a| a.name == name)?;
+    Some(body.attrs.remove(i))
+}
+
 impl Loader<'_> {
+    /// Takes `count` and `for_each` out of `body`, refusing both at once in `what` (`A
+    /// resource`).
+    pub(super) fn repetition(
+        &mut self,
+        body: &mut Body,
+        what: &str,
+    ) -> (Option<Expr>, Option<Expr>) {
+        let count = take(body, "count").map(|a| a.expr);
+        let for_each = take(body, "for_each").map(|a| a.expr);
+        if let (Some(_), Some(f)) = (&count, &for_each) {
+            self.diags.push(
+                Diagnostic::error(
+                    "Invalid combination of \"count\" and \"for_each\"",
+                    Some(f.span()),
+                )
+                .with_detail(format!("{what} may use count or for_each, not both.")),
+            );
+        }
+        (count, for_each)
+    }
+
     /// Reports the attributes of a file's top level: only blocks belong there.
     pub fn top_level_attrs(&mut self, attrs: &[Attr]) {
         for attr in attrs {
@@ -486,21 +513,7 @@ impl Loader<'_> {
         let ty = block.labels[0].clone();
         let name = block.labels[1].clone();
         let type_span = block.span.clone();
-        let take = |body: &mut Body, n: &str| -> Option<Attr> {
-            let i = body.attrs.iter().position(|a| a.name == n)?;
-            Some(body.attrs.remove(i))
-        };
-        let count = take(&mut block.body, "count").map(|a| a.expr);
-        let for_each = take(&mut block.body, "for_each").map(|a| a.expr);
-        if let (Some(_), Some(f)) = (&count, &for_each) {
-            self.diags.push(
-                Diagnostic::error(
-                    "Invalid combination of \"count\" and \"for_each\"",
-                    Some(f.span()),
-                )
-                .with_detail("A resource may use count or for_each, not both."),
-            );
-        }
+        let (count, for_each) = self.repetition(&mut block.body, "A resource");
         let depends_on = take(&mut block.body, "depends_on");
         let depends_on = self.expr_list(depends_on.as_ref());
         let provider = take(&mut block.body, "provider").and_then(|a| self.provider_ref(&a));

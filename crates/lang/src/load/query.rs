@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
-use crate::config::{Attr, Block, Body, ListBlock, ModuleTree};
+use crate::config::{Block, ListBlock, ModuleTree};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::Sources;
 use crate::suggest::did_you_mean;
 
 use super::ProviderRelease;
-use super::blocks::Loader;
+use super::blocks::{Loader, take};
 
 /// The suffix of a query file.
 pub const QUERY_SUFFIX: &str = ".tfquery.hcl";
@@ -135,21 +135,7 @@ impl Loader<'_> {
             &["config"],
             &what,
         );
-        let take = |body: &mut Body, n: &str| -> Option<Attr> {
-            let i = body.attrs.iter().position(|a| a.name == n)?;
-            Some(body.attrs.remove(i))
-        };
-        let count = take(&mut block.body, "count").map(|a| a.expr);
-        let for_each = take(&mut block.body, "for_each").map(|a| a.expr);
-        if let (Some(_), Some(f)) = (&count, &for_each) {
-            self.diags.push(
-                Diagnostic::error(
-                    "Invalid combination of \"count\" and \"for_each\"",
-                    Some(f.span()),
-                )
-                .with_detail("A list block may use count or for_each, not both."),
-            );
-        }
+        let (count, for_each) = self.repetition(&mut block.body, "A list block");
         let provider = take(&mut block.body, "provider").and_then(|a| self.provider_ref(&a));
         let include_resource = take(&mut block.body, "include_resource").map(|a| a.expr);
         let limit = take(&mut block.body, "limit").map(|a| a.expr);

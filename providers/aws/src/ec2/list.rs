@@ -308,13 +308,13 @@ async fn default_groups(aws: &AwsClients) -> Result<Vec<String>, Error> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{Read, Write};
     use std::net::TcpListener;
     use std::sync::{Arc, Mutex};
 
     use iac_value::Value;
 
     use super::*;
+    use crate::stand_in;
 
     const NS: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
@@ -333,29 +333,8 @@ mod tests {
             let mut throttled = false;
             for conn in listener.incoming() {
                 let mut conn = conn.unwrap();
-                let mut request = Vec::new();
-                let mut buf = [0u8; 8192];
-                let body = loop {
-                    let n = conn.read(&mut buf).unwrap();
-                    request.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&request).to_string();
-                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                        let length: usize = head
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if body.len() >= length {
-                            break body.to_string();
-                        }
-                    }
-                    if n == 0 {
-                        break String::new();
-                    }
-                };
+                let request = stand_in::read(&mut conn);
+                let body = request.body.clone();
                 log.lock().unwrap().push(body.clone());
                 let (status, xml) = if !body.contains("NextToken=") {
                     let groups = group("sg-1", "web") + &group("sg-2", "default");
@@ -377,11 +356,7 @@ mod tests {
                         ),
                     )
                 };
-                let reply = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{xml}",
-                    xml.len()
-                );
-                conn.write_all(reply.as_bytes()).unwrap();
+                stand_in::answer(&mut conn, &request, status, stand_in::XML, &xml);
             }
         });
         (endpoint, seen)

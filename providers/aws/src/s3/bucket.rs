@@ -517,11 +517,11 @@ impl Resource<AwsClients> for Bucket {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{Read, Write};
     use std::net::TcpListener;
     use std::sync::{Arc, Mutex};
 
     use super::*;
+    use crate::stand_in;
 
     /// An S3 stand-in on a local port: answers HeadBucket, GetBucketTagging and
     /// GetBucketLocation for bucket `logs` as S3 does, and GetObjectLockConfiguration
@@ -546,39 +546,8 @@ mod tests {
             let mut head_answers = heads.into_iter().peekable();
             for conn in listener.incoming() {
                 let mut conn = conn.unwrap();
-                let mut request = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    let n = conn.read(&mut buf).unwrap();
-                    if n == 0 {
-                        break;
-                    }
-                    request.extend_from_slice(&buf[..n]);
-                }
-                let text = String::from_utf8_lossy(&request).to_string();
-                let line = text.lines().next().unwrap_or_default().to_string();
-                // Read the body too, so that closing the connection does not reset it.
-                let length: usize = text
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse().unwrap_or(0))
-                    })
-                    .unwrap_or(0);
-                let header_end = request
-                    .windows(4)
-                    .position(|w| w == b"\r\n\r\n")
-                    .unwrap_or(0)
-                    + 4;
-                let mut body_read = request.len().saturating_sub(header_end);
-                while body_read < length {
-                    let n = conn.read(&mut buf).unwrap();
-                    if n == 0 {
-                        break;
-                    }
-                    body_read += n;
-                }
+                let request = stand_in::read(&mut conn);
+                let line = request.line.clone();
                 log.lock().unwrap().push(line.clone());
                 let (status, body) = if line.starts_with("HEAD") {
                     let status = head_answers.next().unwrap();
@@ -601,14 +570,8 @@ mod tests {
                 } else {
                     (400, "")
                 };
-                let head = format!(
-                    "HTTP/1.1 {status} S3\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nx-amz-request-id: 4442587FB7D0A2F9\r\nx-amz-bucket-region: eu-west-1\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = conn.write_all(head.as_bytes());
-                if !line.starts_with("HEAD") {
-                    let _ = conn.write_all(body.as_bytes());
-                }
+                let headers = "Content-Type: application/xml\r\nx-amz-request-id: 4442587FB7D0A2F9\r\nx-amz-bucket-region: eu-west-1\r\n";
+                stand_in::answer(&mut conn, &request, status, headers, body);
             }
         });
         (endpoint, seen)
