@@ -22,8 +22,8 @@ install_venv() {
   echo "installed $(basename "$venv") in $venv"
 }
 
-# Seven places where moto's answers differ from AWS's in ways the Rust SDK sees; all
-# are patched to answer as AWS does. Idempotent.
+# Where moto's answers differ from AWS's in ways the Rust SDK sees, moto is patched to
+# answer as AWS does. Idempotent.
 # - Route 53 record values come wrapped in CDATA, which real Route 53 never sends and
 #   the SDK's XML decoder skips (the values read back empty).
 # - A security group rule that references another group loses its description in
@@ -42,6 +42,7 @@ install_venv() {
 # - Whether DescribeKeyPairs includes public keys is kept in a dictionary that every
 #   request shares, so a concurrent request without IncludePublicKey drops the keys
 #   from an answer that asked for them; each request gets its own copy.
+# - Every listener gets an SSL policy; AWS gives one only to HTTPS and TLS listeners.
 patch_moto() {
   local site
   site="$("$MOTO_VENV/bin/python" -c 'import moto, os; print(os.path.dirname(moto.__file__))')"
@@ -57,6 +58,8 @@ patch_moto() {
     "$site/ec2/responses/instances.py"
   sed -i 's|^        self.RESPONSE_KEY_PATH_TO_TRANSFORMER\[response_key_path\] = \(.*\)$|        self.RESPONSE_KEY_PATH_TO_TRANSFORMER = {**self.RESPONSE_KEY_PATH_TO_TRANSFORMER, response_key_path: \1}|' \
     "$site/core/responses.py"
+  sed -i 's|^        ssl_policy = self._get_param("SslPolicy", "ELBSecurityPolicy-2016-08")$|        ssl_policy = self._get_param("SslPolicy", "ELBSecurityPolicy-2016-08" if self._get_param("Protocol") in ("HTTPS", "TLS") else None)|' \
+    "$site/elbv2/responses.py"
   sed -i 's|^            # "idle_timeout.timeout_seconds": "60",  # commented out for TF compatibility$|            **({"idle_timeout.timeout_seconds": "60"} if self.type == "application" else {}),|' \
     "$site/elbv2/models.py"
   grep -q '"client-token": "client_token",' "$site/ec2/utils.py" ||

@@ -66,11 +66,11 @@ pub fn provider_block(provider: &str, region: Option<&str>) -> String {
 /// it leaves the secret as it is.
 pub fn secret_variable(name: &str, address: &str, attr: &str) -> String {
     iac_lang::format::format_text(&format!(
-        "# {address}.{attr} is not returned by the API, so adoption cannot write it. Left\n\
-         # null, the object keeps the one it has and plans show no change. To take it over,\n\
-         # set this variable (TF_VAR_{name}, or a .tfvars file kept out of version control):\n\
-         # the next apply then sets it.\n\
-         variable \"{name}\" {{\ntype = string\nsensitive = true\ndefault = null\n}}\n"
+        "# The API never returns this secret, so adoption cannot write it. Left null, the\n\
+         # object keeps the one it has and plans show no change. To take it over, set this\n\
+         # variable (TF_VAR_{name}, or a .tfvars file kept out of version control): the\n\
+         # next apply then sets it.\n\
+         variable \"{name}\" {{\ndescription = \"The {attr} of {address}.\"\ntype = string\nsensitive = true\ndefault = null\n}}\n"
     ))
 }
 

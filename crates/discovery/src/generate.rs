@@ -5,8 +5,9 @@
 //! not empty and not its schema default (a default equal to the value changes nothing,
 //! any other value must stay, or the plan would change the object: a security group's
 //! `description` that differs from "Managed by Terraform" would force a replacement).
-//! Computed-only attributes, `timeouts` and a name made from a recorded `*_prefix` (the
-//! prefix is written) are left out; secrets are never written: a sensitive attribute is left out with a comment.
+//! Computed-only attributes, `timeouts`, `false` in a flag the provider computes when
+//! unset, and a name made from a recorded `*_prefix` (the prefix is written) are left
+//! out; secrets are never written: a sensitive attribute is left out with a comment.
 
 use std::collections::BTreeMap;
 
@@ -148,7 +149,7 @@ fn fill_body(
                     "{name}: the API does not return it; left out, the object keeps its own"
                 ));
             }
-        } else if keep(value, attr.default.as_ref()) {
+        } else if keep_attribute(attr, value) {
             body.push(Attribute::new(
                 Ident::new(name.as_str()),
                 expression(value, subst, at),
@@ -191,7 +192,7 @@ fn fill_body(
 /// name, with their values: what two objects' blocks are compared by.
 pub fn written(schema: &Schema, state: &Value) -> BTreeMap<String, Value> {
     let attrs = schema.attributes.iter().filter(|(name, a)| {
-        (a.optional || a.required) && !a.sensitive && keep(state.get(name), a.default.as_ref())
+        (a.optional || a.required) && !a.sensitive && keep_attribute(a, state.get(name))
     });
     let blocks = schema
         .blocks
@@ -202,6 +203,14 @@ pub fn written(schema: &Schema, state: &Value) -> BTreeMap<String, Value> {
         .chain(blocks)
         .map(|name| (name.clone(), state.get(name).clone()))
         .collect()
+}
+
+/// Whether an attribute's value is written: as [`keep`] says, and not `false` where the
+/// provider computes the attribute when unset (`multi_az`, `disable_api_termination`):
+/// left out, the object keeps its own, and `false` is what nobody writes.
+fn keep_attribute(attr: &iac_provider::Attribute, value: &Value) -> bool {
+    let unset_flag = attr.computed && *value == Value::Bool(false);
+    !unset_flag && keep(value, attr.default.as_ref())
 }
 
 /// Whether a value must be written: not null, unknown or empty, and not the default.
