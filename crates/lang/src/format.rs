@@ -162,6 +162,19 @@ struct Line {
     verbatim: bool,
 }
 
+impl Line {
+    /// A line kept as written (in a heredoc or a block comment).
+    fn verbatim(raw: &str) -> Line {
+        Line {
+            indent: 0,
+            text: raw.trim_end().to_string(),
+            attr: None,
+            aligned: false,
+            verbatim: true,
+        }
+    }
+}
+
 /// Formats stack-language source text.
 pub fn format_text(text: &str) -> String {
     let mut lines: Vec<Line> = Vec::new();
@@ -175,13 +188,7 @@ pub fn format_text(text: &str) -> String {
             if raw.trim() == delim {
                 heredoc = None;
             }
-            lines.push(Line {
-                indent: 0,
-                text: raw.trim_end().to_string(),
-                attr: None,
-                aligned: false,
-                verbatim: true,
-            });
+            lines.push(Line::verbatim(raw));
             continue;
         }
         let was_comment = in_comment;
@@ -189,13 +196,7 @@ pub fn format_text(text: &str) -> String {
         let s = scan(trimmed, in_comment);
         in_comment = s.in_comment;
         if was_comment {
-            lines.push(Line {
-                indent: 0,
-                text: raw.trim_end().to_string(),
-                attr: None,
-                aligned: false,
-                verbatim: true,
-            });
+            lines.push(Line::verbatim(raw));
             continue;
         }
         let indent = if s.opens > s.closes {

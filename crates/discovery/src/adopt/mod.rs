@@ -112,14 +112,17 @@ pub async fn adopt(
     )
     .await;
     let mut forced: BTreeSet<(usize, String)> = BTreeSet::new();
-    let mut files = generate_files(
-        &found,
-        &schema.resources,
-        outside.clone(),
-        &forced,
-        &providers_tf,
-        &folds,
-    );
+    let generate = |forced: &BTreeSet<(usize, String)>| {
+        generate_files(
+            &found,
+            &schema.resources,
+            outside.clone(),
+            forced,
+            &providers_tf,
+            &folds,
+        )
+    };
+    let mut files = generate(&forced);
     for round in 0..3 {
         let changes = prove(work.path(), &files, &found, providers, sources).await?;
         let mut progress = false;
@@ -135,14 +138,7 @@ pub async fn adopt(
         if !progress {
             break;
         }
-        files = generate_files(
-            &found,
-            &schema.resources,
-            outside.clone(),
-            &forced,
-            &providers_tf,
-            &folds,
-        );
+        files = generate(&forced);
     }
     write_new(dir, &files, &mut report)?;
     report.adopted = found
