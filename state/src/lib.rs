@@ -3,7 +3,9 @@
 //! [`State`] is the model and its JSON format (documented in ARCHITECTURE.md);
 //! [`LocalBackend`] stores it with atomic writes, a backup of the state as the run found
 //! it, mode 0600, and a lock file recording who holds it, under an OS lock that a
-//! killed process cannot keep. [`prepare_push`] decides what `iac state push` stores.
+//! killed process cannot keep; [`S3Backend`] keeps it in a bucket, locked by an object
+//! beside it, every write a compare-and-swap. [`prepare_push`] decides what
+//! `iac state push` stores.
 
 mod errored;
 mod leftovers;
@@ -13,6 +15,7 @@ mod lockfile;
 mod model;
 mod process;
 mod push;
+mod s3;
 
 use std::path::PathBuf;
 
@@ -22,8 +25,9 @@ pub use model::{
     FORMAT_VERSION, InstanceStatus, OutputState, PathStepJson, PendingCreate, ResourceState, State,
 };
 pub use push::{PushRefusal, prepare_push};
+pub use s3::{S3Backend, S3Settings};
 
-/// Where states are kept. Implementations: [`LocalBackend`] (an S3 backend comes later).
+/// Where states are kept. Implementations: [`LocalBackend`], [`S3Backend`].
 pub trait Backend: Send + Sync {
     /// The stored state, or `None` when there is none yet.
     fn read(&self) -> std::io::Result<Option<State>>;

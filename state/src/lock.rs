@@ -170,7 +170,12 @@ pub struct LockGuard {
     pub(crate) file: Option<PathBuf>,
     /// The open lock file holding the OS lock.
     pub(crate) os_lock: Option<File>,
+    /// What releases a lock kept elsewhere (an S3 lock object).
+    pub(crate) remote: Option<RemoteRelease>,
 }
+
+/// Releases a lock kept outside this host.
+pub(crate) type RemoteRelease = Box<dyn FnOnce() -> std::io::Result<()> + Send + Sync>;
 
 impl LockGuard {
     /// A guard that holds nothing (for `-lock=false`).
@@ -180,6 +185,18 @@ impl LockGuard {
             took_over: None,
             file: None,
             os_lock: None,
+            remote: None,
+        }
+    }
+
+    /// A lock kept elsewhere, released by `release`.
+    pub(crate) fn remote(info: LockInfo, release: RemoteRelease) -> LockGuard {
+        LockGuard {
+            info,
+            took_over: None,
+            file: None,
+            os_lock: None,
+            remote: Some(release),
         }
     }
 
@@ -215,7 +232,8 @@ impl LockGuard {
             },
         };
         self.os_lock = None;
-        removed
+        let remote = self.remote.take().map_or(Ok(()), |release| release());
+        removed.and(remote)
     }
 }
 

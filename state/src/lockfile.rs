@@ -33,6 +33,7 @@ pub(crate) fn acquire(
                     took_over,
                     file: Some(path.to_path_buf()),
                     os_lock: Some(file),
+                    remote: None,
                 });
             }
             Attempt::Held(holder) => holder,

@@ -575,6 +575,11 @@ impl Stack {
         )
     }
 
+    /// The AWS emulator's URL, for clients made outside the harness.
+    pub fn aws_endpoint(&self) -> String {
+        self.aws.running().endpoint.clone()
+    }
+
     /// An S3 client of the same account, independent of `iac`.
     pub async fn s3(&self) -> aws_sdk_s3::Client {
         self.s3_in("eu-west-1")

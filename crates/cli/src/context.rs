@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use iac_engine::{Providers, Stack};
 use iac_lang::{Diagnostic, Diagnostics, Sources};
-use iac_state::{Backend, LocalBackend};
+use iac_state::{Backend, LocalBackend, S3Backend, S3Settings};
 use iac_value::Value;
 
 /// Every provider compiled into this build.
@@ -76,30 +76,58 @@ pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Failed {
 /// The state backend a stack's `terraform { backend ... }` block selects (its own
 /// `.iac/state.json` by default).
 pub fn backend_for(dir: &Path, stack: Option<&Stack>) -> Box<dyn Backend> {
-    let configured = stack
-        .and_then(|s| s.tree.module.backend.as_ref())
-        .and_then(|b| b.config.get("path"))
-        .and_then(Value::as_str)
-        .map(|p| dir.join(p));
-    match configured {
-        Some(path) => Box::new(LocalBackend::at(path)),
-        None => Box::new(LocalBackend::for_stack(dir)),
-    }
+    backend_of(dir, stack.and_then(|s| s.tree.module.backend.as_ref()))
 }
 
 /// A backend when no stack is loaded: reads the backend block only if the folder parses.
 pub fn backend_in(dir: &Path) -> Box<dyn Backend> {
     let mut sources = Sources::default();
     let (module, _) = iac_lang::load_module(dir, &mut sources);
-    let path = module
-        .backend
-        .as_ref()
-        .and_then(|b| b.config.get("path"))
-        .and_then(Value::as_str)
-        .map(|p| dir.join(p));
-    match path {
-        Some(p) => Box::new(LocalBackend::at(p)),
-        None => Box::new(LocalBackend::for_stack(dir)),
+    backend_of(dir, module.backend.as_ref())
+}
+
+/// The backend a `backend` block configures (checked when it was loaded), or the
+/// stack's local state.
+fn backend_of(dir: &Path, block: Option<&iac_lang::config::Backend>) -> Box<dyn Backend> {
+    let Some(block) = block else {
+        return Box::new(LocalBackend::for_stack(dir));
+    };
+    let text = |name: &str| {
+        block
+            .config
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let flag = |name: &str| {
+        block
+            .config
+            .get(name)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    };
+    match block.kind.as_str() {
+        "s3" => Box::new(S3Backend::new(S3Settings {
+            bucket: text("bucket").unwrap_or_default(),
+            key: text("key").unwrap_or_default(),
+            region: text("region"),
+            profile: text("profile"),
+            credentials: text("access_key").zip(text("secret_key")),
+            endpoint: block
+                .config
+                .get("endpoints")
+                .map(|e| e.get("s3"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            use_path_style: flag("use_path_style"),
+            encrypt: flag("encrypt"),
+            kms_key_id: text("kms_key_id"),
+            use_lockfile: flag("use_lockfile"),
+        })),
+        _ => match text("path") {
+            Some(path) => Box::new(LocalBackend::at(dir.join(path))),
+            None => Box::new(LocalBackend::for_stack(dir)),
+        },
     }
 }
 

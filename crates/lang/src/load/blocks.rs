@@ -32,6 +32,36 @@ pub(super) struct Loader<'a> {
     pub diags: &'a mut Diagnostics,
 }
 
+/// The arguments a backend takes, and those it needs, with Terraform's names.
+fn backend_arguments(kind: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    match kind {
+        "local" => Some((&["path"], &[])),
+        "s3" => Some((
+            &[
+                "bucket",
+                "key",
+                "region",
+                "profile",
+                "access_key",
+                "secret_key",
+                "encrypt",
+                "kms_key_id",
+                "use_lockfile",
+                "workspace_key_prefix",
+                "endpoints",
+                "use_path_style",
+                "skip_credentials_validation",
+                "skip_region_validation",
+                "skip_requesting_account_id",
+                "skip_metadata_api_check",
+                "skip_s3_checksum",
+            ],
+            &["bucket", "key"],
+        )),
+        _ => None,
+    }
+}
+
 /// Takes attribute `name` out of `body`.
 pub(super) fn take(body: &mut Body, name: &str) -> Option<Attr> {
     let i = body.attrs.iter().position(|a| a.name == name)?;
@@ -218,17 +248,32 @@ impl Loader<'_> {
                 continue;
             }
             let kind = backend.labels[0].clone();
-            if kind != "local" {
+            let Some((arguments, required)) = backend_arguments(&kind) else {
                 self.diags.push(
                     Diagnostic::error(
                         format!("Unsupported backend \"{kind}\""),
                         Some(backend.span.clone()),
                     )
-                    .with_detail("This version of iac supports the \"local\" backend."),
+                    .with_detail("This version of iac supports the \"local\" and \"s3\" backends."),
                 );
                 continue;
+            };
+            self.only(
+                &backend.body,
+                arguments,
+                &[],
+                &format!("the {kind} backend"),
+            );
+            for name in required {
+                if backend.body.attr(name).is_none() {
+                    self.diags.push(
+                        Diagnostic::error("Missing required argument", Some(backend.span.clone()))
+                            .with_detail(format!(
+                                "The argument \"{name}\" is required, but no definition was found."
+                            )),
+                    );
+                }
             }
-            self.only(&backend.body, &["path"], &[], "the local backend");
             let mut config = BTreeMap::new();
             for attr in &backend.body.attrs {
                 if let Some(v) = self.constant(Some(attr)) {

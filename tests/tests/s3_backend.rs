@@ -1,0 +1,180 @@
+//! The `s3` backend end to end on LocalStack, checked with aws-sdk-s3: the state lives
+//! in the bucket, the lock object exists only while a run holds it, a held lock stops a
+//! second run and names its holder, and a write over a state that another run changed
+//! since it was read is refused, with nothing overwritten.
+
+use aws_sdk_s3::primitives::ByteStream;
+use iac_e2e::{Emulator, Stack, unique};
+use iac_state::{Backend, S3Backend, S3Settings, State};
+
+const KEY: &str = "web/terraform.tfstate";
+
+async fn state_bucket(stack: &Stack) -> String {
+    let bucket = unique("iac-state").replace('_', "-");
+    stack
+        .s3()
+        .await
+        .create_bucket()
+        .bucket(&bucket)
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    bucket
+}
+
+fn configuration(state_bucket: &str, bucket: &str) -> String {
+    format!(
+        r#"terraform {{
+  backend "s3" {{
+    bucket       = "{state_bucket}"
+    key          = "{KEY}"
+    region       = "eu-west-1"
+    use_lockfile = true
+  }}
+}}
+
+resource "aws_s3_bucket" "logs" {{
+  bucket = "{bucket}"
+}}
+"#
+    )
+}
+
+async fn object(stack: &Stack, bucket: &str, key: &str) -> Option<Vec<u8>> {
+    let got = stack
+        .s3()
+        .await
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await;
+    match got {
+        Ok(out) => Some(out.body.collect().await.unwrap().into_bytes().to_vec()),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => None,
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_state_lives_in_the_bucket_and_the_lock_beside_it() {
+    let stack = Stack::new(Emulator::LocalStack, &[]);
+    let state_bucket = state_bucket(&stack).await;
+    let logs = unique("iac-logs").replace('_', "-");
+    stack.write("main.tf", &configuration(&state_bucket, &logs));
+
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
+    let state = object(&stack, &state_bucket, KEY)
+        .await
+        .expect("the state object");
+    let state: serde_json::Value = serde_json::from_slice(&state).unwrap();
+    assert_eq!(state["resources"][0]["type"], "aws_s3_bucket", "{state}");
+    assert_eq!(state["resources"][0]["attributes"]["bucket"], logs);
+    let lock = format!("{KEY}.tflock");
+    assert_eq!(object(&stack, &state_bucket, &lock).await, None, "released");
+    assert!(
+        !stack.path().join(".iac/state.json").exists(),
+        "no local state"
+    );
+    stack
+        .iac(&["plan", "-detailed-exitcode", "-no-color"])
+        .expect(0);
+
+    // A lock another host holds stops the next run, which names it.
+    let holder = serde_json::json!({
+        "ID": "6f1c2f6e-0000-4000-8000-000000000007", "Operation": "OperationTypeApply",
+        "Who": "ci@ci-7", "Host": "ci-7", "Pid": 4242, "Created": "2026-12-01T02:00:00Z",
+        "Path": format!("{state_bucket}/{KEY}"),
+    });
+    stack
+        .s3()
+        .await
+        .put_object()
+        .bucket(&state_bucket)
+        .key(&lock)
+        .body(ByteStream::from(holder.to_string().into_bytes()))
+        .send()
+        .await
+        .unwrap();
+    let refused = stack
+        .iac(&["plan", "-no-color", "-lock-timeout=1s"])
+        .expect(1);
+    assert!(
+        refused.stderr.contains("the state is locked"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("another host (ci-7)"),
+        "{}",
+        refused.stderr
+    );
+    stack
+        .iac(&[
+            "force-unlock",
+            "-force",
+            "6f1c2f6e-0000-4000-8000-000000000007",
+        ])
+        .expect(0);
+    assert_eq!(object(&stack, &state_bucket, &lock).await, None, "unlocked");
+    stack
+        .iac(&["plan", "-detailed-exitcode", "-no-color"])
+        .expect(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_over_a_state_changed_since_it_was_read_is_refused() {
+    let stack = Stack::new(Emulator::LocalStack, &[]);
+    let state_bucket = state_bucket(&stack).await;
+    let settings = S3Settings {
+        bucket: state_bucket.clone(),
+        key: KEY.into(),
+        region: Some("eu-west-1".into()),
+        credentials: Some((stack.access_key.clone(), "test".into())),
+        endpoint: Some(stack.aws_endpoint()),
+        use_lockfile: true,
+        ..S3Settings::default()
+    };
+    let first = S3Backend::new(settings.clone());
+    let second = S3Backend::new(settings);
+    assert!(first.read().unwrap().is_none());
+    assert!(second.read().unwrap().is_none());
+    let mut ours = State::new();
+    ours.serial = 1;
+    first.write(&ours).expect("the first write of a new state");
+    // The second run read no state: its write would replace the first one's.
+    let mut theirs = State::new();
+    theirs.serial = 1;
+    let refused = second.write(&theirs).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("changed since this run read it"),
+        "{refused}"
+    );
+    let stored: serde_json::Value =
+        serde_json::from_slice(&object(&stack, &state_bucket, KEY).await.unwrap()).unwrap();
+    assert_eq!(stored["lineage"], ours.lineage, "nothing was overwritten");
+    // Once it reads again, it writes over what it read.
+    second.read().unwrap();
+    ours.serial = 2;
+    first.write(&ours).expect("the first run's own next write");
+    assert!(second.write(&theirs).is_err(), "the first run wrote since");
+
+    // Only one lock at a time; released, it can be taken again.
+    let held = first.lock("apply", std::time::Duration::ZERO).unwrap();
+    let Err(iac_state::LockError::Held(info)) = second.lock("apply", std::time::Duration::ZERO)
+    else {
+        panic!("a second lock was taken");
+    };
+    assert_eq!(info.id, held.info.id);
+    held.release().unwrap();
+    second.lock("apply", std::time::Duration::ZERO).unwrap();
+}
