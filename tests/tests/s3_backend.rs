@@ -1,7 +1,8 @@
 //! The `s3` backend end to end on LocalStack, checked with aws-sdk-s3: the state lives
 //! in the bucket, the lock object exists only while a run holds it, a held lock stops a
-//! second run and names its holder, and a write over a state that another run changed
-//! since it was read is refused, with nothing overwritten.
+//! second run and names its holder, of two applies at once exactly one runs, and a write
+//! over a state that another run changed since it was read is refused (two applies with
+//! `-lock=false`: the second's state is kept in its errored file), nothing overwritten.
 
 use aws_sdk_s3::primitives::ByteStream;
 use iac_e2e::{Emulator, Stack, unique};
@@ -162,11 +163,14 @@ async fn a_write_over_a_state_changed_since_it_was_read_is_refused() {
     let stored: serde_json::Value =
         serde_json::from_slice(&object(&stack, &state_bucket, KEY).await.unwrap()).unwrap();
     assert_eq!(stored["lineage"], ours.lineage, "nothing was overwritten");
-    // Once it reads again, it writes over what it read.
+    // Reading again does not move what its plan stood on; the first run's own writes go on.
     second.read().unwrap();
+    assert!(
+        second.write(&theirs).is_err(),
+        "still refused after a second read"
+    );
     ours.serial = 2;
     first.write(&ours).expect("the first run's own next write");
-    assert!(second.write(&theirs).is_err(), "the first run wrote since");
 
     // Only one lock at a time; released, it can be taken again.
     let held = first.lock("apply", std::time::Duration::ZERO).unwrap();
@@ -177,4 +181,107 @@ async fn a_write_over_a_state_changed_since_it_was_read_is_refused() {
     assert_eq!(info.id, held.info.id);
     held.release().unwrap();
     second.lock("apply", std::time::Duration::ZERO).unwrap();
+}
+
+/// Starts `iac apply` in `folder` of the stack (with `-lock=false` unless `lock`) and
+/// waits for its plan: the run then holds what it read, and waits for `yes`.
+fn apply_waiting_at_the_prompt(stack: &Stack, folder: &str, lock: bool) -> std::process::Child {
+    let chdir = format!("-chdir={folder}");
+    let mut args = vec![chdir.as_str(), "apply", "-no-color"];
+    if !lock {
+        args.push("-lock=false");
+    }
+    let mut run = stack.spawn_iac(&args);
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(run.stdout.take().unwrap()))
+        .map_while(Result::ok);
+    assert!(
+        lines.any(|l| l.contains("Plan: 1 to add")),
+        "the plan was shown"
+    );
+    // The rest of the output is not read: keep the pipe drained so the run never blocks.
+    std::thread::spawn(move || lines.for_each(drop));
+    run
+}
+
+/// Answers `yes` and waits for the run's end: its exit code and standard error.
+fn approve(mut run: std::process::Child) -> (i32, String) {
+    use std::io::{Read, Write};
+    run.stdin.take().unwrap().write_all(b"yes\n").unwrap();
+    let status = run.wait().unwrap();
+    let mut stderr = String::new();
+    run.stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code().unwrap_or(-1), stderr)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn of_two_applies_at_once_one_runs() {
+    let stack = Stack::new(Emulator::LocalStack, &[]);
+    let state_bucket = state_bucket(&stack).await;
+    let logs = unique("iac-logs").replace('_', "-");
+    stack.write("main.tf", &configuration(&state_bucket, &logs));
+
+    let first = apply_waiting_at_the_prompt(&stack, ".", true);
+    let lock = format!("{KEY}.tflock");
+    assert!(object(&stack, &state_bucket, &lock).await.is_some(), "held");
+    let second = stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(1);
+    assert!(
+        second.stderr.contains("the state is locked"),
+        "{}",
+        second.stderr
+    );
+    assert!(
+        second.stderr.contains("Operation: apply"),
+        "{}",
+        second.stderr
+    );
+
+    let (code, stderr) = approve(first);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(object(&stack, &state_bucket, &lock).await, None, "released");
+    let state: serde_json::Value =
+        serde_json::from_slice(&object(&stack, &state_bucket, KEY).await.unwrap()).unwrap();
+    assert_eq!(state["resources"].as_array().unwrap().len(), 1, "{state}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_unlocked_applies_cannot_overwrite_each_other() {
+    let stack = Stack::new(Emulator::LocalStack, &[]);
+    let state_bucket = state_bucket(&stack).await;
+    let (a, b) = (
+        unique("iac-a").replace('_', "-"),
+        unique("iac-b").replace('_', "-"),
+    );
+    stack.write("main.tf", &configuration(&state_bucket, &a));
+    stack.write("other/main.tf", &configuration(&state_bucket, &b));
+
+    // Both read the (empty) state and plan; the first to write wins.
+    let first = apply_waiting_at_the_prompt(&stack, ".", false);
+    let second = apply_waiting_at_the_prompt(&stack, "other", false);
+    let (code, stderr) = approve(first);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = approve(second);
+    assert_eq!(code, 1, "the second write is refused: {stderr}");
+    assert!(
+        stderr.contains("changed since this run read it"),
+        "{stderr}"
+    );
+
+    // Nothing lost: the first run's state in the bucket, the second's in its errored file.
+    let state: serde_json::Value =
+        serde_json::from_slice(&object(&stack, &state_bucket, KEY).await.unwrap()).unwrap();
+    assert_eq!(state["resources"][0]["attributes"]["bucket"], a, "{state}");
+    let kept = stderr
+        .split_once("iac state push ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the errored file is named: {stderr}"));
+    let kept = stack.path().join("other").join(kept);
+    let errored = std::fs::read_to_string(&kept)
+        .unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", kept.display()));
+    assert!(errored.contains(&b), "{errored}");
 }

@@ -37,8 +37,9 @@ pub struct S3Settings {
 pub struct S3Backend {
     settings: S3Settings,
     calls: Calls,
-    /// The ETag of the state as this run last read or wrote it: `None` before any read,
-    /// `Some(None)` when there was no state.
+    /// The ETag of the state this run stands on: as it first read it (what its plan was
+    /// made from; later reads do not move it), then as it last wrote it. `None` before
+    /// any read, `Some(None)` when there was no state.
     seen: Mutex<Option<Option<String>>>,
 }
 
@@ -91,7 +92,7 @@ impl Backend for S3Backend {
                 (Some(State::from_json(&text)?), etag)
             }
         };
-        *self.seen.lock().expect("seen lock") = Some(etag);
+        self.seen.lock().expect("seen lock").get_or_insert(etag);
         Ok(state)
     }
 
