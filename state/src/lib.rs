@@ -12,6 +12,7 @@ mod leftovers;
 mod local;
 mod lock;
 mod lockfile;
+mod migrate;
 mod model;
 mod process;
 mod push;
@@ -21,6 +22,7 @@ use std::path::PathBuf;
 
 pub use local::LocalBackend;
 pub use lock::{LockError, LockGuard, LockInfo};
+pub use migrate::{Migration, MigrationError, migrate};
 pub use model::{
     FORMAT_VERSION, InstanceStatus, OutputState, PathStepJson, PendingCreate, ResourceState, State,
 };

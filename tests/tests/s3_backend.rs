@@ -285,3 +285,50 @@ async fn two_unlocked_applies_cannot_overwrite_each_other() {
         .unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", kept.display()));
     assert!(errored.contains(&b), "{errored}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_local_state_is_migrated_to_s3_by_init() {
+    let stack = Stack::new(Emulator::LocalStack, &[]);
+    let state_bucket = state_bucket(&stack).await;
+    let logs = unique("iac-logs").replace('_', "-");
+    let with_backend = configuration(&state_bucket, &logs);
+    let (_, resources) = with_backend.split_once("}\n}\n").unwrap();
+    stack.write("main.tf", resources);
+    stack
+        .iac(&["apply", "-auto-approve", "-no-color"])
+        .expect(0);
+
+    stack.write("main.tf", &with_backend);
+    let asked = stack.iac(&["init", "-no-color"]).expect(1);
+    assert!(
+        asked.stderr.contains("iac init -migrate-state"),
+        "{}",
+        asked.stderr
+    );
+    assert_eq!(
+        object(&stack, &state_bucket, KEY).await,
+        None,
+        "nothing copied yet"
+    );
+    let moved = stack
+        .iac(&["init", "-migrate-state", "-no-color"])
+        .expect(0);
+    assert!(
+        moved.stdout.contains("Copied the local state"),
+        "{}",
+        moved.stdout
+    );
+    let state: serde_json::Value =
+        serde_json::from_slice(&object(&stack, &state_bucket, KEY).await.unwrap()).unwrap();
+    assert_eq!(
+        state["resources"][0]["attributes"]["bucket"], logs,
+        "{state}"
+    );
+    stack
+        .iac(&["plan", "-detailed-exitcode", "-no-color"])
+        .expect(0);
+    // Once copied, init again finds the same state there.
+    stack
+        .iac(&["init", "-migrate-state", "-no-color"])
+        .expect(0);
+}

@@ -320,6 +320,13 @@ pub struct InitArgs {
     /// Accepted for compatibility; the backend block is read on every run.
     #[arg(long)]
     pub reconfigure: bool,
+    /// Copy the stack's local state to the backend its configuration names (which must
+    /// hold none yet).
+    #[arg(long)]
+    pub migrate_state: bool,
+    /// With -migrate-state: copy without asking (iac never asks; accepted as Terraform's).
+    #[arg(long)]
+    pub force_copy: bool,
     /// Accepted for compatibility (e.g. -lockfile=readonly); iac keeps no lock file.
     #[arg(long, value_name = "MODE")]
     pub lockfile: Option<String>,

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use iac_engine::Stack;
 use iac_lang::Sources;
+use iac_state::{Backend, LocalBackend, Migration, migrate};
 
 use crate::args::InitArgs;
 use crate::context::{self, Failed};
@@ -35,7 +36,8 @@ pub fn init(a: InitArgs, ui: Ui, sources: &mut Sources) -> Result<i32, Failed> {
             Some(s) => format!("state serial {}", s.serial),
             None => "no state yet".to_string(),
         };
-        println!("Local state: {} ({found}).\n", backend.describe());
+        println!("State: {} ({found}).\n", backend.describe());
+        migrate_local_state(&a, backend.as_ref())?;
     }
     println!(
         "{}",
@@ -61,4 +63,42 @@ pub fn init(a: InitArgs, ui: Ui, sources: &mut Sources) -> Result<i32, Failed> {
         ui.green(&ui.bold("iac has been successfully initialized!"))
     );
     Ok(0)
+}
+
+/// The stack's local state, when the configuration names another backend: copied there
+/// with `-migrate-state` (or `-force-copy`), else an error saying so, since a plan against
+/// the new backend would not see it.
+fn migrate_local_state(a: &InitArgs, backend: &dyn Backend) -> Result<(), Failed> {
+    let local = LocalBackend::for_stack(&a.dir);
+    if local.describe() == backend.describe() || !local.path().exists() {
+        return Ok(());
+    }
+    if !a.migrate_state && !a.force_copy {
+        return Err(context::error(
+            "Backend initialization required: migrate the local state",
+            format!(
+                "The stack keeps a local state ({}), and its configuration now names {}. Run `iac init -migrate-state` to copy it there; the local file is then no longer used.",
+                local.describe(),
+                backend.describe()
+            ),
+        ));
+    }
+    match migrate(&local, backend) {
+        Ok(Migration::Copied { serial }) => println!(
+            "Copied the local state (serial {serial}) to {}; {} is no longer used.\n",
+            backend.describe(),
+            local.describe()
+        ),
+        Ok(Migration::AlreadyThere) => {
+            println!("{} already holds this state.\n", backend.describe())
+        }
+        Ok(Migration::NothingToCopy) => {}
+        Err(e) => {
+            return Err(context::error(
+                "Failed to migrate the state",
+                format!("to {}: {e}", backend.describe()),
+            ));
+        }
+    }
+    Ok(())
 }
