@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod journal;
 pub mod listing;
 pub mod route53;
+pub mod s3;
 pub mod seeds;
 
 pub use fault_proxy::{Fault, FaultProxy, Faults};

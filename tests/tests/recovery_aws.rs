@@ -543,16 +543,7 @@ resource "aws_s3_bucket" "logs" {{
     );
     // The create made the bucket and was killed before it tagged it.
     let s3 = stack.s3().await;
-    s3.create_bucket()
-        .bucket(&name)
-        .create_bucket_configuration(
-            aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    iac_e2e::s3::create_bucket(&s3, &name).await;
     journal::write_one(
         &stack,
         "aws_s3_bucket.logs",

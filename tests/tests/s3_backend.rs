@@ -12,19 +12,7 @@ const KEY: &str = "web/terraform.tfstate";
 
 async fn state_bucket(stack: &Stack) -> String {
     let bucket = unique("iac-state").replace('_', "-");
-    stack
-        .s3()
-        .await
-        .create_bucket()
-        .bucket(&bucket)
-        .create_bucket_configuration(
-            aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    iac_e2e::s3::create_bucket(&stack.s3().await, &bucket).await;
     bucket
 }
 

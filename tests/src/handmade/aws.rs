@@ -291,17 +291,7 @@ impl Console {
 
     /// An S3 bucket in the region, private (a public access block), optionally versioned.
     pub async fn bucket(&mut self, name: &str, versioned: bool) {
-        self.s3
-            .create_bucket()
-            .bucket(name)
-            .create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
+        crate::s3::create_bucket(&self.s3, name).await;
         self.s3
             .put_public_access_block()
             .bucket(name)
