@@ -39,3 +39,29 @@ pub async fn create(
         .await
         .unwrap();
 }
+
+/// Makes a public hosted zone `name` (with `comment`, if given): its id, without
+/// `/hostedzone/`.
+pub async fn create_zone(
+    route53: &aws_sdk_route53::Client,
+    name: &str,
+    comment: Option<&str>,
+) -> String {
+    let mut create = route53
+        .create_hosted_zone()
+        .name(name)
+        .caller_reference(crate::unique("zone"));
+    if let Some(comment) = comment {
+        create = create.hosted_zone_config(
+            aws_sdk_route53::types::HostedZoneConfig::builder()
+                .comment(comment)
+                .build(),
+        );
+    }
+    let zone = create.send().await.unwrap();
+    zone.hosted_zone()
+        .unwrap()
+        .id()
+        .trim_start_matches("/hostedzone/")
+        .to_string()
+}

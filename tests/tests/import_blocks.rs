@@ -5,7 +5,6 @@
 //! overwrite a file.
 
 use aws_sdk_ec2::types::{Filter, IpPermission};
-use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use iac_e2e::{Emulator, Stack, unique};
 
 const MOTO: Emulator = Emulator::Moto;
@@ -15,19 +14,7 @@ fn ec2(stack: &Stack) -> aws_sdk_ec2::Client {
 }
 
 async fn make_bucket(stack: &Stack, name: &str) {
-    stack
-        .s3()
-        .await
-        .create_bucket()
-        .bucket(name)
-        .create_bucket_configuration(
-            CreateBucketConfiguration::builder()
-                .location_constraint(BucketLocationConstraint::EuWest1)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    iac_e2e::s3::create_bucket(&stack.s3().await, name).await;
 }
 
 /// What a hand-made web server is: a group without its default egress rule and an

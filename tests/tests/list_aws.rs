@@ -261,9 +261,8 @@ on_emulators!(security_groups_rules_instances_addresses_and_keys: Moto);
 
 async fn buckets_of_the_region_and_their_settings(emu: Emulator) {
     use aws_sdk_s3::types::{
-        BucketLifecycleConfiguration, BucketLocationConstraint, BucketVersioningStatus,
-        CreateBucketConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule,
-        LifecycleRuleFilter, PublicAccessBlockConfiguration, Tag, Tagging, VersioningConfiguration,
+        BucketLifecycleConfiguration, BucketVersioningStatus, ExpirationStatus,
+        LifecycleExpiration, LifecycleRule, LifecycleRuleFilter, PublicAccessBlockConfiguration,
     };
     let stack = Stack::new(emu, &[]);
     let s3 = stack.s3().await;
@@ -274,16 +273,7 @@ async fn buckets_of_the_region_and_their_settings(emu: Emulator) {
         .map(|n| format!("{prefix}-{n}"))
         .collect();
     for name in &here {
-        s3.create_bucket()
-            .bucket(name)
-            .create_bucket_configuration(
-                CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::EuWest1)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
+        iac_e2e::s3::create_bucket(&s3, name).await;
     }
     let elsewhere = format!("{prefix}-virginia");
     stack
@@ -293,27 +283,8 @@ async fn buckets_of_the_region_and_their_settings(emu: Emulator) {
         .send()
         .await
         .unwrap();
-    s3.put_bucket_tagging()
-        .bucket(&here[1])
-        .tagging(
-            Tagging::builder()
-                .tag_set(Tag::builder().key("team").value("media").build().unwrap())
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    s3.put_bucket_versioning()
-        .bucket(&here[0])
-        .versioning_configuration(
-            VersioningConfiguration::builder()
-                .status(BucketVersioningStatus::Suspended)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    iac_e2e::s3::tag_bucket(&s3, &here[1], "team", "media").await;
+    iac_e2e::s3::set_versioning(&s3, &here[0], BucketVersioningStatus::Suspended).await;
     s3.put_public_access_block()
         .bucket(&here[2])
         .public_access_block_configuration(

@@ -14,18 +14,7 @@ async fn zones_and_their_records(emu: Emulator) {
     let r53 = aws_sdk_route53::Client::new(&stack.sdk());
     let aws = provider(&stack).await;
     let domain = format!("{}.example.com", unique("list"));
-    let zone = r53
-        .create_hosted_zone()
-        .name(&domain)
-        .caller_reference(unique("zone"))
-        .send()
-        .await
-        .unwrap()
-        .hosted_zone()
-        .unwrap()
-        .id()
-        .trim_start_matches("/hostedzone/")
-        .to_string();
+    let zone = route53::create_zone(&r53, &domain, None).await;
     route53::create(
         &r53,
         &zone,

@@ -247,18 +247,7 @@ async fn a_record_that_holds_the_planned_values_is_adopted() {
         let stack = Stack::new(MOTO, &[]);
         aws_sdk_route53::Client::new(&stack.sdk())
     };
-    let zone = route53
-        .create_hosted_zone()
-        .name(&domain)
-        .caller_reference(journal::token())
-        .send()
-        .await
-        .unwrap()
-        .hosted_zone()
-        .unwrap()
-        .id()
-        .trim_start_matches("/hostedzone/")
-        .to_string();
+    let zone = iac_e2e::route53::create_zone(&route53, &domain, None).await;
     let stack = Stack::new(
         MOTO,
         &[(

@@ -155,26 +155,38 @@ pub struct Resource {
     pub for_each: Option<Expr>,
     pub depends_on: Vec<Expr>,
     /// `provider = aws.west`, as the provider's local name and alias.
-    pub provider: Option<(String, Option<String>, Span)>,
+    pub provider: ProviderArgument,
     pub lifecycle: Lifecycle,
     pub body: Body,
+}
+
+/// A block's `provider = NAME[.ALIAS]`, with where it was written.
+pub type ProviderArgument = Option<(String, Option<String>, Span)>;
+
+/// The provider local name a block of type `ty` uses: its explicit `provider`, else the
+/// type's prefix (`aws` for `aws_s3_bucket`).
+pub(crate) fn provider_name<'a>(provider: &'a ProviderArgument, ty: &'a str) -> &'a str {
+    match provider {
+        Some((name, _, _)) => name,
+        None => ty.split('_').next().unwrap_or(ty),
+    }
+}
+
+/// The provider alias of a block's `provider`, if any.
+pub(crate) fn provider_alias(provider: &ProviderArgument) -> Option<&str> {
+    provider.as_ref().and_then(|(_, alias, _)| alias.as_deref())
 }
 
 impl Resource {
     /// The provider local name this resource uses: its explicit `provider`, else its
     /// type's prefix (`aws` for `aws_s3_bucket`).
     pub fn provider_name(&self) -> &str {
-        match &self.provider {
-            Some((name, _, _)) => name,
-            None => self.ty.split('_').next().unwrap_or(&self.ty),
-        }
+        provider_name(&self.provider, &self.ty)
     }
 
     /// The provider alias, if any.
     pub fn provider_alias(&self) -> Option<&str> {
-        self.provider
-            .as_ref()
-            .and_then(|(_, alias, _)| alias.as_deref())
+        provider_alias(&self.provider)
     }
 }
 

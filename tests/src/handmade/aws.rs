@@ -292,34 +292,12 @@ impl Console {
     /// An S3 bucket in the region, private (a public access block), optionally versioned.
     pub async fn bucket(&mut self, name: &str, versioned: bool) {
         crate::s3::create_bucket(&self.s3, name).await;
-        self.s3
-            .put_public_access_block()
-            .bucket(name)
-            .public_access_block_configuration(
-                aws_sdk_s3::types::PublicAccessBlockConfiguration::builder()
-                    .block_public_acls(true)
-                    .block_public_policy(true)
-                    .ignore_public_acls(true)
-                    .restrict_public_buckets(true)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
+        crate::s3::block_public_access(&self.s3, name).await;
         self.made.count("aws_s3_bucket", 1);
         self.made.count("aws_s3_bucket_public_access_block", 1);
         if versioned {
-            self.s3
-                .put_bucket_versioning()
-                .bucket(name)
-                .versioning_configuration(
-                    aws_sdk_s3::types::VersioningConfiguration::builder()
-                        .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
-                        .build(),
-                )
-                .send()
-                .await
-                .unwrap();
+            let enabled = aws_sdk_s3::types::BucketVersioningStatus::Enabled;
+            crate::s3::set_versioning(&self.s3, name, enabled).await;
             self.made.count("aws_s3_bucket_versioning", 1);
         }
     }
@@ -354,25 +332,7 @@ impl Console {
 
     /// A public hosted zone: its id.
     pub async fn zone(&mut self, name: &str, comment: &str) -> String {
-        let zone = self
-            .route53
-            .create_hosted_zone()
-            .name(name)
-            .caller_reference(crate::unique("zone"))
-            .hosted_zone_config(
-                aws_sdk_route53::types::HostedZoneConfig::builder()
-                    .comment(comment)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
-        let id = zone
-            .hosted_zone()
-            .unwrap()
-            .id()
-            .trim_start_matches("/hostedzone/")
-            .to_string();
+        let id = crate::route53::create_zone(&self.route53, name, Some(comment)).await;
         self.made.count("aws_route53_zone", 1);
         self.made.id(id)
     }

@@ -60,7 +60,7 @@ pub async fn write_missing(
         backend,
         _lock: lock,
     };
-    let vars = root_variables(&p, raw, sources, ui)?;
+    let vars = root_variables(&p.stack, raw, sources, ui)?;
     let found = read_missing(&p.stack, &p.providers, &vars).await?;
     if found.is_empty() {
         return Ok(false);

@@ -18,7 +18,7 @@ pub async fn import(
     let addr = parse_instance(&a.address)
         .map_err(|m| error(format!("Invalid address \"{}\"", a.address), m))?;
     let p = prepare(&a.dir, "import", &a.lock, sources)?;
-    let vars = root_variables(&p, raw, sources, &ui)?;
+    let vars = root_variables(&p.stack, raw, sources, &ui)?;
     let mut state = context::read_state(p.backend.as_ref())?;
     if state.resource(&addr.to_string()).is_some() {
         return Err(error(

@@ -46,14 +46,14 @@ pub fn prepare(
 
 /// The root variables from the command line, files and environment; warnings are shown.
 pub fn root_variables(
-    p: &Prepared,
+    stack: &Stack,
     raw: &[String],
     sources: &mut Sources,
     ui: &Ui,
 ) -> Result<BTreeMap<String, Value>, Failed> {
     let (vars, diags) = iac_lang::vars::root_variables(
-        &p.stack.root_dir,
-        &p.stack.tree.module,
+        &stack.root_dir,
+        &stack.tree.module,
         &args::var_args(raw),
         std::env::vars(),
         sources,
@@ -76,7 +76,7 @@ pub async fn make_plan(
     sources: &mut Sources,
     ui: &Ui,
 ) -> Result<Plan, Failed> {
-    let vars = root_variables(p, raw, sources, ui)?;
+    let vars = root_variables(&p.stack, raw, sources, ui)?;
     let state = context::read_state(p.backend.as_ref())?;
     let parse_all =
         |list: &[String], f: &dyn Fn(&str) -> Result<(), String>| -> Result<(), Failed> {

@@ -10,7 +10,7 @@ use iac_lang::Sources;
 use iac_value::Value;
 use serde_json::{Value as Json, json};
 
-use crate::args::{self, QueryArgs};
+use crate::args::QueryArgs;
 use crate::context::{self, Failed, error};
 use crate::ui::Ui;
 
@@ -25,19 +25,7 @@ pub async fn query(
     }
     let providers = context::providers();
     let q = Query::load(&a.dir, sources, &providers)?;
-    let (vars, diags) = iac_lang::vars::root_variables(
-        &q.stack.root_dir,
-        &q.stack.tree.module,
-        &args::var_args(raw),
-        std::env::vars(),
-        sources,
-    );
-    if diags.has_errors() {
-        return Err(diags.into());
-    }
-    if !diags.is_empty() {
-        ui.diagnostics(&diags, sources);
-    }
+    let vars = crate::commands::plan::root_variables(&q.stack, raw, sources, &ui)?;
     let found = q
         .run(&providers, &vars, a.generate_config_out.is_some())
         .await?;

@@ -12,7 +12,7 @@ pub struct ListBlock {
     /// The span of the block header.
     pub span: Span,
     /// `provider = aws.west`, as the provider's local name and alias.
-    pub provider: Option<(String, Option<String>, Span)>,
+    pub provider: super::ProviderArgument,
     pub count: Option<Expr>,
     pub for_each: Option<Expr>,
     /// Whether each result carries the object's full state (default false).
@@ -26,17 +26,12 @@ pub struct ListBlock {
 impl ListBlock {
     /// The provider local name: its `provider`, else the type's prefix.
     pub fn provider_name(&self) -> &str {
-        match &self.provider {
-            Some((name, _, _)) => name,
-            None => self.ty.split('_').next().unwrap_or(&self.ty),
-        }
+        super::provider_name(&self.provider, &self.ty)
     }
 
     /// The provider alias, if any.
     pub fn provider_alias(&self) -> Option<&str> {
-        self.provider
-            .as_ref()
-            .and_then(|(_, alias, _)| alias.as_deref())
+        super::provider_alias(&self.provider)
     }
 
     /// `list.TYPE.NAME`, as Terraform names the block.

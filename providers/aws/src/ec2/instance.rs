@@ -104,6 +104,86 @@ impl Instance {
         .await
     }
 
+    /// The instance's state, and its user data as given (the state keeps its digest).
+    async fn read_with_user_data(
+        &self,
+        aws: &AwsClients,
+        current: &Value,
+    ) -> Result<Option<(Value, Option<String>)>, Error> {
+        let Some(id) = string(current, "id") else {
+            return Ok(None);
+        };
+        let Some((i, owner)) = self.describe(aws, &id).await? else {
+            return Ok(None);
+        };
+        let state = i.state().and_then(|s| s.name()).cloned();
+        if matches!(
+            state,
+            Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
+        ) {
+            return Ok(None);
+        }
+        let raw_user_data = self.user_data(aws, &id).await?;
+        let user_data = raw_user_data.as_deref().map(user_data_digest);
+        let termination_protected = self
+            .attribute(aws, &id, InstanceAttributeName::DisableApiTermination)
+            .await?
+            .disable_api_termination()
+            .and_then(|a| a.value())
+            .unwrap_or(false);
+        let (tags, tags_all) =
+            read_tags(&tag_map(i.tags()), current.get("tags"), &aws.default_tags);
+        let public_ip = i.public_ip_address().unwrap_or_default();
+        let state = Value::object([
+            ("ami", text(i.image_id())),
+            ("instance_type", text(i.instance_type().map(|t| t.as_str()))),
+            ("subnet_id", text(i.subnet_id())),
+            (
+                "vpc_security_group_ids",
+                string_set(i.security_groups().iter().filter_map(|g| g.group_id())),
+            ),
+            ("key_name", text(i.key_name())),
+            ("user_data", text(user_data)),
+            (
+                "user_data_replace_on_change",
+                current.get("user_data_replace_on_change").clone(),
+            ),
+            (
+                "associate_public_ip_address",
+                Value::Bool(!public_ip.is_empty()),
+            ),
+            (
+                "disable_api_termination",
+                Value::Bool(termination_protected),
+            ),
+            (
+                "availability_zone",
+                text(i.placement().and_then(|p| p.availability_zone())),
+            ),
+            ("private_ip", text(i.private_ip_address())),
+            ("tags", tags),
+            ("tags_all", tags_all),
+            ("id", Value::from(id.as_str())),
+            ("arn", Value::from(arn(aws, &owner, "instance", &id))),
+            ("public_ip", Value::from(public_ip)),
+            (
+                "public_dns",
+                Value::from(i.public_dns_name().unwrap_or_default()),
+            ),
+            (
+                "private_dns",
+                Value::from(i.private_dns_name().unwrap_or_default()),
+            ),
+            ("instance_state", text(state.as_ref().map(|s| s.as_str()))),
+            (
+                "root_block_device",
+                one_block(self.root_device(aws, &i).await?),
+            ),
+            ("timeouts", current.get("timeouts").clone()),
+        ]);
+        Ok(Some((state, raw_user_data)))
+    }
+
     /// The instance's user data as it was given (the state keeps its digest).
     async fn user_data(&self, aws: &AwsClients, id: &str) -> Result<Option<String>, Error> {
         Ok(self
@@ -300,13 +380,23 @@ impl Resource<AwsClients> for Instance {
     }
 
     async fn list(&self, aws: &AwsClients, request: &ListRequest) -> Result<Vec<Listed>, Error> {
+        // Each instance is read once, for its state and its user data as given.
+        let names_only = ListRequest {
+            include_resource: false,
+            ..request.clone()
+        };
         let mut listed = super::list::instances(aws, request)
             .await?
-            .finish(self, aws, request)
+            .finish(self, aws, &names_only)
             .await?;
         if request.include_resource {
             for item in &mut listed {
-                if let Some(raw) = self.user_data(aws, &item.id).await? {
+                let seed = Value::object([("id", Value::from(item.id.as_str()))]);
+                let Some((state, raw)) = self.read_with_user_data(aws, &seed).await? else {
+                    continue;
+                };
+                item.state = Some(state);
+                if let Some(raw) = raw {
                     item.written = Value::object([("user_data", Value::from(raw))]);
                 }
             }
@@ -427,79 +517,10 @@ impl Resource<AwsClients> for Instance {
     }
 
     async fn read(&self, aws: &AwsClients, current: &Value) -> Result<Option<Value>, Error> {
-        let Some(id) = string(current, "id") else {
-            return Ok(None);
-        };
-        let Some((i, owner)) = self.describe(aws, &id).await? else {
-            return Ok(None);
-        };
-        let state = i.state().and_then(|s| s.name()).cloned();
-        if matches!(
-            state,
-            Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
-        ) {
-            return Ok(None);
-        }
-        let user_data = self
-            .user_data(aws, &id)
+        Ok(self
+            .read_with_user_data(aws, current)
             .await?
-            .map(|raw| user_data_digest(&raw));
-        let termination_protected = self
-            .attribute(aws, &id, InstanceAttributeName::DisableApiTermination)
-            .await?
-            .disable_api_termination()
-            .and_then(|a| a.value())
-            .unwrap_or(false);
-        let (tags, tags_all) =
-            read_tags(&tag_map(i.tags()), current.get("tags"), &aws.default_tags);
-        let public_ip = i.public_ip_address().unwrap_or_default();
-        Ok(Some(Value::object([
-            ("ami", text(i.image_id())),
-            ("instance_type", text(i.instance_type().map(|t| t.as_str()))),
-            ("subnet_id", text(i.subnet_id())),
-            (
-                "vpc_security_group_ids",
-                string_set(i.security_groups().iter().filter_map(|g| g.group_id())),
-            ),
-            ("key_name", text(i.key_name())),
-            ("user_data", text(user_data)),
-            (
-                "user_data_replace_on_change",
-                current.get("user_data_replace_on_change").clone(),
-            ),
-            (
-                "associate_public_ip_address",
-                Value::Bool(!public_ip.is_empty()),
-            ),
-            (
-                "disable_api_termination",
-                Value::Bool(termination_protected),
-            ),
-            (
-                "availability_zone",
-                text(i.placement().and_then(|p| p.availability_zone())),
-            ),
-            ("private_ip", text(i.private_ip_address())),
-            ("tags", tags),
-            ("tags_all", tags_all),
-            ("id", Value::from(id.as_str())),
-            ("arn", Value::from(arn(aws, &owner, "instance", &id))),
-            ("public_ip", Value::from(public_ip)),
-            (
-                "public_dns",
-                Value::from(i.public_dns_name().unwrap_or_default()),
-            ),
-            (
-                "private_dns",
-                Value::from(i.private_dns_name().unwrap_or_default()),
-            ),
-            ("instance_state", text(state.as_ref().map(|s| s.as_str()))),
-            (
-                "root_block_device",
-                one_block(self.root_device(aws, &i).await?),
-            ),
-            ("timeouts", current.get("timeouts").clone()),
-        ])))
+            .map(|(state, _)| state))
     }
 
     async fn create(
