@@ -42,6 +42,8 @@ pub enum Command {
     Adopt(AdoptArgs),
     /// List the objects the list blocks of the folder's *.tfquery.hcl files find.
     Query(QueryArgs),
+    /// Report what differs between the real infrastructure and the stacks' states, and what no stack manages (exit 0: none, 2: some, 1: error).
+    Drift(DriftArgs),
     /// Inspect and change the state.
     #[command(subcommand)]
     State(StateCommand),
@@ -208,6 +210,34 @@ pub struct QueryArgs {
     /// Write an import and a resource block for each object found to this new file.
     #[arg(long, value_name = "FILE")]
     pub generate_config_out: Option<std::path::PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct DriftArgs {
+    /// The stack folders (default: the current folder); one report covers them all.
+    #[arg(default_value = ".")]
+    pub dirs: Vec<PathBuf>,
+    /// Set a variable: -var 'name=value' (in every stack).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variables from a file.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Print the report as JSON (schema in docs/drift.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the report as Markdown to this file.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Which unmanaged objects to look for: off, types (of the types the stacks use), all.
+    #[arg(long, value_name = "SCOPE", default_value = "types", value_parser = ["off", "types", "all"])]
+    pub unmanaged: String,
+    /// Look for unmanaged objects with this tag only: -tag KEY=VALUE, or KEY.
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
+    /// Provider reads in flight at once.
+    #[arg(long, default_value_t = 10)]
+    pub parallelism: usize,
 }
 
 #[derive(Args, Debug)]

@@ -76,6 +76,7 @@ async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
             | Command::Destroy(_)
             | Command::Import(_)
             | Command::Query(_)
+            | Command::Drift(_)
     ) {
         signals::install();
     }
@@ -96,6 +97,9 @@ async fn run(command: Command, ui: Ui, raw: &[String]) -> i32 {
         }
         Command::Query(a) => {
             signals::unless_interrupted(commands::query::query(a, ui, raw, &mut sources)).await
+        }
+        Command::Drift(a) => {
+            signals::unless_interrupted(commands::drift::drift(a, ui, raw, &mut sources)).await
         }
         Command::State(c) => commands::state::run(c),
         Command::Graph(a) => commands::inspect::graph(a, &mut sources),

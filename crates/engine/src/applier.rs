@@ -135,6 +135,9 @@ pub async fn apply(
         .await;
     let interrupted = stop.requested();
     let failed = outcomes.values().any(|o| *o == Outcome::Failed);
+    if !interrupted && plan.mode != PlanMode::Destroy {
+        crate::reread::dependencies_of_writes(&applier.walk, plan, &applier.state).await;
+    }
     if !failed && !interrupted && outcomes.values().all(|o| *o == Outcome::Succeeded) {
         let outputs: BTreeMap<String, Value> = match plan.mode {
             PlanMode::Destroy => BTreeMap::new(),

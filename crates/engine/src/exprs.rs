@@ -1,8 +1,9 @@
 //! Reading static addresses and attribute paths out of expressions (`moved`, `removed`,
 //! `ignore_changes`, `replace_triggered_by`).
 
-use iac_lang::config::Expr;
+use iac_lang::config::{Expr, IgnoreChanges, Resource};
 use iac_lang::{Diagnostic, Step, static_traversal};
+use iac_provider::Schema;
 use iac_value::{Path, PathStep};
 
 use crate::addr::{Target, parse_target};
@@ -32,6 +33,20 @@ pub fn address_text(expr: &Expr) -> Option<String> {
         }
     }
     Some(text)
+}
+
+/// The attribute paths a resource's `lifecycle.ignore_changes` names (`all`: every
+/// attribute of its schema).
+pub fn ignored_paths(res: &Resource, schema: &Schema) -> Result<Vec<Path>, Diagnostic> {
+    match &res.lifecycle.ignore_changes {
+        IgnoreChanges::None => Ok(Vec::new()),
+        IgnoreChanges::All => Ok(schema
+            .attributes
+            .keys()
+            .map(|k| vec![PathStep::Key(k.clone())])
+            .collect()),
+        IgnoreChanges::Paths(exprs) => exprs.iter().map(expr_path).collect(),
+    }
 }
 
 /// The attribute path an expression like `tags["Owner"]` names.

@@ -22,6 +22,7 @@ pub mod plan_file;
 pub mod planner;
 mod proposal;
 mod recovery;
+mod reread;
 mod sched;
 mod stateval;
 mod validation;
@@ -38,6 +39,7 @@ use iac_value::Value;
 use petgraph::graph::NodeIndex;
 use sha2::Digest as _;
 
+pub use exprs::ignored_paths;
 pub use proposal::path_string;
 pub use stateval::{state_value, to_state_parts};
 pub use walk::{Providers, parse_provider_address, provider_address};

@@ -246,13 +246,15 @@ impl Plan {
         (add, change, destroy)
     }
 
-    /// Whether applying would change anything (resources, outputs, or, for a refresh-only
-    /// plan, the recorded state).
+    /// Whether applying would change anything: resources or outputs, or, for a
+    /// refresh-only plan, the recorded objects (what it shows as "No changes" is none).
     pub fn has_changes(&self) -> bool {
-        let outputs_change = self.outputs.values().any(|o| o.before != o.after);
         match self.mode {
-            PlanMode::RefreshOnly => !self.drift.is_empty() || outputs_change,
-            _ => self.actions().next().is_some() || outputs_change,
+            PlanMode::RefreshOnly => !self.drift.is_empty(),
+            _ => {
+                self.actions().next().is_some()
+                    || self.outputs.values().any(|o| o.before != o.after)
+            }
         }
     }
 

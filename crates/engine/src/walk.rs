@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use iac_lang::config::{IgnoreChanges, ModuleTree, Resource};
+use iac_lang::config::{ModuleTree, Resource};
 use iac_lang::eval::{EvalContext, Phase, evaluate};
 use iac_lang::{Diagnostic, Diagnostics};
 use iac_provider::{Provider, ProviderClient, Schema};
@@ -490,18 +490,7 @@ impl<'a> Walk<'a> {
     ) -> Result<(Value, Vec<iac_value::Path>), Diagnostic> {
         let mut proposed = crate::proposal::propose(schema, prior, config);
         if let Some(p) = prior {
-            let ignored: Vec<iac_value::Path> = match &res.lifecycle.ignore_changes {
-                IgnoreChanges::None => Vec::new(),
-                IgnoreChanges::All => schema
-                    .attributes
-                    .keys()
-                    .map(|k| vec![iac_value::PathStep::Key(k.clone())])
-                    .collect(),
-                IgnoreChanges::Paths(exprs) => exprs
-                    .iter()
-                    .map(crate::exprs::expr_path)
-                    .collect::<Result<_, _>>()?,
-            };
+            let ignored = crate::exprs::ignored_paths(res, schema)?;
             proposed = crate::proposal::ignore_changes(proposed, p, &ignored);
         }
         let (plain, marks) = proposed.unmark_deep();

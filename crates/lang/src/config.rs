@@ -357,6 +357,16 @@ pub struct Module {
     pub removed: Vec<Removed>,
     /// `import` blocks, in source order.
     pub imports: Vec<Import>,
+    /// The `drift` block: what `iac drift` leaves out of its report.
+    pub drift: Option<DriftSettings>,
+}
+
+/// A `drift` block, iac's own (Terraform has none): `ignore = [...]`, each entry as
+/// written with its place; `iac drift` reads their meaning.
+#[derive(Debug, Clone)]
+pub struct DriftSettings {
+    pub span: Span,
+    pub ignore: Vec<(String, Span)>,
 }
 
 impl Module {

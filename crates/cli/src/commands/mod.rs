@@ -2,6 +2,7 @@
 
 pub mod adopt;
 pub mod apply;
+pub mod drift;
 pub mod fmt;
 pub mod generate;
 pub mod import;

@@ -14,17 +14,32 @@ use crate::refs::LINKS;
 use crate::select::{self, TagFilter};
 
 /// One object found.
-pub(super) struct Found {
-    pub(super) type_name: String,
-    pub(super) id: String,
-    pub(super) state: Value,
-    pub(super) name: String,
+pub struct Found {
+    pub type_name: String,
+    /// The id `import` takes.
+    pub id: String,
+    pub state: Value,
+    pub name: String,
     /// `type.name`, or `type.this["key"]` when folded.
-    pub(super) address: String,
+    pub address: String,
+}
+
+/// The types a listing of `type_name` must be given a parent of (a record's zone or
+/// domain), as the reference table links them.
+pub fn parent_types(type_name: &str, lists: &BTreeMap<String, Schema>) -> Vec<&'static str> {
+    let Some(filter_schema) = lists.get(type_name) else {
+        return Vec::new();
+    };
+    let required = required_filters(filter_schema);
+    LINKS
+        .iter()
+        .filter(|l| l.from == type_name && required.contains(&l.path))
+        .map(|l| l.to)
+        .collect()
 }
 
 /// Lists every selected type and keeps what a person would adopt.
-pub(super) async fn discover(
+pub async fn discover(
     client: &dyn ProviderClient,
     resources: &BTreeMap<String, Schema>,
     lists: &BTreeMap<String, Schema>,

@@ -3,7 +3,7 @@
 //! prove with a plan on a copy that it changes nothing, and only then write it, new
 //! files only.
 
-mod discover;
+pub mod discover;
 mod stack;
 
 use std::collections::{BTreeMap, BTreeSet};

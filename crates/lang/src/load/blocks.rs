@@ -25,6 +25,7 @@ const TOP_LEVEL_BLOCKS: &[&str] = &[
     "moved",
     "removed",
     "import",
+    "drift",
 ];
 /// Decodes top-level blocks into a [`Module`].
 pub(super) struct Loader<'a> {
@@ -114,6 +115,7 @@ impl Loader<'_> {
             "moved" => self.moved(block),
             "removed" => self.removed(block),
             "import" => super::imports::import(self, block),
+            "drift" => super::drift::drift(self, block),
             other => self.diags.push(
                 Diagnostic::error(
                     format!("Unsupported block type \"{other}\""),

@@ -13,6 +13,7 @@
 
 mod blocks;
 mod checks;
+mod drift;
 mod files;
 mod hcl;
 mod imports;
