@@ -81,15 +81,23 @@ pub struct LockArgs {
     pub lock_timeout: std::time::Duration,
 }
 
-/// Options shared by plan, apply and destroy.
+/// `-var` and `-var-file`, accepted here and read in their order from the raw
+/// arguments (`var_args`), since the order decides which value wins.
 #[derive(Args, Debug, Clone)]
-pub struct PlanOptions {
+pub struct VarFlags {
     /// Set a variable: -var 'name=value'.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
     /// Read variables from a file.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+}
+
+/// Options shared by plan, apply and destroy.
+#[derive(Args, Debug, Clone)]
+pub struct PlanOptions {
+    #[command(flatten)]
+    pub variables: VarFlags,
     /// Read the current state of every object first (default true).
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "true")]
     pub refresh: bool,
@@ -161,12 +169,8 @@ pub struct ImportArgs {
     /// The stack folder.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
-    /// Set a variable: -var 'name=value'.
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-    /// Read variables from a file.
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub variables: VarFlags,
     #[command(flatten)]
     pub lock: LockArgs,
 }
@@ -198,12 +202,8 @@ pub struct QueryArgs {
     /// The stack folder (default: the current folder).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// Set a variable: -var 'name=value'.
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-    /// Read variables from a file.
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub variables: VarFlags,
     /// Print Terraform's machine-readable UI messages, one JSON object a line.
     #[arg(long)]
     pub json: bool,
@@ -217,12 +217,8 @@ pub struct DriftArgs {
     /// The stack folders (default: the current folder); one report covers them all.
     #[arg(default_value = ".")]
     pub dirs: Vec<PathBuf>,
-    /// Set a variable: -var 'name=value' (in every stack).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-    /// Read variables from a file.
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub variables: VarFlags,
     /// Print the report as JSON (schema in docs/drift.md).
     #[arg(long)]
     pub json: bool,
@@ -534,7 +530,7 @@ mod tests {
         };
         assert_eq!(p.opts.parallelism, 5);
         assert!(p.opts.refresh);
-        assert_eq!(p.opts.vars, s(&["a=1", "b=2"]));
+        assert_eq!(p.opts.variables.vars, s(&["a=1", "b=2"]));
     }
 
     #[test]

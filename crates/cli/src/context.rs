@@ -133,12 +133,25 @@ fn backend_of(dir: &Path, block: Option<&iac_lang::config::Backend>) -> Box<dyn 
 
 /// Reads the stored state, or a new empty one.
 pub fn read_state(backend: &dyn Backend) -> Result<iac_state::State, Failed> {
-    backend.read().map(Option::unwrap_or_default).map_err(|e| {
+    stored_state(backend).map(Option::unwrap_or_default)
+}
+
+/// Reads the stored state, if there is one.
+pub fn stored_state(backend: &dyn Backend) -> Result<Option<iac_state::State>, Failed> {
+    backend.read().map_err(|e| {
         error(
             "Failed to read the state",
             format!("{}: {e}", backend.describe()),
         )
     })
+}
+
+/// The `-tag KEY=VALUE` (or `KEY`) filters of `iac adopt` and `iac drift`.
+pub fn tag_filters(tags: &[String]) -> Result<Vec<iac_discovery::select::TagFilter>, Failed> {
+    tags.iter()
+        .map(|t| iac_discovery::select::TagFilter::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|m| error("Invalid -tag", m))
 }
 
 /// Takes the state lock unless `-lock=false`.

@@ -2,21 +2,15 @@
 //! is `iac_discovery::adopt`.
 
 use iac_discovery::adopt::{Options, adopt as run};
-use iac_discovery::select::TagFilter;
 use iac_lang::Sources;
 
 use crate::args::AdoptArgs;
-use crate::context::{self, Failed, error};
+use crate::context::{self, Failed};
 use crate::ui::Ui;
 
 /// Adopts the provider's objects into new files in the folder.
 pub async fn adopt(a: AdoptArgs, ui: Ui, sources: &mut Sources) -> Result<i32, Failed> {
-    let tags = a
-        .tags
-        .iter()
-        .map(|t| TagFilter::parse(t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|m| error("Invalid --tag", m))?;
+    let tags = context::tag_filters(&a.tags)?;
     let opts = Options {
         provider: a.provider,
         region: a.region,

@@ -2,7 +2,6 @@
 //! `iac_drift::check`. Exit 0 when nothing differs, 2 when something does, 1 on any
 //! error (no state, an unreadable state, an unreachable provider, a bad flag).
 
-use iac_discovery::select::TagFilter;
 use iac_drift::report::{Change, Report};
 use iac_drift::{Scope, StackInput};
 use iac_engine::Stack;
@@ -19,24 +18,14 @@ pub async fn drift(
     sources: &mut Sources,
 ) -> Result<i32, Failed> {
     let scope = Scope::parse(&a.unmanaged).expect("clap checks the values");
-    let tags = a
-        .tags
-        .iter()
-        .map(|t| TagFilter::parse(t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|m| error("Invalid -tag", m))?;
+    let tags = context::tag_filters(&a.tags)?;
     let providers = context::providers();
     let mut loaded = Vec::new();
     for dir in &a.dirs {
         let stack = Stack::load(dir, sources, &providers)?;
         let vars = crate::commands::plan::root_variables(&stack, raw, sources, &ui)?;
         let backend = context::backend_for(dir, Some(&stack));
-        let stored = backend.read().map_err(|e| {
-            error(
-                "Failed to read the state",
-                format!("{}: {e}", backend.describe()),
-            )
-        })?;
+        let stored = context::stored_state(backend.as_ref())?;
         loaded.push((
             dir.display().to_string(),
             backend.describe(),
